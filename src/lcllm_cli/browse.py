@@ -1,0 +1,80 @@
+"""Looking at the list: filtering, lookup by id, field-by-field descriptions, removal."""
+
+from __future__ import annotations
+
+from lcllm_cli.errors import NotFoundError
+from lcllm_cli.model import Entry, Library, entry_to_dict
+
+
+def filter_entries(
+    lib: Library, *, section: str | None = None, search: str | None = None, kind: str | None = None
+) -> list[Entry]:
+    """Entries in list order, restricted to a section, a kind, and a case-insensitive text in title or authors."""
+    needle = search.casefold() if search else None
+    section_cf = section.casefold() if section else None
+    out: list[Entry] = []
+    for entry in lib.entries:
+        if section_cf is not None and entry.section.casefold() != section_cf:
+            continue
+        if kind is not None and entry.kind != kind:
+            continue
+        if needle is not None:
+            hay = " ".join([entry.title, *entry.authors, entry.owner or ""]).casefold()
+            if needle not in hay:
+                continue
+        out.append(entry)
+    return out
+
+
+def rows(entries: list[Entry]) -> list[tuple[str, str, str, str, str]]:
+    """Table rows: id (arXiv id, else the kind), title, first author, year, section."""
+    out = []
+    for e in entries:
+        ident = e.arxiv if e.arxiv else e.kind
+        year = e.year_value
+        out.append((ident, e.title, e.first_author, str(year) if year else "", e.section))
+    return out
+
+
+def lookup(lib: Library, ident: str) -> list[Entry]:
+    found = lib.find(ident)
+    if not found:
+        raise NotFoundError(f"not in the list: {ident}", hint="`lcllm list --search TEXT` finds entries by title")
+    return [lib.entries[i] for i in found]
+
+
+def describe(entry: Entry) -> list[tuple[str, str]]:
+    """(field, value) pairs for every field the entry has, in schema order, values as text."""
+    pairs: list[tuple[str, str]] = []
+    for name, value in entry_to_dict(entry).items():
+        if name == "links":
+            text = "\n".join(f"{link['label']}: {link['url']}" for link in value)  # type: ignore[attr-defined]
+        elif name == "citations":
+            c = value  # type: ignore[assignment]
+            text = f"{c['count']} ({c['source']}" + (f", {c['date']}" if c.get("date") else "") + ")"  # type: ignore[index]
+            if c.get("url"):  # type: ignore[union-attr]
+                text += f" {c['url']}"  # type: ignore[index]
+        elif name in ("authors", "categories"):
+            text = ", ".join(value)  # type: ignore[arg-type]
+            if name == "authors" and entry.authors_elided:
+                text += ", ... (list elided in the source)"
+        elif name == "fields":
+            text = "\n".join(f"{k} = {v}" for k, v in value.items())  # type: ignore[attr-defined]
+        else:
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+        pairs.append((name, text))
+    return pairs
+
+
+def remove(lib: Library, idents: list[str]) -> tuple[list[Entry], list[str]]:
+    """Remove every entry matching each ident. Returns (removed entries, idents that matched nothing)."""
+    drop: set[int] = set()
+    missing: list[str] = []
+    for ident in idents:
+        found = lib.find(ident)
+        if not found:
+            missing.append(ident)
+        drop.update(found)
+    removed = [lib.entries[i] for i in sorted(drop)]
+    lib.entries[:] = [e for i, e in enumerate(lib.entries) if i not in drop]
+    return removed, missing

@@ -1,0 +1,120 @@
+"""The Typer application, global options, and the error boundary every command goes through."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from lcllm_cli import __version__
+from lcllm_cli.errors import LcllmError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Panels group the commands in --help.
+BUILD = "Build the list"
+CLEAN = "Keep it clean and current"
+BROWSE = "Browse"
+PUBLISH = "Publish"
+
+app = typer.Typer(
+    name="lcllm",
+    help=(
+        "Keep a curated awesome list of papers as a real bibliography.\n\n"
+        "The list lives in entries.toml (in the current directory, or --file / LCLLM_FILE). "
+        "Typical session: `lcllm import README.md`, `lcllm add 2402.13753`, `lcllm dedupe`, "
+        "`lcllm export --markdown -o README.md`."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass(slots=True)
+class State:
+    """Options given before the command, shared with every command through ``ctx.obj``."""
+
+    file: Path | None = None
+
+    @property
+    def path(self) -> Path:
+        from lcllm_cli.store import find_file
+
+        return find_file(self.file)
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, State) else State()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"lcllm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file",
+            "-f",
+            envvar="LCLLM_FILE",
+            help="The entries file to work on (default: ./entries.toml).",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    ctx.obj = State(file=file)
+
+
+def report_error(exc: LcllmError) -> None:
+    """Print ``error: ...`` (and ``hint: ...``) on stderr: one clear line, no traceback."""
+    typer.echo(f"error: {exc.message}", err=True)
+    if exc.hint:
+        typer.echo(f"hint: {exc.hint}", err=True)
+
+
+def guarded(func: F) -> F:
+    """Turn lcllm's own errors and Ctrl-C into a message and an exit code instead of a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except LcllmError as exc:
+            report_error(exc)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("interrupted: nothing was written that had not been completed", err=True)
+            raise typer.Exit(130) from None
+        except BrokenPipeError:  # `lcllm list | head`
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def command(name: str | None = None, *, panel: str, **kwargs: Any) -> Callable[[F], F]:
+    """Register a command on ``app`` in a help panel, behind the error boundary."""
+
+    def decorator(func: F) -> F:
+        app.command(name, rich_help_panel=panel, **kwargs)(guarded(func))
+        return func
+
+    return decorator

@@ -1,0 +1,111 @@
+"""``lcllm list``, ``lcllm show``, ``lcllm remove``: look at the list and take entries out of it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lcllm_cli.cli.app import BROWSE, BUILD, command, state
+from lcllm_cli.cli.output import console, print_json
+
+
+@command(
+    "list",
+    panel=BROWSE,
+    help=(
+        "List entries as a table (id or kind, title, first author, year, section).\n\n"
+        "Example: `lcllm list --section Papers --search rope`"
+    ),
+)
+def list_cmd(
+    ctx: typer.Context,
+    section: Annotated[str | None, typer.Option("--section", "-s", help="Only this section.")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-q", help="Only entries whose title or authors contain TEXT.")
+    ] = None,
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help="Only paper, project or link.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the entries as JSON.")] = False,
+) -> None:
+    from lcllm_cli import browse, store
+    from lcllm_cli.model import entry_to_dict
+
+    lib = store.load(state(ctx).path)
+    entries = browse.filter_entries(lib, section=section, search=search, kind=kind)
+    if as_json:
+        print_json([entry_to_dict(e) for e in entries])
+        return
+    from rich.table import Table
+
+    table = Table(show_lines=False, header_style="bold", box=None, pad_edge=False)
+    table.add_column("id")
+    table.add_column("title", overflow="fold", ratio=3)
+    table.add_column("first author", overflow="ellipsis", max_width=24)
+    table.add_column("year", justify="right")
+    table.add_column("section", overflow="ellipsis", max_width=18)
+    for row in browse.rows(entries):
+        table.add_row(*row)
+    out = console()
+    out.print(table)
+    out.print(f"{len(entries)} of {len(lib.entries)} entries", style="dim")
+
+
+@command(
+    "show",
+    panel=BROWSE,
+    help=(
+        "Show every field of one entry, named by arXiv id (any form, with or without version), "
+        "URL, citation key or exact title.\n\nExample: `lcllm show 2402.13753`"
+    ),
+)
+def show_cmd(
+    ctx: typer.Context,
+    ident: Annotated[str, typer.Argument(metavar="ID", help="arXiv id or URL, project URL, or citation key.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the entry as JSON.")] = False,
+) -> None:
+    from lcllm_cli import browse, store
+    from lcllm_cli.model import entry_to_dict
+
+    lib = store.load(state(ctx).path)
+    entries = browse.lookup(lib, ident)
+    if as_json:
+        print_json([entry_to_dict(e) for e in entries] if len(entries) > 1 else entry_to_dict(entries[0]))
+        return
+    out = console()
+    for n, entry in enumerate(entries):
+        if n:
+            out.print()
+        for name, value in browse.describe(entry):
+            out.print(f"[bold]{name:>16}[/bold]  ", end="")
+            out.print(value, markup=False, highlight=False)
+
+
+@command(
+    "remove",
+    panel=BUILD,
+    help=(
+        "Remove entries by arXiv id, URL, citation key or exact title. Ids that are not in the list are "
+        "reported; the others are still removed (exit code 1 if any was missing).\n\n"
+        "Example: `lcllm remove 2310.01889 https://github.com/microsoft/LLMLingua`"
+    ),
+)
+def remove_cmd(
+    ctx: typer.Context,
+    idents: Annotated[list[str], typer.Argument(metavar="ID...", help="Entries to remove.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was removed as JSON.")] = False,
+) -> None:
+    from lcllm_cli import browse, store
+
+    with store.edit(state(ctx).path) as lib:
+        removed, missing = browse.remove(lib, idents)
+    if as_json:
+        print_json({"removed": [{"id": e.ident, "title": e.title} for e in removed], "missing": missing})
+    else:
+        out = console()
+        for entry in removed:
+            out.print(f"removed {entry.ident}: {entry.title}", markup=False)
+        err = console(stderr=True)
+        for ident in missing:
+            err.print(f"not in the list: {ident}", markup=False)
+    if missing:
+        raise typer.Exit(1)

@@ -1,0 +1,1 @@
+"""Commands of this area are registered here (see lcllm_cli.cli)."""

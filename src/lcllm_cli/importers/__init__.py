@@ -1,0 +1,91 @@
+"""Importers turn a file people already have into a :class:`~lcllm_cli.model.Library`.
+
+Each format is one module with a ``parse(text, source) -> ImportResult`` function, found by file suffix (or by
+sniffing the content when the suffix says nothing). Items an importer could not fully understand are still
+imported (as a link, or with their raw text kept) and listed in ``ImportResult.problems`` with their line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lcllm_cli.errors import ImportFileError
+from lcllm_cli.model import Library
+
+
+@dataclass(slots=True)
+class Problem:
+    """Something in the input that was imported only in part (or not at all), with where it was."""
+
+    line: int
+    message: str
+    text: str = ""
+
+
+@dataclass(slots=True)
+class ImportResult:
+    library: Library
+    problems: list[Problem] = field(default_factory=list)
+    # line numbers of the items, parallel to library.entries
+    lines: list[int] = field(default_factory=list)
+
+
+Parser = Callable[[str, str], ImportResult]
+
+SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".bib": "bibtex", ".bibtex": "bibtex"}
+MAX_BYTES = 200 * 1024 * 1024
+
+
+def _parser(fmt: str) -> Parser:
+    if fmt == "markdown":
+        from lcllm_cli.importers.markdown import parse
+    else:
+        from lcllm_cli.importers.bibtex import parse  # type: ignore[no-redef]
+    return parse
+
+
+def detect_format(path: Path, text: str) -> str:
+    fmt = SUFFIXES.get(path.suffix.lower())
+    if fmt:
+        return fmt
+    stripped = text.lstrip()
+    if stripped.startswith("@") or ("\n@" in text[:20000] and "{" in text[:20000]):
+        return "bibtex"
+    return "markdown"
+
+
+def read_text(path: Path) -> str:
+    """Read an input file as UTF-8 text, refusing binary files and unreadable paths with a clear message."""
+    if str(path) == "-":
+        import sys
+
+        data = sys.stdin.buffer.read()
+    else:
+        try:
+            if path.stat().st_size > MAX_BYTES:
+                raise ImportFileError(f"{path} is larger than {MAX_BYTES // 2**20} MB; is it really a list?")
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise ImportFileError(f"no such file: {path}") from None
+        except IsADirectoryError:
+            raise ImportFileError(f"{path} is a directory; give the Markdown or BibTeX file itself") from None
+        except OSError as exc:
+            raise ImportFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if b"\x00" in data[:8192]:
+        raise ImportFileError(f"{path} looks like a binary file, not Markdown or BibTeX")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(f"{path} is not UTF-8 text (invalid byte at offset {exc.start})") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read(path: Path, fmt: str | None = None) -> ImportResult:
+    """Read ``path`` (``-`` for stdin) with the importer for its format."""
+    text = read_text(path)
+    fmt = fmt or detect_format(path, text)
+    if fmt not in ("markdown", "bibtex"):
+        raise ImportFileError(f"unknown format {fmt!r}; use markdown or bibtex")
+    return _parser(fmt)(text, str(path))

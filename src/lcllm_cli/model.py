@@ -1,0 +1,216 @@
+"""The data lcllm manages: a list of entries (papers, projects, links) grouped in sections.
+
+One :class:`Entry` class serves all three kinds: they share most fields (title, section, links, highlight,
+notes) and a uniform shape keeps ``entries.toml`` easy to review. Which fields a kind may carry is checked by
+:func:`validate_entry`; the order of the dataclass fields is the order keys are written in ``entries.toml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["paper", "project", "link"]
+KINDS: tuple[str, ...] = ("paper", "project", "link")
+
+DEFAULT_SECTION = "Papers"
+
+
+@dataclass(slots=True)
+class Link:
+    """An extra link on an entry: a code repository, an article about it, a model page."""
+
+    label: str
+    url: str
+
+
+@dataclass(slots=True)
+class Citations:
+    """A citation count and where it came from. Unknown counts are not stored at all."""
+
+    count: int
+    source: str
+    url: str | None = None
+    date: str | None = None
+
+
+@dataclass(slots=True)
+class Entry:
+    """One item of the list. ``kind`` decides which of the other fields are meaningful."""
+
+    kind: str
+    title: str
+    section: str = DEFAULT_SECTION
+    key: str | None = None
+    highlight: bool = False
+    # papers
+    arxiv: str | None = None
+    version: int | None = None
+    url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    authors_elided: bool = False
+    published: str | None = None
+    updated: str | None = None
+    year: int | None = None
+    venue: str | None = None
+    primary_category: str | None = None
+    categories: list[str] = field(default_factory=list)
+    doi: str | None = None
+    journal_ref: str | None = None
+    comment: str | None = None
+    citations: Citations | None = None
+    # projects
+    owner: str | None = None
+    description: str | None = None
+    stars: int | None = None
+    stars_date: str | None = None
+    archived: bool = False
+    # all kinds
+    links: list[Link] = field(default_factory=list)
+    notes: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    raw: str | None = None
+
+    @property
+    def ident(self) -> str:
+        """How the entry is named on the command line: arXiv id, else URL, else citation key or title."""
+        return self.arxiv or self.url or self.key or self.title
+
+    @property
+    def first_author(self) -> str:
+        return self.authors[0] if self.authors else (self.owner or "")
+
+    @property
+    def year_value(self) -> int | None:
+        if self.year is not None:
+            return self.year
+        if self.published and self.published[:4].isdigit():
+            return int(self.published[:4])
+        if self.arxiv:  # the id itself says when it was submitted: 2402.13753, hep-th/9711200
+            yy = self.arxiv.rsplit("/", 1)[-1][:2]
+            if yy.isdigit():
+                return (1900 if int(yy) >= 91 else 2000) + int(yy)
+        return None
+
+    def all_urls(self) -> list[str]:
+        """Every web URL the entry holds (its own, its links, its citation page)."""
+        urls = [self.url] if self.url else []
+        urls.extend(link.url for link in self.links)
+        if self.citations and self.citations.url:
+            urls.append(self.citations.url)
+        return urls
+
+
+@dataclass(slots=True)
+class Section:
+    """A heading of the list; ``level`` 2 is ``##``, 3 is ``###``."""
+
+    name: str
+    level: int = 2
+
+
+@dataclass(slots=True)
+class Library:
+    """The whole list: its title, optional intro text, sections in order, entries in order."""
+
+    title: str = "Awesome list"
+    intro: str | None = None
+    sections: list[Section] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+
+    def section_names(self) -> list[str]:
+        return [s.name for s in self.sections]
+
+    def ensure_section(self, name: str, level: int = 2) -> None:
+        if name not in self.section_names():
+            self.sections.append(Section(name, level))
+
+    def add_entry(self, entry: Entry) -> None:
+        """Insert ``entry`` after the last entry of its section (a one-hunk diff), creating the section."""
+        self.add_entries([entry])
+
+    def add_entries(self, new: list[Entry]) -> None:
+        """Insert entries, each after the last existing entry of its section, in one linear pass.
+
+        Entries of sections that have no entry yet go where their section's order puts them (new sections are
+        declared at the end). Existing entries never move.
+        """
+        if not new:
+            return
+        for entry in new:
+            self.ensure_section(entry.section)
+        if not self.entries:
+            self.entries.extend(new)
+            return
+        pending: dict[str, list[Entry]] = {}
+        for entry in new:
+            pending.setdefault(entry.section, []).append(entry)
+        last: dict[str, int] = {}
+        for i, existing in enumerate(self.entries):
+            last[existing.section] = i
+        order = {name: i for i, name in enumerate(self.section_names())}
+        after_index: dict[int, list[Entry]] = {}
+        homeless: list[str] = []
+        for section in pending:
+            if section in last:
+                after_index[last[section]] = pending[section]
+            else:
+                homeless.append(section)
+        # A section with no entries yet goes before the first entry of a later section.
+        before_index: dict[int, list[Entry]] = {}
+        tail: list[Entry] = []
+        for section in sorted(homeless, key=order.__getitem__):
+            rank = order[section]
+            pos = next((i for i, e in enumerate(self.entries) if order.get(e.section, -1) > rank), None)
+            if pos is None:
+                tail.extend(pending[section])
+            else:
+                before_index.setdefault(pos, []).extend(pending[section])
+        out: list[Entry] = []
+        for i, existing in enumerate(self.entries):
+            out.extend(before_index.get(i, ()))
+            out.append(existing)
+            out.extend(after_index.get(i, ()))
+        out.extend(tail)
+        self.entries[:] = out
+
+    def find(self, ident: str) -> list[int]:
+        """Indexes of entries matching ``ident`` (arXiv id in any form, URL, citation key or exact title)."""
+        from lcllm_cli.ids import try_parse_arxiv_id
+        from lcllm_cli.urls import url_key
+
+        parsed = try_parse_arxiv_id(ident)
+        want_url = url_key(ident) if "://" in ident or ident.startswith("www.") else None
+        found: list[int] = []
+        for i, entry in enumerate(self.entries):
+            if (
+                (parsed is not None and entry.arxiv == parsed.id)
+                or (want_url is not None and entry.url and url_key(entry.url) == want_url)
+                or (entry.key is not None and entry.key == ident)
+                or entry.title == ident
+            ):
+                found.append(i)
+        return found
+
+
+def entry_to_dict(entry: Entry) -> dict[str, object]:
+    """The entry as plain data for ``--json`` output: only fields that are set, in schema order."""
+    from dataclasses import asdict
+
+    data = asdict(entry)
+    return {k: v for k, v in data.items() if k in ("kind", "title") or v not in (None, False, [], {})}
+
+
+def validate_entry(entry: Entry) -> str | None:
+    """Return what is wrong with ``entry`` as a short phrase, or None when it is well formed."""
+    if entry.kind not in KINDS:
+        return f"unknown kind {entry.kind!r} (expected one of: {', '.join(KINDS)})"
+    if not entry.title.strip():
+        return "no title"
+    if entry.kind in ("project", "link") and not entry.url and entry.raw is None:
+        return f"a {entry.kind} needs a url"
+    if entry.version is not None and entry.version < 1:
+        return "version must be 1 or more"
+    if entry.version is not None and entry.arxiv is None:
+        return "version given without an arxiv id"
+    return None

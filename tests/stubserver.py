@@ -1,0 +1,112 @@
+"""A real HTTP server on 127.0.0.1 for tests: stands in for arXiv, Semantic Scholar and GitHub.
+
+Usage::
+
+    with StubServer(handler) as srv:          # handler(request) -> Reply
+        os.environ["LCLLM_ARXIV_API_URL"] = srv.url + "/api/query"
+        ...
+        assert len(srv.requests) == 2
+
+Each request is recorded (method, path, query, headers, body) before the handler runs. A handler may sleep
+(to simulate a slow or hanging server: the server thread is a daemon and every connection has its own thread),
+return a Reply, or return ``Reply.close()`` to drop the connection without an answer.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes | str = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/atom+xml; charset=utf-8"
+    drop: bool = False  # close the connection without answering
+    truncate_to: int | None = None  # send only the first N bytes of the body, then close
+
+    @classmethod
+    def close(cls) -> Reply:
+        return cls(drop=True)
+
+
+Handler = Callable[[Request], Reply]
+
+
+class StubServer:
+    def __init__(self, handler: Handler) -> None:
+        self.handler = handler
+        self.requests: list[Request] = []
+        self._lock = threading.Lock()
+        outer = self
+
+        class _H(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # keep test output clean
+                pass
+
+            def _serve(self) -> None:
+                parts = urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                req = Request(
+                    self.command,
+                    parts.path,
+                    parse_qs(parts.query, keep_blank_values=True),
+                    {k.lower(): v for k, v in self.headers.items()},
+                    body,
+                )
+                with outer._lock:
+                    outer.requests.append(req)
+                reply = outer.handler(req)
+                if reply.drop:
+                    self.close_connection = True
+                    return
+                data = reply.body.encode("utf-8") if isinstance(reply.body, str) else reply.body
+                self.send_response(reply.status)
+                self.send_header("Content-Type", reply.content_type)
+                self.send_header("Content-Length", str(len(data)))
+                for k, v in reply.headers.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                if reply.truncate_to is not None:
+                    self.wfile.write(data[: reply.truncate_to])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
+                self.wfile.write(data)
+
+            do_GET = _serve
+            do_POST = _serve
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _H)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> StubServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
