@@ -1,0 +1,33 @@
+"""Shared test fixtures. Every test runs with a private cache dir and no user configuration leaking in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED = FIXTURES / "awesome-long-context-llm.md"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test reads the developer's entries file, cache, tokens or endpoints, and none reaches the internet."""
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    for var in (
+        "LCLLM_FILE",
+        "GITHUB_TOKEN",
+        "S2_API_KEY",
+        "LCLLM_LOCK_TIMEOUT",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    # Any request a test forgets to point at a stand-in fails fast instead of going out.
+    monkeypatch.setenv("LCLLM_ARXIV_API_URL", "http://127.0.0.1:9/api/query")
+    monkeypatch.setenv("LCLLM_S2_API_URL", "http://127.0.0.1:9/graph/v1")
+    monkeypatch.setenv("LCLLM_GITHUB_API_URL", "http://127.0.0.1:9")
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    return SEED
