@@ -1,0 +1,128 @@
+"""Browsing through the CLI: list, show, remove, --version, --help; and the installed executable."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lcllm_cli import __version__, store
+from lcllm_cli.cli import app
+from lcllm_cli.importers.markdown import parse
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def listfile(tmp_path: Path, seed_path: Path) -> Path:
+    path = tmp_path / "entries.toml"
+    store.save(parse(seed_path.read_text(encoding="utf-8")).library, path)
+    return path
+
+
+def invoke(path: Path, *args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["--file", str(path), *args])
+    return result.exit_code, result.output
+
+
+def test_list_json_filters_by_section_and_search(listfile: Path) -> None:
+    code, out = invoke(listfile, "list", "--json")
+    assert code == 0
+    assert len(json.loads(out)) == 61
+    code, out = invoke(listfile, "list", "--section", "projects", "--json")
+    assert [e["title"] for e in json.loads(out)] == ["LLMLingua", "long-context", "LLaMA rope_scaling", "long_llama"]
+    code, out = invoke(listfile, "list", "--search", "ZAHARIA", "--json")
+    data = json.loads(out)
+    assert {e["arxiv"] for e in data} == {"2310.01889"} and len(data) == 2  # by author, case-insensitive
+    code, out = invoke(listfile, "list", "--search", "lost in the", "--json")
+    assert [e["arxiv"] for e in json.loads(out)] == ["2307.03172"]
+    code, out = invoke(listfile, "list", "--kind", "link", "--json")
+    assert len(json.loads(out)) == 10
+
+
+def test_list_table_shows_columns(listfile: Path) -> None:
+    code, out = invoke(listfile, "list", "--search", "LongRoPE")
+    assert code == 0
+    assert "2402.13753" in out and "Yiran Ding" in out and "2024" in out and "Papers" in out
+    assert "1 of 61 entries" in out
+
+
+@pytest.mark.parametrize(
+    "ident", ["2402.13753", "2402.13753v1", "arXiv:2402.13753", "https://arxiv.org/abs/2402.13753v9"]
+)
+def test_show_finds_a_paper_by_any_id_form(listfile: Path, ident: str) -> None:
+    code, out = invoke(listfile, "show", ident, "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["title"] == "LongRoPE: Extending LLM Context Window Beyond 2 Million Tokens"
+    assert data["authors"][0] == "Yiran Ding" and data["version"] == 1
+
+
+def test_show_a_project_by_url_in_other_letter_case(listfile: Path) -> None:
+    code, out = invoke(listfile, "show", "http://github.com/MICROSOFT/llmlingua/")
+    assert code == 0, out
+    assert "LLMLingua" in out and "description" in out and "compress the prompt" in out
+
+
+def test_show_unknown_id_is_one_clear_line(listfile: Path) -> None:
+    code, out = invoke(listfile, "show", "2402.99999")
+    assert code == 1
+    assert out.startswith("error: not in the list: 2402.99999")
+    assert "Traceback" not in out
+
+
+def test_remove_reports_missing_and_removes_the_rest(listfile: Path) -> None:
+    code, out = invoke(listfile, "remove", "2402.13753", "9999.99999", "https://github.com/microsoft/LLMLingua")
+    assert code == 1
+    assert "removed 2402.13753" in out and "not in the list: 9999.99999" in out
+    lib = store.load(listfile)
+    assert len(lib.entries) == 59
+    assert not lib.find("2402.13753") and not lib.find("https://github.com/microsoft/LLMLingua")
+
+
+def test_remove_both_copies_of_a_repeated_paper(listfile: Path) -> None:
+    code, out = invoke(listfile, "remove", "2310.01889", "--json")
+    assert code == 0
+    assert len(json.loads(out)["removed"]) == 2
+    assert len(store.load(listfile).entries) == 59
+
+
+def test_version_and_help() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"lcllm {__version__}"
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for word in ("import", "list", "show", "remove", "Build the list", "Browse"):
+        assert word in result.output
+
+
+def test_installed_executable_runs(listfile: Path, tmp_path: Path) -> None:
+    exe = shutil.which("lcllm", path=str(Path(sys.executable).parent)) or shutil.which("lcllm")
+    assert exe, "the lcllm console script is not installed"
+    env = {**os.environ, "LCLLM_FILE": str(listfile)}
+    proc = subprocess.run([exe, "list", "--json"], capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert len(json.loads(proc.stdout)) == 61
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[entry]\n")
+    proc = subprocess.run([exe, "--file", str(bad), "list"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: ") and "not valid TOML" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_python_dash_m_works(listfile: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "lcllm_cli", "--file", str(listfile), "show", "2307.03172", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["citations"]["count"] == 64

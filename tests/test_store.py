@@ -1,0 +1,274 @@
+"""entries.toml: round trip, determinism, minimal diffs, refusal of broken files, atomic writes, locking."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from lcllm_cli import store
+from lcllm_cli.cli import app
+from lcllm_cli.errors import LockTimeout, StoreError
+from lcllm_cli.model import Citations, Entry, Library, Link, Section
+
+
+def sample_library() -> Library:
+    lib = Library(title="Awesome test list", intro="An intro.\nTwo lines.")
+    lib.sections = [Section("Papers"), Section("Sub", 3), Section("Projects")]
+    lib.entries = [
+        Entry(
+            kind="paper",
+            title='A "quoted" title with \\ backslash',
+            section="Papers",
+            arxiv="2402.13753",
+            version=2,
+            authors=["Yiran Ding", "Li Lyna Zhang"],
+            authors_elided=True,
+            venue="arXiv",
+            citations=Citations(3, "Google Scholar", "https://scholar.google.com/x?a=1&b=2"),
+            links=[Link("code", "https://github.com/microsoft/LongRoPE")],
+            highlight=True,
+            key="ding2024longrope",
+            fields={"publisher": "ACM", "weird key": "x"},
+        ),
+        Entry(
+            kind="project",
+            title="LLMLingua",
+            section="Projects",
+            url="https://github.com/microsoft/LLMLingua",
+            owner="microsoft",
+            description="Compress prompts.",
+            stars=100,
+            archived=True,
+        ),
+        Entry(kind="link", title="A blog post", section="Sub", url="https://example.org/post"),
+    ]
+    return lib
+
+
+def test_round_trip_gives_equal_library() -> None:
+    lib = sample_library()
+    assert store.loads(store.dumps(lib)) == lib
+
+
+def test_writing_is_deterministic() -> None:
+    assert store.dumps(sample_library()) == store.dumps(sample_library())
+    text = store.dumps(sample_library())
+    assert store.dumps(store.loads(text)) == text
+
+
+def test_layout_is_reviewable() -> None:
+    text = store.dumps(sample_library())
+    assert "[[entry]]" in text
+    assert 'links = [\n    { label = "code", url = "https://github.com/microsoft/LongRoPE" },\n]' in text
+    assert "level = 3" in text
+    assert '"weird key" = "x"' in text
+    # defaults are not written
+    assert "archived = false" not in text and "highlight = false" not in text
+
+
+def test_adding_one_entry_changes_only_that_entrys_lines() -> None:
+    lib = sample_library()
+    before = store.dumps(lib).splitlines()
+    lib.add_entry(Entry(kind="paper", title="New paper", section="Papers", arxiv="2401.00001", version=1))
+    after = store.dumps(lib).splitlines()
+    diff = [ln for ln in difflib.unified_diff(before, after, lineterm="", n=0) if ln[:1] in "+-"]
+    diff = [ln for ln in diff if not ln.startswith(("+++", "---"))]
+    assert all(ln.startswith("+") for ln in diff), diff
+    added = "\n".join(ln[1:] for ln in diff)
+    assert 'title = "New paper"' in added and added.count("[[entry]]") == 1
+    # inserted after the last Papers entry, before the project
+    text = "\n".join(after)
+    assert text.index("New paper") < text.index("LLMLingua")
+
+
+def test_add_entries_keeps_existing_order_and_places_new_sections() -> None:
+    lib = sample_library()
+    lib.add_entries(
+        [
+            Entry(kind="link", title="p2", section="Projects", url="https://a.example"),
+            Entry(kind="link", title="n1", section="New", url="https://b.example"),
+            Entry(kind="link", title="p1", section="Papers", url="https://c.example"),
+        ]
+    )
+    assert [e.title[:2] for e in lib.entries] == ["A ", "p1", "LL", "p2", "A ", "n1"]
+    assert lib.section_names()[-1] == "New"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("[list\ntitle = 1", "not valid TOML"),
+        ('[[entry]]\nkind = "paper"\ntitle = 3\n', "field 'title' must be a string"),
+        ('[[entry]]\nkind = "book"\ntitle = "x"\n', "unknown kind 'book'"),
+        ('[[entry]]\nkind = "paper"\n', "no title"),
+        ('[[entry]]\nkind = "link"\ntitle = "x"\n', "a link needs a url"),
+        ('[[entry]]\nkind = "paper"\ntitle = "x"\ntitel = "y"\n', "unknown field 'titel'"),
+        ('[[entry]]\nkind = "paper"\ntitle = "x"\nauthors = "A, B"\n', "must be a list of strings"),
+        ('[[entry]]\nkind = "paper"\ntitle = "x"\nversion = 2\n', "version given without an arxiv id"),
+        ('[[entry]]\nkind = "paper"\ntitle = "x"\ncitations = { count = "3", source = "x" }\n', "citations"),
+        ('[[entry]]\nkind = "paper"\ntitle = "x"\nlinks = [{ label = "a" }]\n', "links"),
+        ("stuff = 1\n", "unknown top-level key"),
+    ],
+)
+def test_broken_files_are_refused_with_what_is_wrong(text: str, needle: str) -> None:
+    with pytest.raises(StoreError) as info:
+        store.loads(text, "entries.toml")
+    assert needle in info.value.message
+    assert info.value.exit_code == 2
+
+
+def test_errors_name_the_entry_and_its_line() -> None:
+    text = store.dumps(sample_library())
+    lines = text.splitlines()
+    third = [i for i, ln in enumerate(lines) if ln == "[[entry]]"][2]
+    lines.insert(third + 1, "stars = -1.5")
+    with pytest.raises(StoreError) as info:
+        store.loads("\n".join(lines), "entries.toml")
+    assert f"entry #3 (line {third + 1})" in info.value.message
+
+
+def test_broken_file_is_never_rewritten_by_a_command(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    broken = '[[entry]]\nkind = "paper"\ntitle = 3\n'
+    path.write_text(broken)
+    result = CliRunner().invoke(app, ["--file", str(path), "remove", "2402.13753"])
+    assert result.exit_code == 2
+    assert "field 'title' must be a string" in result.output
+    assert "Traceback" not in result.output
+    assert path.read_text() == broken
+
+
+def test_file_is_found_by_option_env_and_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert store.find_file() == tmp_path / "entries.toml"
+    monkeypatch.setenv("LCLLM_FILE", "/x/other.toml")
+    assert store.find_file() == Path("/x/other.toml")
+    assert store.find_file("given.toml") == Path("given.toml")
+
+
+def test_missing_file_says_how_to_start(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["--file", str(tmp_path / "none.toml"), "list"])
+    assert result.exit_code == 2
+    assert "no list at" in result.output and "lcllm import" in result.output
+
+
+def test_failed_write_leaves_old_file_and_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "entries.toml"
+    store.save(sample_library(), path)
+    before = path.read_bytes()
+
+    def boom(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", boom)
+    lib = sample_library()
+    lib.entries.pop()
+    with pytest.raises(StoreError) as info:
+        store.save(lib, path)
+    assert "No space left on device" in info.value.message
+    assert info.value.hint and "disk space" in info.value.hint
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["entries.toml"]
+
+
+def test_edit_writes_nothing_when_the_block_fails(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    store.save(sample_library(), path)
+    before = path.read_bytes()
+    with pytest.raises(RuntimeError), store.edit(path) as lib:
+        lib.entries.clear()
+        raise RuntimeError("halfway")
+    assert path.read_bytes() == before
+
+
+def test_edit_does_not_touch_an_unchanged_file(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    store.save(sample_library(), path)
+    os.utime(path, (1, 1))
+    with store.edit(path):
+        pass
+    assert path.stat().st_mtime == 1
+
+
+def test_lock_makes_a_second_writer_wait_then_time_out(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    store.save(sample_library(), path)
+    messages: list[str] = []
+    released = threading.Event()
+
+    def hold() -> None:
+        with store.locked(path):
+            released.wait(5)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    time.sleep(0.2)
+    try:
+        with pytest.raises(LockTimeout) as info, store.locked(path, timeout=0.3, notify=messages.append):
+            pass
+        assert "another lcllm process" in info.value.message
+        assert messages and "waiting" in messages[0]
+    finally:
+        released.set()
+        t.join()
+    with store.locked(path, timeout=1):  # free again
+        pass
+
+
+def test_two_processes_adding_at_once_lose_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    store.save(Library(title="t"), path)
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from lcllm_cli import store\n"
+        "from lcllm_cli.model import Entry\n"
+        "p = Path(sys.argv[1])\n"
+        "for i in range(15):\n"
+        "    with store.edit(p) as lib:\n"
+        "        lib.add_entry(Entry(kind='link', title=f'{sys.argv[2]}-{i}', url=f'https://e.org/{sys.argv[2]}/{i}'))\n"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(path), name]) for name in ("a", "b")]
+    assert [p.wait(60) for p in procs] == [0, 0]
+    titles = {e.title for e in store.load(path).entries}
+    assert titles == {f"{n}-{i}" for n in "ab" for i in range(15)}
+
+
+text_st = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
+url_st = st.builds(lambda s: "https://example.org/" + s, text_st)
+entry_st = st.builds(
+    Entry,
+    kind=st.sampled_from(["paper", "project", "link"]),
+    title=text_st.filter(lambda s: s.strip() != ""),
+    section=st.sampled_from(["Papers", "Other"]),
+    key=st.none() | text_st,
+    highlight=st.booleans(),
+    url=url_st,
+    authors=st.lists(text_st, max_size=12),
+    authors_elided=st.booleans(),
+    year=st.none() | st.integers(1900, 2100),
+    citations=st.none() | st.builds(Citations, st.integers(0, 10**6), text_st, st.none() | url_st),
+    links=st.lists(st.builds(Link, text_st, url_st), max_size=3),
+    notes=st.none() | text_st,
+    fields=st.dictionaries(text_st, text_st, max_size=3),
+    stars=st.none() | st.integers(0, 10**6),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(entry_st, max_size=6), text_st.filter(lambda s: s.strip() != ""))
+def test_property_any_entries_write_and_read_back_equal(entries: list[Entry], title: str) -> None:
+    lib = Library(title=title, sections=[Section("Papers"), Section("Other")], entries=entries)
+    text = store.dumps(lib)
+    assert store.loads(text) == lib
+    assert store.dumps(store.loads(text)) == text
