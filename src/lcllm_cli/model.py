@@ -22,6 +22,7 @@ class Link:
 
     label: str
     url: str
+    stars: int | None = None  # GitHub stars of a repository link (`lcllm enrich --stars`)
 
 
 @dataclass(slots=True)

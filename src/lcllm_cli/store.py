@@ -75,7 +75,7 @@ _TYPE_NAMES = {
     _INT: "an integer",
     _BOOL: "true or false",
     _STRLIST: "a list of strings",
-    _LINKS: "a list of {label, url} tables",
+    _LINKS: "a list of {label, url[, stars]} tables",
     _CITATIONS: "a {count, source, url, date} table",
     _FIELDS: "a table of strings",
 }
@@ -119,9 +119,10 @@ def _check(value: Any, kind: str) -> bool:
     if kind == _LINKS:
         return isinstance(value, list) and all(
             isinstance(v, dict)
-            and set(v) == {"label", "url"}
+            and {"label", "url"} <= set(v) <= {"label", "url", "stars"}
             and isinstance(v["label"], str)
             and isinstance(v["url"], str)
+            and (not isinstance(v.get("stars"), bool) and isinstance(v.get("stars", 0), int))
             for v in value
         )
     if kind == _CITATIONS:
@@ -151,7 +152,7 @@ def _entry_from_dict(data: dict[str, Any], where: str) -> Entry:
         raise StoreError(f"{where}: no title")
     kwargs = dict(data)
     if "links" in kwargs:
-        kwargs["links"] = [Link(v["label"], v["url"]) for v in kwargs["links"]]
+        kwargs["links"] = [Link(v["label"], v["url"], v.get("stars")) for v in kwargs["links"]]
     if "citations" in kwargs:
         kwargs["citations"] = Citations(**kwargs["citations"])
     if "fields" in kwargs:
@@ -287,7 +288,7 @@ def _entry_lines_out(entry: Entry) -> list[str]:
         elif kind == _STRLIST:
             out.extend(_array(name, [toml_str(v) for v in value]))
         elif kind == _LINKS:
-            items = [_inline_table([("label", link.label), ("url", link.url)]) for link in value]
+            items = [_inline_table([("label", link.label), ("url", link.url), ("stars", link.stars)]) for link in value]
             out.extend(_array(name, items, always_multiline=True))
         elif kind == _CITATIONS:
             out.append(
