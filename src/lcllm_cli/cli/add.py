@@ -1,1 +1,134 @@
-"""Commands of this area are registered here (see lcllm_cli.cli)."""
+"""``lcllm add``: papers from arXiv by id or URL, many per request."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from lcllm_cli.cli.app import BUILD, command, report_error, state
+from lcllm_cli.cli.output import console, print_json
+
+if TYPE_CHECKING:
+    from lcllm_cli.adding import AddReport
+
+
+@command(
+    "add",
+    panel=BUILD,
+    help=(
+        "Add papers from arXiv by id or URL (up to 100 ids per request).\n\n"
+        "Accepts bare ids (2402.13753, 2402.13753v2, 0704.0001), arXiv:2402.13753, abs/pdf/html URLs, the DOI "
+        "10.48550/arXiv.2402.13753 and old-style ids (hep-th/9711200, math.GT/0309136). The latest version is "
+        "stored. A paper already in the list is updated when arXiv has a newer version or a changed title, "
+        "otherwise reported as already present. Exit code 0 when every paper is in the list, 1 when some failed, "
+        "2 for usage errors.\n\n"
+        "Example: `lcllm add 2402.13753 https://arxiv.org/abs/2307.03172 --section Survey`\n\n"
+        "Example: `lcllm add --from ids.txt --json`"
+    ),
+)
+def add_cmd(
+    ctx: typer.Context,
+    ids: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="ID_OR_URL...", help="arXiv ids or URLs, in any form.", show_default=False),
+    ] = None,
+    from_file: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="FILE",
+            help="Also read ids from FILE, one a line (- for stdin); blank lines and # comments are ignored.",
+        ),
+    ] = None,
+    section: Annotated[
+        str | None,
+        typer.Option("--section", "-s", help="Section for new papers (default: the list's main paper section)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout",
+            metavar="SECONDS",
+            min=0.001,
+            help="Give up on an arXiv request after SECONDS (default 30, or LCLLM_HTTP_TIMEOUT).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    from lcllm_cli.adding import add_papers
+
+    path = state(ctx).path
+    with _progress_bar() as progress:
+        report = add_papers(path, ids or [], section, from_file=from_file, timeout=timeout, progress=progress)
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        _print_table(report)
+    if report.error is not None:
+        report_error(report.error)
+    if report.exit_code:
+        raise typer.Exit(report.exit_code)
+
+
+@contextlib.contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
+    """A transient progress bar on stderr while batches run (only when stderr is a terminal)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("fetching from arXiv"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task("arxiv", total=None)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    with bar:
+        yield update
+
+
+def _print_table(report: AddReport) -> None:
+    from rich.table import Table
+
+    from lcllm_cli.adding import ADDED, FAILED, PRESENT, UPDATED
+
+    out = console(stderr=False)
+    styles = {ADDED: "green", UPDATED: "yellow", PRESENT: "dim", FAILED: "red"}
+    if report.outcomes:
+        table = Table(box=None, header_style="bold", pad_edge=False)
+        table.add_column("result", no_wrap=True)
+        table.add_column("arXiv", no_wrap=True)
+        table.add_column("title / detail", overflow="fold")
+        for o in report.outcomes:
+            if o.status == FAILED:
+                detail = o.reason or ""
+            elif o.status == UPDATED:
+                detail = "; ".join(
+                    f"{c.field}: {c.old!r} -> {c.new!r}" if c.field == "title" else f"{c.field}: {c.old} -> {c.new}"
+                    for c in o.changes
+                )
+            else:
+                detail = (o.entry.title if o.entry else "") + (f" ({o.reason})" if o.reason else "")
+            ident = f"{o.arxiv}v{o.entry.version}" if o.entry is not None and o.entry.version else (o.arxiv or "")
+            table.add_row(f"[{styles[o.status]}]{o.status}[/]", ident, detail, end_section=False)
+        out.print(table)
+    counts = report.counts()
+    where = f" in {report.path}" if report.written else f"; {report.path} unchanged"
+    out.print(
+        f"{counts['added']} added, {counts['updated']} updated, {counts['already_present']} already present, "
+        f"{counts['failed']} failed{where}",
+        markup=False,
+    )

@@ -1,0 +1,1 @@
+"""Remote metadata sources: arXiv (``arxiv``), Semantic Scholar, GitHub. Each module imports its HTTP stack lazily."""

@@ -1,0 +1,301 @@
+"""A stand-in for the arXiv query API on 127.0.0.1, built on :mod:`tests.stubserver`.
+
+It answers like arXiv does (see tests/fixtures/arxiv/README.md and /work/shared/docs/apis.md):
+
+* an ``id_list`` equal to a recorded query gets the recorded answer verbatim (status and body);
+* ids of recorded papers get their recorded ``<entry>``; ids the recordings show to be absent are left out;
+* any other well-formed id gets a generated, valid Atom entry: a deterministic title and authors per id, version 1
+  unless :meth:`ArxivStub.set_paper` says otherwise; ids marked with :meth:`ArxivStub.set_missing` are left out;
+* a malformed id anywhere in ``id_list`` gets HTTP 400 and arXiv's error feed for the whole request;
+* ``max_results`` (default 10, as on arXiv) and ``start`` page the answer; ``totalResults`` counts every match.
+
+Every request is counted (``stub.requests``). Tests can make given requests (0-based, in arrival order) answer
+an HTTP status with ``Retry-After`` (:meth:`fail`), hang (:meth:`hang`), drop the connection (:meth:`drop`) or answer
+something that is not a feed (:meth:`garbage`); ``latency`` delays every answer.
+
+Usage::
+
+    with ArxivStub() as stub:
+        monkeypatch.setenv("LCLLM_ARXIV_API_URL", stub.url)
+        stub.set_paper("2402.13753", version=3, title="A New Title")
+        stub.fail(0, status=429, retry_after="1")
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+from xml.sax.saxutils import escape, quoteattr
+
+from tests.stubserver import Reply, Request, StubServer
+
+FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
+API_PATH = "/api/query"
+
+FEED_OPEN = (
+    "<?xml version='1.0' encoding='UTF-8'?>\n"
+    '<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" xmlns:arxiv="http://arxiv.org/schemas/atom" '
+    'xmlns="http://www.w3.org/2005/Atom">\n'
+)
+# What arXiv itself accepts as an id (its own check, written independently of lcllm_cli.ids).
+VALID_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
+_VERSIONED = re.compile(r"^(?P<base>.+?)(?:v(?P<v>\d+))?$")
+
+_WORDS_A = ["Scaling", "Extending", "Compressing", "Retrieving", "Sparse", "Efficient", "Recurrent", "Infinite"]
+_WORDS_B = ["Attention", "Memory", "Context Windows", "Position Encodings", "Transformers", "KV Caches", "Agents"]
+_WORDS_C = ["Long Documents", "Million-Token Inputs", "Streaming", "Retrieval", "Code", "Dialogue", "Reasoning"]
+_GIVEN = ["Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances", "John", "Leslie", "Radia"]
+_FAMILY = ["Lovelace", "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth", "Allen", "Backus", "Lamport", "Perlman"]
+
+
+@dataclass
+class _Action:
+    kind: str  # "status", "hang", "drop", "garbage"
+    status: int = 503
+    retry_after: str | None = None
+    seconds: float = 30.0
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.sha256(text.encode()).digest()
+
+
+def generated_title(arxiv_id: str) -> str:
+    """The title the stub gives a paper it has no recording of (distinct per id)."""
+    h = _digest(arxiv_id)
+    a, b, c = _WORDS_A[h[0] % len(_WORDS_A)], _WORDS_B[h[1] % len(_WORDS_B)], _WORDS_C[h[2] % len(_WORDS_C)]
+    return f"{a} {b} for {c}: Stub Study {arxiv_id}"
+
+
+def generated_authors(arxiv_id: str) -> list[str]:
+    h = _digest(arxiv_id)
+    return [f"{_GIVEN[h[3 + i] % len(_GIVEN)]} {_FAMILY[h[6 + i] % len(_FAMILY)]}" for i in range(1 + h[9] % 3)]
+
+
+def _published(base: str) -> str:
+    yymm = base.rsplit("/", 1)[-1][:4]
+    yy, mm = int(yymm[:2]), int(yymm[2:])
+    year = 1900 + yy if "/" in base and yy >= 91 else 2000 + yy
+    return f"{year:04d}-{mm:02d}-15T12:00:00Z"
+
+
+class ArxivStub:
+    def __init__(self, *, latency: float = 0.0) -> None:
+        self.latency = latency
+        self.papers: dict[str, dict[str, object]] = {}
+        self.missing: set[str] = set()
+        self._actions: dict[int | None, _Action] = {}
+        self._release = threading.Event()
+        self._lock = threading.Lock()
+        self._count = 0
+        self._recorded: dict[str, tuple[int, str]] = {}
+        self._recorded_entries: dict[str, str] = {}
+        self._recorded_absent: set[str] = set()
+        self._load_fixtures()
+        self.server = StubServer(self._handle)
+
+    # ------------------------------------------------------------------------------------------ setup
+
+    def _load_fixtures(self) -> None:
+        for path in sorted(FIXTURES.glob("*.json")):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            query = parse_qs(urlsplit(data["url"]).query, keep_blank_values=True)
+            id_list = query["id_list"][0]
+            self._recorded[id_list] = (data["status_code"], data["body"])
+            if data["status_code"] != 200:
+                continue
+            found: set[str] = set()
+            for block in re.findall(r"  <entry>.*?</entry>\n", data["body"], re.DOTALL):
+                m = re.search(r"<id>https?://arxiv\.org/abs/(.+?)</id>", block)
+                assert m, block
+                base = _VERSIONED.match(m.group(1))["base"]  # type: ignore[index]
+                self._recorded_entries[base] = block
+                found.add(base)
+            self._recorded_absent.update(i for i in id_list.split(",") if i not in found)
+
+    def set_paper(
+        self, arxiv_id: str, *, version: int | None = None, title: str | None = None, authors: list[str] | None = None
+    ) -> None:
+        """Generate ``arxiv_id`` (even if recorded) with this latest version, title or authors."""
+        info = self.papers.setdefault(arxiv_id, {})
+        if version is not None:
+            info["version"] = version
+        if title is not None:
+            info["title"] = title
+        if authors is not None:
+            info["authors"] = authors
+        self.missing.discard(arxiv_id)
+
+    def set_missing(self, *arxiv_ids: str) -> None:
+        """arXiv does not know these ids: they are left out of every answer (HTTP 200)."""
+        self.missing.update(arxiv_ids)
+
+    def _plan(self, requests: tuple[int, ...], action: _Action) -> None:
+        for n in requests or (None,):
+            self._actions[n] = action
+
+    def fail(self, *requests: int, status: int = 503, retry_after: str | None = None) -> None:
+        """Answer these requests (all if none given) with ``status`` (and ``Retry-After``)."""
+        self._plan(requests, _Action("status", status=status, retry_after=retry_after))
+
+    def hang(self, *requests: int, seconds: float = 30.0) -> None:
+        """Accept these requests (all if none given) and say nothing for ``seconds`` (or until the stub stops)."""
+        self._plan(requests, _Action("hang", seconds=seconds))
+
+    def drop(self, *requests: int) -> None:
+        """Close the connection of these requests without an answer."""
+        self._plan(requests, _Action("drop"))
+
+    def garbage(self, *requests: int) -> None:
+        """Answer these requests with HTTP 200 and an HTML page instead of a feed."""
+        self._plan(requests, _Action("garbage"))
+
+    # ------------------------------------------------------------------------------------------ serving
+
+    def __enter__(self) -> ArxivStub:
+        self.server.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._release.set()
+        self.server.__exit__(*exc)
+
+    @property
+    def url(self) -> str:
+        """The full query URL, for LCLLM_ARXIV_API_URL."""
+        return self.server.url + API_PATH
+
+    @property
+    def requests(self) -> list[Request]:
+        return self.server.requests
+
+    @property
+    def id_lists(self) -> list[list[str]]:
+        """The ids of each request, in order."""
+        return [[i for i in r.query.get("id_list", [""])[0].split(",") if i] for r in self.requests]
+
+    @property
+    def sent_ids(self) -> list[str]:
+        return [i for ids in self.id_lists for i in ids]
+
+    def _handle(self, req: Request) -> Reply:
+        with self._lock:
+            n = self._count
+            self._count += 1
+        if self.latency:
+            self._release.wait(self.latency)
+        action = self._actions.get(n) or self._actions.get(None)
+        if action is not None:
+            if action.kind == "status":
+                headers = {"Retry-After": action.retry_after} if action.retry_after is not None else {}
+                body = f"{action.status} stand-in says no"
+                return Reply(action.status, body, headers=headers, content_type="text/plain")
+            if action.kind == "drop":
+                return Reply.close()
+            if action.kind == "garbage":
+                return Reply(200, "<html><body>Service temporarily unavailable</body></html>", content_type="text/html")
+            if action.kind == "hang":
+                self._release.wait(action.seconds)
+        if req.path != API_PATH:
+            return Reply(404, "not found", content_type="text/plain")
+        return self.answer(req.query)
+
+    def answer(self, query: dict[str, list[str]]) -> Reply:
+        """arXiv's answer to a query string (already parsed)."""
+        id_list = query.get("id_list", [""])[0]
+        ids = [i for i in id_list.split(",") if i]
+        start = int(query.get("start", ["0"])[0] or 0)
+        max_results = int(query.get("max_results", ["10"])[0] or 10)
+        if id_list in self._recorded and not any(_VERSIONED.match(i)["base"] in self.papers for i in ids):  # type: ignore[index]
+            status, body = self._recorded[id_list]
+            return Reply(status, body)
+        bad = [i for i in ids if not VALID_ID.fullmatch(i)]
+        if bad:
+            return Reply(400, error_feed(bad[0]))
+        entries = [e for e in (self._entry(i) for i in ids) if e is not None]
+        page = entries[start : start + max_results]
+        return Reply(200, feed(page, total=len(entries), start=start, per_page=max_results, id_list=id_list))
+
+    def _entry(self, asked: str) -> str | None:
+        m = _VERSIONED.match(asked)
+        assert m
+        base, want = m["base"], int(m["v"]) if m["v"] else None
+        if base in self.missing:
+            return None
+        info = self.papers.get(base)
+        if info is None:
+            if base in self._recorded_entries:
+                return self._recorded_entries[base]
+            if base in self._recorded_absent:
+                return None
+            info = {}
+        latest = int(info.get("version", 1))  # type: ignore[call-overload]
+        version = want or latest
+        if version > latest:
+            return None
+        title = str(info.get("title") or generated_title(base))
+        authors = info.get("authors") or generated_authors(base)
+        published = _published(base)
+        updated = published.replace("-15T", f"-{15 + min(version - 1, 13):02d}T")
+        authors_xml = "".join(f"    <author>\n      <name>{escape(a)}</name>\n    </author>\n" for a in authors)  # type: ignore[union-attr]
+        return (
+            "  <entry>\n"
+            f"    <id>http://arxiv.org/abs/{base}v{version}</id>\n"
+            f"    <title>{escape(title)}</title>\n"
+            f"    <updated>{updated}</updated>\n"
+            f'    <link href="https://arxiv.org/abs/{base}v{version}" rel="alternate" type="text/html"/>\n'
+            f'    <link href="https://arxiv.org/pdf/{base}v{version}" rel="related" type="application/pdf" '
+            'title="pdf"/>\n'
+            f"    <summary>  We study {escape(title.lower())}.\n  Generated by the stand-in for {base}.</summary>\n"
+            '    <category term="cs.CL" scheme="http://arxiv.org/schemas/atom"/>\n'
+            '    <category term="cs.LG" scheme="http://arxiv.org/schemas/atom"/>\n'
+            f"    <published>{published}</published>\n"
+            f"    <arxiv:comment>{version * 10} pages</arxiv:comment>\n"
+            '    <arxiv:primary_category term="cs.CL"/>\n'
+            f"{authors_xml}"
+            "  </entry>\n"
+        )
+
+
+def feed(entries: list[str], *, total: int, start: int, per_page: int, id_list: str) -> str:
+    query = f"search_query=&amp;id_list={escape(id_list)}&amp;start={start}&amp;max_results={per_page}"
+    return (
+        FEED_OPEN
+        + "  <id>https://arxiv.org/api/stand-in</id>\n"
+        + f"  <title>arXiv Query: {query}</title>\n"
+        + "  <updated>2026-04-12T22:10:19Z</updated>\n"
+        + f'  <link href={quoteattr("https://arxiv.org/api/query?" + query)} type="application/atom+xml"/>\n'
+        + f"  <opensearch:itemsPerPage>{per_page}</opensearch:itemsPerPage>\n"
+        + f"  <opensearch:totalResults>{total}</opensearch:totalResults>\n"
+        + f"  <opensearch:startIndex>{start}</opensearch:startIndex>\n"
+        + "".join(entries)
+        + "</feed>\n"
+    )
+
+
+def error_feed(bad_id: str) -> str:
+    """arXiv's HTTP 400 answer for a malformed id (the shape of the recorded id_abc fixture)."""
+    slug = re.sub(r"\W", "_", f"incorrect id format for {bad_id}")
+    return (
+        FEED_OPEN
+        + "  <id>https://arxiv.org/</id>\n"
+        + "  <title>arXiv Search Results</title>\n"
+        + "  <updated>2026-04-12T22:59:06Z</updated>\n"
+        + "  <opensearch:itemsPerPage>1</opensearch:itemsPerPage>\n"
+        + "  <opensearch:totalResults>1</opensearch:totalResults>\n"
+        + "  <opensearch:startIndex>0</opensearch:startIndex>\n"
+        + "  <entry>\n"
+        + f"    <id>https://arxiv.org/api/errors#{escape(slug)}</id>\n"
+        + "    <title>Error</title>\n"
+        + "    <updated>2026-04-12T22:59:06Z</updated>\n"
+        + f'    <link href="https://arxiv.org/api/errors#{escape(slug)}" rel="alternate" type="text/html"/>\n'
+        + f"    <summary>incorrect id format for {escape(bad_id)}</summary>\n"
+        + "    <author>\n      <name>arXiv api core</name>\n    </author>\n"
+        + "  </entry>\n"
+        + "</feed>\n"
+    )
