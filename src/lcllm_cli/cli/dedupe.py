@@ -1,1 +1,130 @@
-"""Commands of this area are registered here (see lcllm_cli.cli)."""
+"""``lcllm dedupe``: show the groups of duplicate entries with the reason for each, then merge them."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from lcllm_cli.cli.app import CLEAN, command, state
+from lcllm_cli.cli.output import console, print_json
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from lcllm_cli.dedupe import DedupeReport
+    from lcllm_cli.model import Entry
+
+MAX_TABLE_GROUPS = 500  # a list with more groups than this gets one plain line per group: fast and greppable
+
+
+@command(
+    "dedupe",
+    panel=CLEAN,
+    help=(
+        "Find entries that are the same item and merge each group into one.\n\n"
+        "Duplicates are: the same arXiv id (any version, also as DOI 10.48550/arXiv.ID), the same DOI, the "
+        "same repository or page URL (letter case, http/https, www., trailing slash, .git, ?tab= ignored), a "
+        "project that only repeats a paper's code link, and the same title (after normalisation, or with one "
+        "typo) with agreeing authors and year. Each group is shown with its reasons; merging keeps the position "
+        "of the first member, the newest version, every link and every field.\n\n"
+        "On a terminal it asks before merging; elsewhere pass --yes. --dry-run only shows, --check exits 1 "
+        "when duplicates exist (for CI).\n\n"
+        "Example: `lcllm dedupe --dry-run`, `lcllm dedupe --yes`, `lcllm dedupe --check`"
+    ),
+)
+def dedupe_cmd(
+    ctx: typer.Context,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Merge without asking.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Show the groups; change nothing.")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Change nothing; exit 1 when duplicates exist (for CI).")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the groups (and what was done) as JSON.")] = False,
+) -> None:
+    from lcllm_cli.dedupe import dedupe_file
+
+    merge = not (dry_run or check)
+    confirm = None if yes or not merge else _confirmer(as_json)
+    report = dedupe_file(state(ctx).path, merge=merge, confirm=confirm)
+    if as_json:
+        print_json({**report.to_dict(), "dry_run": not merge})
+    elif not report.merged or confirm is None:  # a confirmed merge has shown its table already
+        _show(report)
+    if report.merged:
+        if not as_json:
+            console().print(
+                f"merged {len(report.groups)} groups: {report.entries} entries -> {report.entries - report.removed}",
+                markup=False,
+            )
+        return
+    if check and report.groups:
+        if not as_json:
+            console(stderr=True).print("duplicates found; run `lcllm dedupe` to merge them", markup=False)
+        raise typer.Exit(1)
+
+
+def _confirmer(as_json: bool) -> Callable[[DedupeReport], bool]:
+    """Show the groups and ask on a terminal; refuse (exit 2) where no one can answer."""
+
+    def confirm(report: DedupeReport) -> bool:
+        if not as_json:
+            _show(report)
+        if not sys.stdin.isatty():
+            from lcllm_cli.errors import UsageError
+
+            raise UsageError(
+                f"found {len(report.groups)} groups of duplicates but cannot ask before merging (no terminal); "
+                "nothing was changed",
+                hint="pass --yes to merge them, or --dry-run to only look",
+            )
+        ok = typer.confirm(
+            f"Merge these {len(report.groups)} groups ({report.duplicates} entries go away)?", default=False, err=True
+        )
+        if not ok:
+            typer.echo("nothing was changed", err=True)
+        return ok
+
+    return confirm
+
+
+def _show(report: DedupeReport) -> None:
+    out = console()
+    if not report.groups:
+        out.print(f"no duplicates among the {report.entries} entries of {report.path}", markup=False)
+        return
+    if len(report.groups) > MAX_TABLE_GROUPS or not out.is_terminal:
+        _show_plain(report)
+    else:
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(header_style="bold", show_lines=True, pad_edge=False)
+        table.add_column("#", justify="right")
+        table.add_column("entries (first is kept)", overflow="fold", ratio=3)
+        table.add_column("why", overflow="fold", ratio=2)
+        for n, (group, members) in enumerate(zip(report.groups, report.members, strict=True), 1):
+            lines = [_member(i, e) for i, e in zip(group.indexes, members, strict=True)]
+            table.add_row(str(n), Text("\n".join(lines)), Text("\n".join(group.reasons)))
+        out.print(table)
+    out.print(
+        f"{len(report.groups)} groups: {report.duplicates} of {report.entries} entries duplicate another",
+        markup=False,
+    )
+
+
+def _member(index: int, entry: Entry) -> str:
+    version = f"v{entry.version}" if entry.arxiv and entry.version else ""
+    ident = entry.arxiv + version if entry.arxiv else (entry.url or entry.key or "")
+    title = entry.title if len(entry.title) <= 80 else entry.title[:77] + "..."
+    return f"#{index + 1} {entry.kind} {ident} {title}".replace("  ", " ")
+
+
+def _show_plain(report: DedupeReport) -> None:
+    lines: list[str] = []
+    for n, (group, members) in enumerate(zip(report.groups, report.members, strict=True), 1):
+        lines.append(f"group {n}: " + "; ".join(group.reasons))
+        for k, (i, e) in enumerate(zip(group.indexes, members, strict=True)):
+            lines.append(("  keep " if k == 0 else "  fold ") + _member(i, e))
+    sys.stdout.write("\n".join(lines) + "\n")

@@ -1,0 +1,783 @@
+"""Duplicate entries: find them by normalised keys, explain each group, merge without losing anything.
+
+Detection never compares all pairs. Every entry is reduced to a few keys, and hash maps over those keys give
+the candidates to look at:
+
+* the arXiv id, whatever the version, also when given as arXiv's DOI ``10.48550/arXiv.<id>`` or as an arXiv URL;
+* the DOI (case-insensitive, with or without ``https://doi.org/``);
+* the entry's own URL, by :func:`~lcllm_cli.urls.url_key` (letter case of GitHub owner/name, scheme, ``www.``,
+  trailing slash, ``.git`` and ``?tab=...`` noise ignored);
+* for a project or link item, the link URLs of papers: an item that only repeats a repository already attached to
+  a paper is folded into that paper;
+* for papers, the title after normalisation (case, Unicode forms and accents, LaTeX markup such as ``$\\infty$``,
+  punctuation, whitespace, hyphenation), then a spelling-tolerant form of it (plurals, British spellings,
+  articles), each only with agreeing authors or year;
+* for papers, blocks of titles sharing first-author surname and the first or last characters of the spelling-
+  tolerant title, inside which a one-letter typo in a single rare word is tolerated, only with strong author
+  and year agreement.
+
+Two entries with different arXiv ids (or different non-arXiv DOIs) are never grouped, whatever else they share;
+two papers that merely share a code link are never grouped; a false merge is worse than a missed one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from lcllm_cli.errors import LcllmError
+from lcllm_cli.ids import try_parse_arxiv_id
+from lcllm_cli.model import Entry, Library, Link
+from lcllm_cli.urls import host_label, url_key
+
+# ----------------------------------------------------------------------------------------------- normalising
+
+_LATEX_SYMBOLS = {
+    "infty": "∞",
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "delta": "δ",
+    "epsilon": "ε",
+    "lambda": "λ",
+    "mu": "μ",
+    "pi": "π",
+    "sigma": "σ",
+    "tau": "τ",
+    "theta": "θ",
+    "phi": "φ",
+    "omega": "ω",
+    "times": "×",
+    "le": "≤",
+    "leq": "≤",
+    "ge": "≥",
+    "geq": "≥",
+    "approx": "≈",
+    "rightarrow": "→",
+    "to": "→",
+}
+_LATEX_CMD = re.compile(r"\\([A-Za-z]+)\s*")
+_NON_WORD = re.compile(r"[^\w∞αβγδεθλμπστφω×≤≥≈→]+")
+_ARTICLES = frozenset({"a", "an", "the"})
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _latex_symbol(match: re.Match[str]) -> str:
+    return _LATEX_SYMBOLS.get(match.group(1), " ")
+
+
+def _fold(text: str) -> str:
+    """Casefolded, compatibility-decomposed text without accents: ``ﬁ`` -> ``fi``, ``é`` -> ``e``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    if not decomposed.isascii():
+        decomposed = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return decomposed.casefold()
+
+
+def title_tokens(title: str) -> list[str]:
+    """The words of a title: LaTeX markup, punctuation and letter case gone, symbols like ``∞`` kept."""
+    s = title
+    if "\\" in s or "$" in s or "{" in s:
+        s = _LATEX_CMD.sub(_latex_symbol, s).replace("\\", " ")
+    return _NON_WORD.sub(" ", _fold(s).replace("_", " ")).split()
+
+
+def title_key(title: str) -> str:
+    """Two titles with the same key are the same title: case, punctuation, whitespace and hyphenation ignored."""
+    return "".join(title_tokens(title))
+
+
+_BRITISH = (
+    (re.compile(r"isation(s?)$"), r"ization\1"),
+    (re.compile(r"is(e|ed|es|ing|er|ers)$"), r"iz\1"),
+    (re.compile(r"ell(ing|ed|er|ers)$"), r"el\1"),
+    (re.compile(r"(?<=\w{3})our$"), "or"),
+    (re.compile(r"(?<=\w{3})yse(s|d)?$"), r"yze\1"),
+)
+
+
+def canonical_token(token: str) -> str:
+    """A spelling-tolerant form of one title word: US spelling, no plural ``s``."""
+    if len(token) < 4 or not token.isalpha():
+        return token
+    for pattern, repl in _BRITISH:
+        token = pattern.sub(repl, token)
+    if token.endswith("ies") and len(token) > 4:
+        return token[:-3] + "y"
+    if token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def canonical_tokens(title: str) -> list[str]:
+    return [canonical_token(t) for t in title_tokens(title) if t not in _ARTICLES]
+
+
+def surname(author: str) -> str:
+    """The family name of an author as written (``Hao Liu``, ``Liu, Hao``, ``H. Liu``), folded for comparison."""
+    name = author.strip()
+    if "," in name:
+        name = name.split(",", 1)[0]
+        parts = [name]
+    else:
+        parts = [p for p in re.split(r"\s+", name) if p]
+        while len(parts) > 1 and parts[-1].strip(".").casefold() in _NAME_SUFFIXES:
+            parts.pop()
+    last = parts[-1] if parts else ""
+    return re.sub(r"[^\w]", "", _fold(last))
+
+
+def doi_key(doi: str) -> str:
+    s = doi.strip()
+    s = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", s, flags=re.IGNORECASE)
+    return s.casefold()
+
+
+def _arxiv_of(entry: Entry) -> tuple[str, str] | None:
+    """(arXiv id, how the entry gives it) from the arxiv field, an arXiv DOI or an arXiv URL."""
+    if entry.arxiv:
+        return entry.arxiv, f"v{entry.version}" if entry.version else "no version"
+    if entry.doi and "10.48550/arxiv." in entry.doi.casefold():
+        parsed = try_parse_arxiv_id(entry.doi)
+        if parsed is not None:
+            return parsed.id, f"DOI {entry.doi.strip()}"
+    if entry.url and "arxiv.org" in entry.url.casefold():
+        parsed = try_parse_arxiv_id(entry.url)
+        if parsed is not None:
+            return parsed.id, f"v{parsed.version}" if parsed.version else "its URL"
+    return None
+
+
+# ----------------------------------------------------------------------------------------------- keys
+
+
+@dataclass(slots=True)
+class _Keys:
+    """What detection knows about one entry."""
+
+    kind: str
+    arxiv: str | None = None
+    arxiv_form: str = ""
+    doi: str | None = None  # non-arXiv DOI, folded
+    url: str | None = None  # url_key of the entry's own URL
+    links: tuple[str, ...] = ()  # url_keys of a paper's links
+    title: str = ""  # title_key (papers only)
+    canon: str = ""  # spelling-tolerant title key (papers only)
+    canon_tokens: tuple[str, ...] = ()
+    surnames: tuple[str, ...] = ()
+    year: int | None = None
+    label: str = ""
+
+
+def _keys(entry: Entry) -> _Keys:
+    k = _Keys(kind=entry.kind)
+    arx = _arxiv_of(entry)
+    if arx is not None:
+        k.arxiv, k.arxiv_form = arx
+    if entry.doi and "10.48550/arxiv." not in entry.doi.casefold():
+        k.doi = doi_key(entry.doi)
+    if entry.url:
+        k.url = url_key(entry.url)
+    if entry.kind == "paper":
+        if entry.links:
+            k.links = tuple(url_key(link.url) for link in entry.links)
+        tokens = canonical_tokens(entry.title)
+        k.title = title_key(entry.title)
+        k.canon_tokens = tuple(tokens)
+        k.canon = "".join(tokens)
+        k.surnames = tuple(s for s in (surname(a) for a in entry.authors) if s)
+        k.year = entry.year_value
+    k.label = _label(entry)
+    return k
+
+
+def _label(entry: Entry) -> str:
+    if entry.arxiv:
+        return f"{entry.kind} {entry.arxiv}"
+    short = entry.title if len(entry.title) <= 50 else entry.title[:47] + "..."
+    return f"{entry.kind} {short!r}"
+
+
+# ----------------------------------------------------------------------------------------------- evidence
+
+
+def _year_text(a: _Keys, b: _Keys) -> str:
+    if a.year is not None and a.year == b.year:
+        return f"year {a.year}"
+    if a.year is not None and b.year is not None:
+        return f"years {min(a.year, b.year)} and {max(a.year, b.year)}"
+    return ""
+
+
+def _authors_evidence(a: _Keys, b: _Keys) -> str | None:
+    """Why two papers with the same title are one paper, or None when their authors and years do not agree."""
+    if a.year is not None and b.year is not None and abs(a.year - b.year) > 2:
+        return None
+    if a.surnames and b.surnames:
+        shared = set(a.surnames) & set(b.surnames)
+        if not shared:
+            return None
+        if a.surnames[0] != b.surnames[0] and len(shared) * 2 < min(len(set(a.surnames)), len(set(b.surnames))):
+            return None
+        if a.surnames[0] == b.surnames[0]:
+            text = f"same first author ({a.surnames[0].title()})"
+        else:
+            text = "shared authors (" + ", ".join(sorted(s.title() for s in shared)[:3]) + ")"
+        year = _year_text(a, b)
+        return f"{text}, {year}" if year else text
+    if a.year is not None and a.year == b.year:
+        return f"same year {a.year}"
+    return None
+
+
+def _strong_evidence(a: _Keys, b: _Keys) -> str | None:
+    """Stricter agreement for fuzzy titles: same first author, another shared author (if any), years within one."""
+    if not a.surnames or not b.surnames or a.surnames[0] != b.surnames[0]:
+        return None
+    if a.year is None or b.year is None or abs(a.year - b.year) > 1:
+        return None
+    shared = set(a.surnames) & set(b.surnames)
+    need = min(2, len(set(a.surnames)), len(set(b.surnames)))
+    if len(shared) < need:
+        return None
+    return f"same first author ({a.surnames[0].title()}), {len(shared)} shared authors, {_year_text(a, b)}"
+
+
+def _one_typo(x: str, y: str) -> bool:
+    """True when ``x`` and ``y`` differ by one inserted, deleted, replaced or transposed letter."""
+    if x == y or abs(len(x) - len(y)) > 1:
+        return False
+    i = 0
+    while i < min(len(x), len(y)) and x[i] == y[i]:
+        i += 1
+    if len(x) == len(y):
+        if x[i + 1 :] == y[i + 1 :]:
+            return True
+        return i + 1 < len(x) and x[i] == y[i + 1] and x[i + 1] == y[i] and x[i + 2 :] == y[i + 2 :]
+    longer, shorter = (x, y) if len(x) > len(y) else (y, x)
+    return longer[i + 1 :] == shorter[i:]
+
+
+_FUZZY_END = 12  # characters of the canonical title used as a block key at each end
+_FUZZY_MIN = 2 * _FUZZY_END + 2  # shorter titles get no typo tolerance: one edit could touch both ends
+
+
+# ----------------------------------------------------------------------------------------------- the index
+
+
+@dataclass(slots=True)
+class _Match:
+    index: int
+    reason: str
+    how: str  # "arxiv": same arXiv id; "fold": an item repeating a paper's link; "key": any other evidence
+
+
+class DuplicateIndex:
+    """Hash maps over the keys of a list's entries; answers "which entries would this one duplicate?".
+
+    Build it once (``DuplicateIndex(entries)``) and ask :meth:`explain` for many entries: each question looks
+    only at the entries sharing one of its keys.
+    """
+
+    MAX_BLOCK = 200  # title blocks larger than this (a list of 500 "Introduction"s) are only partly compared
+
+    def __init__(self, entries: Sequence[Entry] = (), *, vocabulary: Counter[str] | None = None) -> None:
+        self.keys: list[_Keys] = []
+        self.by_arxiv: dict[str, list[int]] = {}
+        self.by_doi: dict[str, list[int]] = {}
+        self.by_url: dict[str, list[int]] = {}
+        self.by_paper_link: dict[str, list[int]] = {}
+        self.by_title: dict[str, list[int]] = {}
+        self.by_canon: dict[str, list[int]] = {}
+        self.by_fuzzy: dict[tuple[str, str, str], list[int]] = {}
+        self.vocabulary: Counter[str] = vocabulary if vocabulary is not None else Counter()
+        self._own_vocabulary = vocabulary is None
+        for entry in entries:
+            self.add(entry)
+
+    def count_words(self, entries: Iterable[Entry]) -> None:
+        """Count the title words of entries not in the index (an import's items): a typo is a word no one uses."""
+        for entry in entries:
+            if entry.kind == "paper":
+                self.vocabulary.update(set(canonical_tokens(entry.title)))
+
+    def add(self, entry: Entry, keys: _Keys | None = None) -> int:
+        k = keys or _keys(entry)
+        i = len(self.keys)
+        self.keys.append(k)
+        if k.arxiv:
+            self.by_arxiv.setdefault(k.arxiv, []).append(i)
+        if k.doi:
+            self.by_doi.setdefault(k.doi, []).append(i)
+        if k.url:
+            self.by_url.setdefault(k.url, []).append(i)
+        for link in dict.fromkeys(k.links):
+            self.by_paper_link.setdefault(link, []).append(i)
+        if k.kind == "paper" and k.title:
+            self.by_title.setdefault(k.title, []).append(i)
+            self.by_canon.setdefault(k.canon, []).append(i)
+            if self._own_vocabulary:
+                self.vocabulary.update(set(k.canon_tokens))
+            if k.surnames and len(k.canon) >= _FUZZY_MIN:
+                first = k.surnames[0]
+                self.by_fuzzy.setdefault((first, "<", k.canon[:_FUZZY_END]), []).append(i)
+                self.by_fuzzy.setdefault((first, ">", k.canon[-_FUZZY_END:]), []).append(i)
+        return i
+
+    # -- questions
+
+    def explain(self, entry: Entry) -> tuple[int, str] | None:
+        """The entry of the index that ``entry`` duplicates (strongest evidence first) and why, or None."""
+        found = self.matches(_keys(entry))
+        return (found[0].index, found[0].reason) if found else None
+
+    def matches(self, k: _Keys) -> list[_Match]:
+        """Entries of the index that an entry with keys ``k`` duplicates, strongest evidence first."""
+        found: list[_Match] = []
+        seen: set[int] = set()
+
+        def hit(j: int, reason: str, how: str = "key") -> None:
+            if j not in seen:
+                seen.add(j)
+                found.append(_Match(j, reason, how))
+
+        if k.arxiv:
+            for j in self.by_arxiv.get(k.arxiv, ()):
+                hit(j, f"same arXiv id {k.arxiv}", "arxiv")
+        if k.doi:
+            for j in self.by_doi.get(k.doi, ()):
+                if self._ids_compatible(k, self.keys[j]):
+                    hit(j, f"same DOI {k.doi}")
+        if k.url:
+            for j in self.by_url.get(k.url, ()):
+                if self._ids_compatible(k, self.keys[j]):
+                    hit(j, f"same URL {k.url}")
+            if k.kind in ("project", "link"):
+                for j in self.by_paper_link.get(k.url, ()):
+                    if self._ids_compatible(k, self.keys[j]):
+                        hit(j, f"the {k.kind} only repeats the link {k.url} of {self.keys[j].label}", "fold")
+        if k.kind == "paper":
+            for link in dict.fromkeys(k.links):
+                for j in self.by_url.get(link, ()):
+                    other = self.keys[j]
+                    if other.kind in ("project", "link") and self._ids_compatible(k, other):
+                        hit(j, f"the {other.kind} only repeats the link {link} of {k.label}", "fold")
+            if k.title:
+                self._title_matches(k, hit)
+        return found
+
+    def _ids_compatible(self, a: _Keys, b: _Keys) -> bool:
+        if a.arxiv and b.arxiv and a.arxiv != b.arxiv:
+            return False
+        return not (a.doi and b.doi and a.doi != b.doi)
+
+    def _title_matches(self, k: _Keys, hit: Callable[[int, str], None]) -> None:
+        for j in self.by_title.get(k.title, ())[: self.MAX_BLOCK]:
+            other = self.keys[j]
+            if self._ids_compatible(k, other):
+                why = _authors_evidence(k, other)
+                if why:
+                    hit(j, f"same title after normalisation, {why}")
+        for j in self.by_canon.get(k.canon, ())[: self.MAX_BLOCK]:
+            other = self.keys[j]
+            if other.title != k.title and self._ids_compatible(k, other):
+                why = _authors_evidence(k, other)
+                if why:
+                    hit(j, f"titles differ only in spelling, plurals, articles or hyphenation; {why}")
+        if not k.surnames or len(k.canon) < _FUZZY_MIN:
+            return
+        first = k.surnames[0]
+        candidates = self.by_fuzzy.get((first, "<", k.canon[:_FUZZY_END]), [])[: self.MAX_BLOCK]
+        candidates = candidates + self.by_fuzzy.get((first, ">", k.canon[-_FUZZY_END:]), [])[: self.MAX_BLOCK]
+        for j in candidates:
+            other = self.keys[j]
+            if other.canon == k.canon or not self._ids_compatible(k, other):
+                continue
+            typo = self._typo(k.canon_tokens, other.canon_tokens)
+            if typo is None:
+                continue
+            why = _strong_evidence(k, other)
+            if why:
+                hit(j, f"near-identical titles ({typo[0]!r} / {typo[1]!r}), {why}")
+
+    def _typo(self, a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, str] | None:
+        """The one pair of words in which two titles differ, when it is a one-letter typo of a rare word."""
+        if len(a) != len(b):
+            return None
+        diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+        if len(diff) != 1:
+            return None
+        x, y = diff[0]
+        if min(len(x), len(y)) < 5 or not (x.isalpha() and y.isalpha()) or not _one_typo(x, y):
+            return None
+        # A typo makes a word that no other title uses; two words both in use elsewhere (model / modal) differ.
+        if min(self.vocabulary[x], self.vocabulary[y]) > 1:
+            return None
+        return x, y
+
+
+# ----------------------------------------------------------------------------------------------- groups
+
+
+@dataclass(slots=True)
+class DuplicateGroup:
+    """Entries that are one item: ``indexes`` into ``lib.entries`` in list order (the first is kept)."""
+
+    indexes: list[int]
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def kept(self) -> int:
+        return self.indexes[0]
+
+
+class _Components:
+    """Union-find over entry indexes that refuses to join what must stay apart.
+
+    Two different arXiv ids never join; two different non-arXiv DOIs join only on the same arXiv id; an item
+    folded into a paper never joins two components that each hold a paper (two papers sharing a code link).
+    """
+
+    def __init__(self, keys: list[_Keys]) -> None:
+        self.parent = list(range(len(keys)))
+        self.arxiv: dict[int, str] = {i: k.arxiv for i, k in enumerate(keys) if k.arxiv}
+        self.doi: dict[int, str] = {i: k.doi for i, k in enumerate(keys) if k.doi}
+        self.paper: set[int] = {i for i, k in enumerate(keys) if k.kind == "paper"}
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        root = i
+        while parent[root] != root:
+            root = parent[root]
+        while parent[i] != root:
+            parent[i], i = root, parent[i]
+        return root
+
+    def union(self, i: int, j: int, how: str) -> bool:
+        a, b = self.find(i), self.find(j)
+        if a == b:
+            return False
+        if a in self.arxiv and b in self.arxiv and self.arxiv[a] != self.arxiv[b]:
+            return False
+        if how != "arxiv" and a in self.doi and b in self.doi and self.doi[a] != self.doi[b]:
+            return False
+        if how == "fold" and a in self.paper and b in self.paper:
+            return False
+        if b < a:
+            a, b = b, a
+        self.parent[b] = a  # the root is always the smallest index: the member that is kept
+        for ids in (self.arxiv, self.doi):
+            if b in ids:
+                ids.setdefault(a, ids.pop(b))
+        if b in self.paper:
+            self.paper.add(a)
+        return True
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _arxiv_reason(arxiv_id: str, forms: list[str]) -> str:
+    versions = sorted((f for f in forms if re.fullmatch(r"v\d+", f)), key=lambda f: int(f[1:]))
+    others = [f for f in forms if not re.fullmatch(r"v\d+", f)]
+    shown = versions + others
+    if len(set(shown)) == 1:
+        return f"same arXiv id {arxiv_id}, {shown[0]} in {'both' if len(shown) == 2 else f'all {len(shown)}'}"
+    return f"same arXiv id {arxiv_id}, {_join(shown)}"
+
+
+def find_groups(lib: Library) -> list[DuplicateGroup]:
+    """Every group of entries of ``lib`` that are one item, in list order, each with the reasons why."""
+    return _find_groups(lib.entries)
+
+
+def _find_groups(entries: Sequence[Entry]) -> list[DuplicateGroup]:
+    keys = [_keys(e) for e in entries]
+    vocabulary: Counter[str] = Counter()
+    for k in keys:
+        if k.canon_tokens:
+            vocabulary.update(set(k.canon_tokens))
+    index = DuplicateIndex(vocabulary=vocabulary)
+    comps = _Components(keys)
+    edges: list[tuple[int, str]] = []
+    for i, (entry, k) in enumerate(zip(entries, keys, strict=True)):
+        for m in index.matches(k):
+            if comps.union(m.index, i, m.how) and m.how != "arxiv":
+                edges.append((i, m.reason))
+        index.add(entry, k)
+    members: dict[int, list[int]] = {}
+    for i in range(len(entries)):
+        members.setdefault(comps.find(i), []).append(i)
+    groups = {root: DuplicateGroup(idx) for root, idx in members.items() if len(idx) > 1}
+    for group in groups.values():
+        by_id: dict[str, list[str]] = {}
+        for i in group.indexes:
+            arxiv_id = keys[i].arxiv
+            if arxiv_id:
+                by_id.setdefault(arxiv_id, []).append(keys[i].arxiv_form)
+        for arxiv_id, forms in by_id.items():
+            if len(forms) > 1:
+                group.reasons.append(_arxiv_reason(arxiv_id, forms))
+    for i, reason in edges:
+        group = groups[comps.find(i)]
+        if reason not in group.reasons:
+            group.reasons.append(reason)
+    return [groups[root] for root in sorted(groups)]
+
+
+def match_existing(lib: Library, entry: Entry) -> int | None:
+    """Index of the entry of ``lib`` that ``entry`` would duplicate (the strongest match), or None."""
+    found = explain_existing(lib, entry)
+    return found[0] if found else None
+
+
+def explain_existing(lib: Library, entry: Entry) -> tuple[int, str] | None:
+    """Like :func:`match_existing`, with the reason: ``(index, "same arXiv id 2310.01889")``.
+
+    To check many entries against one list, build a :class:`DuplicateIndex` once and call its ``explain``.
+    """
+    index = DuplicateIndex(lib.entries)
+    index.count_words([entry])
+    return index.explain(entry)
+
+
+# ----------------------------------------------------------------------------------------------- merging
+
+
+def _is_arxiv_doi(doi: str | None) -> bool:
+    return bool(doi) and "10.48550/arxiv." in (doi or "").casefold()
+
+
+def _primary(members: list[Entry]) -> int:
+    """Which member's data leads: the paper with the newest version (the first of equals), else the first paper."""
+    best = 0
+    for i, e in enumerate(members):
+        b = members[best]
+        if e.kind == "paper" and (b.kind != "paper" or (e.version or 0) > (b.version or 0)):
+            best = i
+    return best
+
+
+def merge_entries(members: list[Entry]) -> Entry:
+    """One entry holding everything ``members`` held (the first member gives the section)."""
+    lead_i = _primary(members)
+    lead = members[lead_i]
+    order = [lead] + [m for i, m in enumerate(members) if i != lead_i]
+    out = replace(lead, links=[], categories=list(lead.categories), fields=dict(lead.fields), authors=[])
+    out.section = members[0].section
+    out.highlight = any(m.highlight for m in members)
+    out.archived = any(m.archived for m in members)
+
+    # authors: the fuller list (elided lists count as shorter than a full one of the same length)
+    best = max(order, key=lambda m: (len(m.authors) + (0 if m.authors_elided else 0.5), m is lead))
+    out.authors = list(best.authors)
+    out.authors_elided = best.authors_elided if best.authors else False
+
+    # the newest version and its data; scalar fields another member had fill the gaps
+    for name in (
+        "key",
+        "arxiv",
+        "published",
+        "updated",
+        "year",
+        "primary_category",
+        "journal_ref",
+        "comment",
+    ):
+        if getattr(out, name) is None:
+            setattr(out, name, next((getattr(m, name) for m in order if getattr(m, name) is not None), None))
+    versions = [m.version for m in members if m.version is not None and m.arxiv in (None, out.arxiv)]
+    out.version = max(versions) if versions and out.arxiv else None
+    if not out.venue or out.venue.casefold() == "arxiv":  # a published venue says more than "arXiv"
+        venue = next((m.venue for m in order if m.venue and m.venue.casefold() != "arxiv"), None)
+        out.venue = venue or out.venue
+    dois = list(dict.fromkeys(m.doi for m in order if m.doi))
+    published = [d for d in dois if not _is_arxiv_doi(d)]  # the arXiv DOI follows from the arXiv id
+    out.doi = published[0] if published else (dois[0] if dois else None)
+    if len({doi_key(d) for d in published}) > 1:  # the same arXiv id with two journal DOIs: keep both
+        out.fields["doi_alt"] = ", ".join(d for d in published if doi_key(d) != doi_key(published[0]))
+    if out.kind == "project":  # a project folded into a paper leaves its owner in the URL, its stars on the link
+        out.owner = out.owner or next((m.owner for m in order if m.owner), None)
+        stars = [(m.stars, m.stars_date) for m in order if m.stars is not None]
+        if stars:
+            out.stars, out.stars_date = max(stars, key=lambda s: s[0])
+    for m in order:
+        for c in m.categories:
+            if c not in out.categories:
+                out.categories.append(c)
+
+    # citations: a known count with its source, the larger of two
+    cits = [m.citations for m in order if m.citations is not None]
+    out.citations = replace(max(cits, key=lambda c: c.count)) if cits else None
+
+    # links: the union by normalised URL, first spelling kept; other members' own URLs become links
+    seen: dict[str, Link | None] = {}
+    if out.url:
+        seen[url_key(out.url)] = None
+    if out.citations and out.citations.url:
+        seen[url_key(out.citations.url)] = None
+
+    def add_link(link: Link) -> None:
+        key = url_key(link.url)
+        if key not in seen:
+            seen[key] = new = replace(link)
+            out.links.append(new)
+        elif (held := seen[key]) is not None and link.stars is not None and (held.stars or -1) < link.stars:
+            held.stars = link.stars
+
+    for m in order:
+        for link in m.links:
+            add_link(link)
+    for m in order:
+        if m.url:
+            if out.url is None and m.kind == out.kind:
+                out.url = m.url
+                seen.setdefault(url_key(m.url), None)
+            elif m.kind in ("project", "link"):
+                add_link(Link(m.title, m.url, m.stars if m.kind == "project" and out.kind != "project" else None))
+            else:
+                add_link(Link(host_label(m.url), m.url))
+        if m.citations is not None and m.citations.url:
+            add_link(Link(f"citations ({m.citations.source})", m.citations.url))
+
+    # text: a folded project's description, every distinct note, other citation keys as biblatex aliases
+    descriptions = [m.description for m in order if m.description]
+    out.description = _join_distinct(descriptions, " ")
+    out.notes = _join_distinct([m.notes for m in order if m.notes], "\n\n")
+    others_raw = [m.raw for m in order[1:] if m.raw and m.raw != out.raw]
+    if others_raw:
+        out.notes = _join_distinct([out.notes or "", *(f"merged item: {r}" for r in others_raw)], "\n\n")
+    for m in order:
+        for name, value in m.fields.items():
+            if name not in out.fields:
+                out.fields[name] = value
+            elif out.fields[name] != value:
+                alt = f"{name}_alt"
+                out.fields[alt] = _join_distinct([out.fields.get(alt, ""), value], "; ") or value
+    aliases = [m.key for m in order if m.key and m.key != out.key]
+    if aliases:
+        known = [a for a in out.fields.get("ids", "").split(",") if a]
+        out.fields["ids"] = ",".join(dict.fromkeys(known + aliases))
+    return out
+
+
+def _join_distinct(texts: Iterable[str], sep: str) -> str | None:
+    parts = list(dict.fromkeys(t.strip() for t in texts if t and t.strip()))
+    return sep.join(parts) if parts else None
+
+
+@dataclass(slots=True)
+class MergeResult:
+    """What :func:`merge_groups` did: the merged entries (one per group) and how many entries went away."""
+
+    merged: list[Entry] = field(default_factory=list)
+    removed: int = 0
+
+
+def merge_groups(lib: Library, groups: Sequence[DuplicateGroup]) -> MergeResult:
+    """Merge each group into one entry at the position of its first member; the other members go away."""
+    result = MergeResult()
+    replace_at: dict[int, Entry] = {}
+    drop: set[int] = set()
+    for group in groups:
+        idx = sorted(set(group.indexes))
+        if len(idx) < 2:
+            continue
+        merged = merge_entries([lib.entries[i] for i in idx])
+        replace_at[idx[0]] = merged
+        drop.update(idx[1:])
+        result.merged.append(merged)
+    if not drop:
+        return result
+    lib.entries[:] = [replace_at.get(i, e) for i, e in enumerate(lib.entries) if i not in drop]
+    result.removed = len(drop)
+    return result
+
+
+# ----------------------------------------------------------------------------------------------- the command
+
+
+@dataclass(slots=True)
+class DedupeReport:
+    """What ``lcllm dedupe`` found (and did): the groups with their members as they were, the counts."""
+
+    path: str
+    entries: int
+    groups: list[DuplicateGroup]
+    members: list[list[Entry]]
+    merged: bool = False
+    removed: int = 0
+
+    @property
+    def duplicates(self) -> int:
+        """How many entries would go away (or went away)."""
+        return sum(len(g.indexes) - 1 for g in self.groups)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.path,
+            "entries": self.entries,
+            "groups": [
+                {
+                    "kept": g.indexes[0] + 1,
+                    "members": [
+                        {"position": i + 1, "kind": e.kind, "id": e.ident, "title": e.title}
+                        for i, e in zip(g.indexes, members, strict=True)
+                    ],
+                    "reasons": g.reasons,
+                }
+                for g, members in zip(self.groups, self.members, strict=True)
+            ],
+            "duplicates": self.duplicates,
+            "merged": self.merged,
+            "removed": self.removed,
+            "entries_after": self.entries - self.removed,
+        }
+
+
+def _signature(groups: Sequence[DuplicateGroup]) -> list[list[int]]:
+    return [g.indexes for g in groups]
+
+
+def dedupe_file(
+    path: Path,
+    *,
+    merge: bool,
+    confirm: Callable[[DedupeReport], bool] | None = None,
+) -> DedupeReport:
+    """Find the duplicate groups of the list at ``path`` and, with ``merge``, merge them in one atomic write.
+
+    With ``confirm``, the groups are found first and shown to it; only if it says yes is the file locked, the
+    groups found again (a list changed in between is refused, nothing written) and merged. Without it, finding
+    and merging happen under one lock.
+    """
+    from lcllm_cli import store
+
+    def report_for(lib: Library) -> DedupeReport:
+        groups = find_groups(lib)
+        members = [[lib.entries[i] for i in g.indexes] for g in groups]
+        return DedupeReport(str(path), len(lib.entries), groups, members)
+
+    if not merge:
+        return report_for(store.load(path))
+    seen: DedupeReport | None = None
+    if confirm is not None:
+        seen = report_for(store.load(path))
+        if not seen.groups or not confirm(seen):
+            return seen
+    with store.edit(path) as lib:
+        report = report_for(lib)
+        if seen is not None and _signature(report.groups) != _signature(seen.groups):
+            raise LcllmError(
+                f"{path} changed while you were deciding; nothing was merged",
+                hint="run `lcllm dedupe` again to see the groups as they are now",
+            )
+        if report.groups:
+            report.removed = merge_groups(lib, report.groups).removed
+            report.merged = True
+    return report
