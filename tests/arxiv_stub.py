@@ -155,6 +155,18 @@ class ArxivStub:
         """Answer these requests with HTTP 200 and an HTML page instead of a feed."""
         self._plan(requests, _Action("garbage"))
 
+    def reset(self) -> None:
+        """Forget papers, missing ids, planned failures and counted requests (one server for many tests)."""
+        self._release.set()  # free handlers still hanging from an earlier test
+        with self._lock:
+            self._release = threading.Event()
+            self._count = 0
+            self.latency = 0.0
+            self.papers.clear()
+            self.missing.clear()
+            self._actions.clear()
+            self.server.requests.clear()
+
     # ------------------------------------------------------------------------------------------ serving
 
     def __enter__(self) -> ArxivStub:
@@ -187,9 +199,10 @@ class ArxivStub:
         with self._lock:
             n = self._count
             self._count += 1
+            release = self._release
+            action = self._actions.get(n) or self._actions.get(None)
         if self.latency:
-            self._release.wait(self.latency)
-        action = self._actions.get(n) or self._actions.get(None)
+            release.wait(self.latency)
         if action is not None:
             if action.kind == "status":
                 headers = {"Retry-After": action.retry_after} if action.retry_after is not None else {}
@@ -200,7 +213,7 @@ class ArxivStub:
             if action.kind == "garbage":
                 return Reply(200, "<html><body>Service temporarily unavailable</body></html>", content_type="text/html")
             if action.kind == "hang":
-                self._release.wait(action.seconds)
+                release.wait(action.seconds)
         if req.path != API_PATH:
             return Reply(404, "not found", content_type="text/plain")
         return self.answer(req.query)

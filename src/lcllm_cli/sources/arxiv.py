@@ -297,7 +297,7 @@ def _fetch_batch(
         try:
             results = list(client.results(search))
         except arxiv.HTTPError as exc:
-            resp = session.last_response or _response_of(exc)
+            resp = session.last_response  # (a Response is falsy when not ok: no `or` here)
             if exc.status not in RETRY_STATUSES:
                 raise _http_error(exc.status, resp, config.url) from None
             problem = f"HTTP {exc.status}"
@@ -326,10 +326,6 @@ def _fetch_batch(
         f"arXiv request failed after {config.tries} tries: {problem} ({config.url})",
         hint="check your connection and run the command again; --timeout or LCLLM_HTTP_TIMEOUT sets the timeout",
     )
-
-
-def _response_of(exc: Exception) -> Any:
-    return getattr(exc, "response", None)
 
 
 def _reason(exc: Exception) -> str:

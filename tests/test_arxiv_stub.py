@@ -1,0 +1,96 @@
+"""The stand-in arXiv server answers like the recordings of the real one (so the other tests mean something)."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.arxiv_stub import FIXTURES, ArxivStub
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ArxivStub]:
+    with ArxivStub() as s:
+        yield s
+
+
+@pytest.fixture
+def stub(server: ArxivStub) -> ArxivStub:
+    server.reset()
+    return server
+
+
+def get(stub: ArxivStub, **params: str) -> tuple[int, str]:
+    url = stub.url + "?" + urlencode({"search_query": "", "start": "0", **params})
+    try:
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            return resp.status, resp.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def recorded(name: str) -> dict[str, object]:
+    (path,) = FIXTURES.glob(f"id_{name}_s0_*.json")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("name", "id_list"),
+    [
+        ("1605.08386", "1605.08386"),
+        ("astro-ph_0601001", "astro-ph/0601001"),
+        ("0808.05394_1707.08567", "0808.05394,1707.08567"),
+        ("0000.0000", "0000.0000"),
+        ("abc", "abc"),
+    ],
+)
+def test_recorded_queries_are_served_verbatim(stub: ArxivStub, name: str, id_list: str) -> None:
+    data = recorded(name)
+    status, body = get(stub, id_list=id_list, max_results="100")
+    assert (status, body) == (data["status_code"], data["body"])
+
+
+def test_malformed_id_fails_the_whole_batch_like_arxiv(stub: ArxivStub) -> None:
+    status, body = get(stub, id_list="2402.13753,not-an-id", max_results="2")
+    assert status == 400
+    assert "<title>Error</title>" in body
+    assert "<summary>incorrect id format for not-an-id</summary>" in body
+    assert "2402.13753" not in body
+
+
+def test_generated_entries_and_missing_ids(stub: ArxivStub) -> None:
+    stub.set_missing("2402.99999")
+    stub.set_paper("2402.13753", version=2, title="Set Title")
+    status, body = get(stub, id_list="2402.13753,2402.99999,2401.00001", max_results="3")
+    assert status == 200
+    assert "<opensearch:totalResults>2</opensearch:totalResults>" in body
+    assert "<id>http://arxiv.org/abs/2402.13753v2</id>" in body and "<title>Set Title</title>" in body
+    assert "<id>http://arxiv.org/abs/2401.00001v1</id>" in body
+    assert "2402.99999" not in body.split("</title>", 1)[1].split("<entry>", 1)[-1]
+    assert len(stub.requests) == 1
+
+
+def test_max_results_defaults_to_10_like_arxiv(stub: ArxivStub) -> None:
+    id_list = ",".join(f"2403.{i:05d}" for i in range(1, 16))
+    _, body = get(stub, id_list=id_list)
+    assert body.count("<entry>") == 10
+    assert "<opensearch:totalResults>15</opensearch:totalResults>" in body
+    _, body = get(stub, id_list=id_list, max_results="15")
+    assert body.count("<entry>") == 15
+
+
+def test_planned_failures_by_request_number(stub: ArxivStub) -> None:
+    stub.fail(1, status=429, retry_after="2")
+    assert get(stub, id_list="2402.13753")[0] == 200
+    try:
+        urllib.request.urlopen(stub.url + "?id_list=2402.13753", timeout=5)
+        raise AssertionError("expected HTTP 429")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 429 and exc.headers["Retry-After"] == "2"
+    assert get(stub, id_list="2402.13753")[0] == 200
+    assert len(stub.requests) == 3
