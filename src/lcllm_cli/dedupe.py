@@ -579,8 +579,8 @@ def merge_entries(members: list[Entry]) -> Entry:
     out.authors_elided = best.authors_elided if best.authors else False
 
     # the newest version and its data; scalar fields another member had fill the gaps
+    out.key = next((m.key for m in members if m.key), None)  # the kept entry's citation key stays valid
     for name in (
-        "key",
         "arxiv",
         "published",
         "updated",

@@ -17,9 +17,11 @@ from lcllm_cli.cli.output import console, print_json
     help=(
         "Import an awesome-list Markdown file or a BibTeX file into the list.\n\n"
         "Every item becomes an entry (items lcllm could not fully understand are kept with their raw text and "
-        "reported with their line); papers whose arXiv id the list already holds are skipped. "
+        "reported with their line). An item that duplicates an entry the list already holds (same arXiv id, DOI, "
+        "URL, or title with agreeing authors, as `lcllm dedupe` sees it) is not added; items that repeat each "
+        "other within the file are named with the reason. --dedupe merges both on the way in. "
         "The format follows the suffix (.md, .bib) unless --format says otherwise.\n\n"
-        "Example: `lcllm import awesome-long-context-llm.md`"
+        "Example: `lcllm import awesome-long-context-llm.md`, `lcllm import other-list.md --dedupe`"
     ),
 )
 def import_cmd(
@@ -30,6 +32,13 @@ def import_cmd(
         str | None, typer.Option("--section", "-s", help="Put every imported item in this section.")
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be imported; write nothing.")] = False,
+    dedupe: Annotated[
+        bool,
+        typer.Option(
+            "--dedupe",
+            help="Merge items that repeat each other, and items already in the list into their entries.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     from lcllm_cli import importers, store
@@ -39,10 +48,10 @@ def import_cmd(
     path = state(ctx).path
     if dry_run:
         target = store.load(path) if path.exists() else store.Library()
-        report = import_into(target, result, section=section)
+        report = import_into(target, result, section=section, dedupe=dedupe)
     else:
         with store.edit(path, create=True, title=result.library.title) as target:
-            report = import_into(target, result, section=section)
+            report = import_into(target, result, section=section, dedupe=dedupe)
     _print_report(report, source, path, as_json=as_json, dry_run=dry_run)
 
 
@@ -54,9 +63,21 @@ def _print_report(report, source: Path, path: Path, *, as_json: bool, dry_run: b
                 "file": str(path),
                 "dry_run": dry_run,
                 **counts,
-                "already_present_items": [{"line": ln, "arxiv": e.arxiv} for ln, e in report.already_present],
+                "already_present_items": [
+                    {
+                        "line": p.line,
+                        "id": p.entry.ident,
+                        "title": p.entry.title,
+                        "existing_position": p.position,
+                        "existing_id": p.existing.ident,
+                        "reason": p.reason,
+                        "merged": p.merged,
+                    }
+                    for p in report.already_present
+                ],
                 "repeated_items": [
-                    {"line": r.line, "first_line": r.first_line, "what": r.what} for r in report.repeats
+                    {"line": r.line, "first_line": r.first_line, "reason": r.what, "merged": r.merged}
+                    for r in report.repeats
                 ],
                 "problem_items": [{"line": p.line, "message": p.message, "text": p.text} for p in report.problems],
             }
@@ -67,13 +88,31 @@ def _print_report(report, source: Path, path: Path, *, as_json: bool, dry_run: b
     out.print(
         f"{verb} {len(report.added)} entries from {source} into {path}: "
         f"{counts['papers']} papers, {counts['projects']} projects, {counts['links']} links"
-        + (f" ({counts['raw']} kept with raw text)" if counts["raw"] else "")
+        + (f" ({counts['raw']} kept with raw text)" if counts["raw"] else ""),
+        markup=False,
+        soft_wrap=True,
     )
-    for line, entry in report.already_present:
-        out.print(f"  line {line}: already in the list: arXiv {entry.arxiv} ({entry.title[:60]})", markup=False)
+    for p in report.already_present:
+        did = "merged into" if p.merged else "already in the list as"
+        out.print(
+            f"  line {p.line}: {did} entry #{p.position} {p.existing.ident} ({p.reason}): {p.entry.title[:60]}",
+            markup=False,
+            soft_wrap=True,
+        )
     for rep in report.repeats:
-        out.print(f"  line {rep.line}: repeats line {rep.first_line} ({rep.what})", markup=False)
+        did = "merged into" if rep.merged else "repeats"
+        out.print(f"  line {rep.line}: {did} line {rep.first_line} ({rep.what})", markup=False, soft_wrap=True)
     for prob in report.problems:
-        out.print(f"  line {prob.line}: {prob.message}: {prob.text}", markup=False)
-    if report.repeats:
-        out.print("run `lcllm dedupe` to merge the repeats", markup=False)
+        out.print(f"  line {prob.line}: {prob.message}: {prob.text}", markup=False, soft_wrap=True)
+    unmerged_repeats = any(not r.merged for r in report.repeats)
+    unmerged_present = any(not p.merged for p in report.already_present)
+    if unmerged_repeats:
+        out.print(
+            "run `lcllm dedupe` to merge the repeats (or import with --dedupe to merge on the way in)", markup=False
+        )
+    elif unmerged_present:
+        out.print(
+            "import with --dedupe to merge what those items add into the entries already there",
+            markup=False,
+            soft_wrap=True,
+        )

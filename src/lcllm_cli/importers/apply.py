@@ -1,12 +1,18 @@
-"""Bring an imported list into the entries file: what goes in, what is already there, what repeats."""
+"""Bring an imported list into the entries file: what goes in, what is already there, what repeats.
+
+Duplicates are found by :mod:`lcllm_cli.dedupe`, the same detection ``lcllm dedupe`` uses: an item that
+duplicates an entry already in the file is never added (with ``dedupe`` it is merged into that entry instead),
+and items that repeat each other within the imported file are named with the reason (with ``dedupe`` they are
+merged before they go in).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lcllm_cli.dedupe import DuplicateIndex, find_groups, merge_entries, merge_groups
 from lcllm_cli.importers import ImportResult, Problem
 from lcllm_cli.model import Entry, Library
-from lcllm_cli.urls import url_key
 
 
 @dataclass(slots=True)
@@ -15,13 +21,26 @@ class Repeat:
 
     line: int
     first_line: int
-    what: str
+    what: str  # why they are one item: "same arXiv id 2310.01889, v3 and v4"
+    merged: bool = False  # merged into the earlier item on the way in (import --dedupe)
+
+
+@dataclass(slots=True)
+class Present:
+    """An imported item that duplicates an entry the file already holds."""
+
+    line: int
+    entry: Entry  # the imported item
+    existing: Entry  # the entry of the file it duplicates (after the merge, with ``merged``)
+    position: int  # 1-based position of that entry in the file before the import
+    reason: str
+    merged: bool = False  # its links and fields were merged into the existing entry (import --dedupe)
 
 
 @dataclass(slots=True)
 class ImportReport:
     added: list[Entry] = field(default_factory=list)
-    already_present: list[tuple[int, Entry]] = field(default_factory=list)  # (line, entry) skipped
+    already_present: list[Present] = field(default_factory=list)
     repeats: list[Repeat] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -35,41 +54,47 @@ class ImportReport:
             "links": by_kind["link"],
             "raw": sum(1 for e in self.added if e.raw is not None),
             "already_present": len(self.already_present),
+            "merged_into_existing": sum(1 for p in self.already_present if p.merged),
             "repeats": len(self.repeats),
+            "repeats_merged": sum(1 for r in self.repeats if r.merged),
             "problems": len(self.problems),
         }
 
 
-def _identity(entry: Entry) -> str | None:
-    if entry.arxiv:
-        return f"arXiv {entry.arxiv}"
-    if entry.url:
-        return f"URL {url_key(entry.url)}"
-    return None
+def find_repeats(result: ImportResult, *, merge: bool = False) -> list[Repeat]:
+    """Items that repeat an earlier item of the same file, with the reason; with ``merge``, merge them there.
 
-
-def find_repeats(result: ImportResult) -> list[Repeat]:
-    """Items that repeat an earlier item of the same file (same arXiv id, or same URL ignoring noise)."""
-    seen: dict[str, int] = {}
+    Merging changes ``result`` in place: the repeats leave ``result.library.entries`` (and ``result.lines``),
+    folded into the first item of their group.
+    """
+    entries = result.library.entries
+    lines = result.lines if len(result.lines) == len(entries) else list(range(1, len(entries) + 1))
+    groups = find_groups(result.library)
     repeats: list[Repeat] = []
-    for entry, line in zip(result.library.entries, result.lines, strict=False):
-        ident = _identity(entry)
-        if ident is None:
-            continue
-        if ident in seen:
-            repeats.append(Repeat(line, seen[ident], ident))
-        else:
-            seen[ident] = line
+    for group in groups:
+        first = lines[group.indexes[0]]
+        why = "; ".join(group.reasons)
+        repeats.extend(Repeat(lines[i], first, why, merged=merge) for i in group.indexes[1:])
+    repeats.sort(key=lambda r: r.line)
+    if merge and groups:
+        dropped = {i for g in groups for i in g.indexes[1:]}
+        kept_lines = [ln for i, ln in enumerate(lines) if i not in dropped]
+        merge_groups(result.library, groups)
+        result.lines = kept_lines
     return repeats
 
 
-def import_into(target: Library, result: ImportResult, *, section: str | None = None) -> ImportReport:
-    """Add every imported item to ``target``, except items whose arXiv id ``target`` already holds.
+def import_into(
+    target: Library, result: ImportResult, *, section: str | None = None, dedupe: bool = False
+) -> ImportReport:
+    """Add every imported item to ``target`` except those that duplicate an entry ``target`` already holds.
 
-    Import is faithful to its source: repeats within the file are all imported (and reported); merging them
-    is ``lcllm dedupe``'s job. ``section`` overrides the sections of the file.
+    Without ``dedupe``, import is faithful to its source: repeats within the file are all imported (and
+    reported; merging them is ``lcllm dedupe``'s job), items already in the file are skipped and reported. With
+    ``dedupe``, repeats are merged before they go in and items already in the file are merged into the entry
+    there (which keeps its position and section). ``section`` overrides the sections of the file.
     """
-    report = ImportReport(problems=list(result.problems), repeats=find_repeats(result))
+    report = ImportReport(problems=list(result.problems), repeats=find_repeats(result, merge=dedupe))
     src = result.library
     if not target.entries and not target.sections:
         if target.title in ("", "Awesome list"):
@@ -78,12 +103,17 @@ def import_into(target: Library, result: ImportResult, *, section: str | None = 
     if section is None:
         for sec in src.sections:
             target.ensure_section(sec.name, sec.level)
-    known_ids = {e.arxiv for e in target.entries if e.arxiv}
-    lines = result.lines or [0] * len(src.entries)
+    index = DuplicateIndex(target.entries)
+    index.count_words(src.entries)
+    lines = result.lines if len(result.lines) == len(src.entries) else [0] * len(src.entries)
     new: list[Entry] = []
-    for entry, line in zip(src.entries, lines, strict=False):
-        if entry.arxiv and entry.arxiv in known_ids:
-            report.already_present.append((line, entry))
+    for entry, line in zip(src.entries, lines, strict=True):
+        found = index.explain(entry)
+        if found is not None:
+            j, reason = found
+            if dedupe:
+                target.entries[j] = merge_entries([target.entries[j], entry])
+            report.already_present.append(Present(line, entry, target.entries[j], j + 1, reason, merged=dedupe))
             continue
         if section is not None:
             entry.section = section
