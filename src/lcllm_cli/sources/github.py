@@ -1,0 +1,234 @@
+"""GitHub REST API: stars, description, canonical owner/name and archived flag of repositories.
+
+``GET {LCLLM_GITHUB_API_URL}/repos/{owner}/{repo}`` (redirects followed: a renamed or transferred repository
+answers 301). The canonical owner/name is read from ``html_url`` (``full_name`` as a fallback), so a URL written
+with other letter case or an old name can be corrected. ``GITHUB_TOKEN`` is sent as ``Authorization: Bearer``.
+
+Without a token GitHub allows 60 requests an hour. :func:`check_quota` asks ``/rate_limit`` (which costs nothing)
+before the work starts and raises :class:`~lcllm_cli.sources.http.RateLimitError` when the repositories that need
+a request would not fit, so a run never stops halfway for lack of quota it could have foreseen.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lcllm_cli.errors import LcllmError, NetworkError
+from lcllm_cli.sources.http import HttpClient, OfflineError, RateLimitError
+from lcllm_cli.urls import github_repo
+
+DEFAULT_GITHUB_API_URL = "https://api.github.com"
+SERVICE = "GitHub"
+
+
+def base_url() -> str:
+    return (os.environ.get("LCLLM_GITHUB_API_URL") or DEFAULT_GITHUB_API_URL).rstrip("/")
+
+
+def _token() -> str | None:
+    token = os.environ.get("GITHUB_TOKEN", "").strip()
+    return token or None
+
+
+def _headers() -> dict[str, str]:
+    headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
+    token = _token()
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return headers
+
+
+def repo_key(owner: str, name: str) -> str:
+    """GitHub compares owner/name without regard to case: ``owner/name`` lower-cased."""
+    return f"{owner.lower()}/{name.lower()}"
+
+
+@dataclass(slots=True)
+class RepoInfo:
+    """What GitHub says about a repository; ``owner``/``name`` in GitHub's own spelling."""
+
+    owner: str
+    name: str
+    stars: int
+    description: str | None
+    archived: bool
+
+    @property
+    def url(self) -> str:
+        return f"https://github.com/{self.owner}/{self.name}"
+
+
+@dataclass(slots=True)
+class RepoResult:
+    """``repos``: key (:func:`repo_key` of the name asked for) -> info; ``missing``: keys GitHub does not know.
+
+    ``error`` is set when the run stopped early (network trouble, quota, offline without a cached answer); the
+    other fields then hold what was learned before.
+    """
+
+    repos: dict[str, RepoInfo] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    error: LcllmError | None = None
+
+
+def _cache_key(base: str, owner: str, name: str) -> str:
+    return f"github:{base}/repos/{repo_key(owner, name)}"
+
+
+@dataclass(slots=True)
+class Quota:
+    remaining: int
+    limit: int | None
+    reset: int | None
+
+    def reset_text(self) -> str:
+        if self.reset is None:
+            return "the hourly reset"
+        return time.strftime("%H:%M UTC", time.gmtime(self.reset))
+
+
+def _int(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def quota(client: HttpClient) -> Quota | None:
+    """The core REST quota left, from ``GET /rate_limit``; None when the endpoint gives no usable answer."""
+    answer = client.request("GET", f"{base_url()}/rate_limit", service=SERVICE, headers=_headers())
+    if answer.status == 401:
+        raise NetworkError("GitHub refused GITHUB_TOKEN (HTTP 401)", hint="check the token, or unset GITHUB_TOKEN")
+    core: dict[str, object] = {}
+    if answer.status == 200:
+        try:
+            data = answer.json()
+            core = data.get("resources", {}).get("core", {}) or data.get("rate", {})
+        except (ValueError, AttributeError):
+            core = {}
+    remaining = _int(core.get("remaining"))
+    if remaining is None:
+        remaining = _int(answer.headers.get("x-ratelimit-remaining"))
+    if remaining is None:
+        return None
+    limit = _int(core.get("limit")) or _int(answer.headers.get("x-ratelimit-limit"))
+    reset = _int(core.get("reset")) or _int(answer.headers.get("x-ratelimit-reset"))
+    return Quota(remaining, limit, reset)
+
+
+def check_quota(client: HttpClient, needed: int) -> Quota | None:
+    """Raise :class:`RateLimitError` before any work when fewer than ``needed`` requests are left."""
+    if needed <= 0 or client.config.offline:
+        return None
+    q = quota(client)
+    if q is None or q.remaining >= needed:
+        return q
+    has_token = _token() is not None
+    raise RateLimitError(
+        f"GitHub allows {q.remaining} more request{'s' if q.remaining != 1 else ''} until {q.reset_text()}, "
+        f"but {needed} repositor{'ies' if needed != 1 else 'y'} need one; nothing was changed",
+        hint=f"try again after {q.reset_text()}"
+        if has_token
+        else "set GITHUB_TOKEN (a personal access token allows 5000 requests an hour) and run again",
+    )
+
+
+def uncached(client: HttpClient, repos: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The repositories (deduplicated by :func:`repo_key`) that have no fresh cached answer."""
+    base = base_url()
+    seen: set[str] = set()
+    out: list[tuple[str, str]] = []
+    for owner, name in repos:
+        key = repo_key(owner, name)
+        if key in seen:
+            continue
+        seen.add(key)
+        if (
+            client.cache.get(_cache_key(base, owner, name), None if client.config.offline else client.config.ttl)
+            is None
+        ):
+            out.append((owner, name))
+    return out
+
+
+def fetch_repos(
+    repos: list[tuple[str, str]],
+    client: HttpClient,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> RepoResult:
+    """Ask GitHub about each repository once (answers cached, 404s too). Stops at the first fatal error."""
+    base = base_url()
+    result = RepoResult()
+    unique: dict[str, tuple[str, str]] = {}
+    for owner, name in repos:
+        unique.setdefault(repo_key(owner, name), (owner, name))
+    total = len(unique)
+    offline_misses: list[str] = []
+    if progress:
+        progress(0, total)
+    for n, (key, (owner, name)) in enumerate(unique.items(), 1):
+        try:
+            answer = client.request(
+                "GET",
+                f"{base}/repos/{owner}/{name}",
+                service=SERVICE,
+                headers=_headers(),
+                cache_key=_cache_key(base, owner, name),
+                cache_statuses=(200, 404),
+            )
+        except OfflineError:
+            offline_misses.append(f"{owner}/{name}")
+            continue
+        except LcllmError as exc:
+            result.error = exc
+            return result
+        if answer.status == 404:
+            result.missing.append(key)
+        elif answer.status == 401:
+            result.error = NetworkError(
+                "GitHub refused GITHUB_TOKEN (HTTP 401)", hint="check the token, or unset GITHUB_TOKEN"
+            )
+            return result
+        elif answer.status != 200:
+            result.missing.append(key)  # 403 "access blocked", 451 "unavailable for legal reasons", ...
+        else:
+            try:
+                result.repos[key] = _parse(answer.json(), owner, name)
+            except (ValueError, TypeError, AttributeError):
+                result.error = NetworkError(f"GitHub gave an unexpected answer for {owner}/{name}")
+                return result
+        if progress:
+            progress(n, total)
+    if offline_misses:
+        shown = ", ".join(offline_misses[:3]) + (", ..." if len(offline_misses) > 3 else "")
+        result.error = OfflineError(
+            f"--offline: the cache holds no GitHub answer for {len(offline_misses)} of {total} repositories ({shown})",
+            hint="run `lcllm enrich --stars` once without --offline to fill the cache",
+        )
+    return result
+
+
+def _parse(data: dict[str, object], owner: str, name: str) -> RepoInfo:
+    canonical = github_repo(str(data.get("html_url") or ""))
+    if canonical is None:
+        full = data.get("full_name")
+        if isinstance(full, str) and full.count("/") == 1:
+            canonical = (full.split("/")[0], full.split("/")[1])
+    if canonical is None:
+        canonical = (owner, name)
+    stars = _int(data.get("stargazers_count"))
+    if stars is None:
+        raise ValueError("no stargazers_count")
+    desc = data.get("description")
+    return RepoInfo(
+        owner=canonical[0],
+        name=canonical[1],
+        stars=stars,
+        description=desc.strip() if isinstance(desc, str) and desc.strip() else None,
+        archived=data.get("archived") is True,
+    )

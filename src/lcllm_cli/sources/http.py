@@ -1,0 +1,331 @@
+"""The one HTTP layer for Semantic Scholar and GitHub: timeouts, retries, a user agent, an on-disk cache.
+
+One :class:`HttpClient` per command run wraps a single ``httpx.Client`` (created on the first real request, so a
+run answered from the cache never opens a connection). Every request:
+
+* has connect and read timeouts (``timeout``, default 30 s; ``LCLLM_HTTP_TIMEOUT``);
+* is retried on HTTP 429, 5xx, a 403 that carries ``Retry-After``, connection errors and timeouts, up to
+  ``retries`` times (``LCLLM_HTTP_RETRIES``, default 4), waiting ``Retry-After`` when the service sends one and
+  ``backoff * 2**n`` seconds otherwise (``LCLLM_HTTP_BACKOFF``, default 1). No single wait exceeds ``max_wait``
+  (``LCLLM_HTTP_MAX_WAIT``, default 120 s): a service asking for longer gets a clear error instead of a hang;
+* carries ``User-Agent: lcllm/<version> (+https://pypi.org/project/lcllm/)``;
+* may be answered from the on-disk cache (:mod:`lcllm_cli.sources.cache`) when an answer younger than ``ttl``
+  (``--ttl`` / ``LCLLM_CACHE_TTL``, default 1 day) is stored. With ``offline`` the cache is the only source (answers
+  of any age count) and a missing answer raises :class:`OfflineError`.
+
+A GitHub-style exhausted quota (403/429 with ``X-RateLimit-Remaining: 0`` and no ``Retry-After``) is not waited
+for (it resets within the hour): it raises :class:`RateLimitError` at once.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import os
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lcllm_cli import __version__
+from lcllm_cli.errors import NetworkError, UsageError
+from lcllm_cli.sources.cache import Cache
+
+if TYPE_CHECKING:
+    import httpx
+
+USER_AGENT = f"lcllm/{__version__} (+https://pypi.org/project/lcllm/)"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_RETRIES = 4
+DEFAULT_BACKOFF = 1.0
+DEFAULT_MAX_WAIT = 120.0
+DEFAULT_TTL = 24 * 3600.0
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class OfflineError(NetworkError):
+    """``--offline`` was given and the cache does not hold the answer needed."""
+
+
+class RateLimitError(NetworkError):
+    """A service's request quota is used up (or would be by the work asked for)."""
+
+
+def parse_duration(text: str) -> float:
+    """Seconds from ``"90"``, ``"90s"``, ``"30m"``, ``"12h"``, ``"7d"``. Raises :class:`UsageError`."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text.lower())
+    if not m:
+        raise UsageError(
+            f"not a duration: {text!r}", hint="give seconds or a number with s, m, h or d, e.g. 3600, 30m, 12h, 7d"
+        )
+    return float(m[1]) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m[2]]
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = parse_duration(raw) if name == "LCLLM_CACHE_TTL" else float(raw)
+    except (UsageError, ValueError):
+        raise UsageError(f"{name}={raw!r} is not a number", hint=f"unset {name} or give a number") from None
+    if value < 0:
+        raise UsageError(f"{name} must not be negative (got {raw!r})")
+    return value
+
+
+@dataclass(slots=True)
+class HttpConfig:
+    """How requests are made. :meth:`from_env` reads the ``LCLLM_HTTP_*`` variables; tests pass fields directly."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    retries: int = DEFAULT_RETRIES
+    backoff: float = DEFAULT_BACKOFF
+    max_wait: float = DEFAULT_MAX_WAIT
+    ttl: float = DEFAULT_TTL
+    offline: bool = False
+    cache_dir: Path | None = None
+    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+
+    @classmethod
+    def from_env(cls, *, ttl: float | None = None, offline: bool = False) -> HttpConfig:
+        return cls(
+            timeout=_env_float("LCLLM_HTTP_TIMEOUT", DEFAULT_TIMEOUT),
+            retries=int(_env_float("LCLLM_HTTP_RETRIES", DEFAULT_RETRIES)),
+            backoff=_env_float("LCLLM_HTTP_BACKOFF", DEFAULT_BACKOFF),
+            max_wait=_env_float("LCLLM_HTTP_MAX_WAIT", DEFAULT_MAX_WAIT),
+            ttl=ttl if ttl is not None else _env_float("LCLLM_CACHE_TTL", DEFAULT_TTL),
+            offline=offline,
+        )
+
+
+@dataclass(slots=True)
+class Answer:
+    """An HTTP answer, fresh or from the cache. ``url`` is the final URL after redirects."""
+
+    status: int
+    text: str
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    from_cache: bool = False
+    redirected: bool = False
+
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.text)
+
+
+# Headers worth keeping in the cache (the rest are transport details).
+_KEPT_HEADERS = ("content-type", "retry-after", "x-ratelimit-remaining", "x-ratelimit-limit", "x-ratelimit-reset")
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date), None if absent or garbled."""
+    if value is None:
+        return None
+    value = value.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def quota_exhausted(status: int, headers: Mapping[str, str]) -> bool:
+    """True for GitHub's "no requests left until the reset" answer (waiting a few seconds will not help)."""
+    return status in (403, 429) and headers.get("x-ratelimit-remaining") == "0" and "retry-after" not in headers
+
+
+class HttpClient:
+    """One client per run, shared by the Semantic Scholar and GitHub sources. Use as a context manager."""
+
+    def __init__(self, config: HttpConfig | None = None) -> None:
+        self.config = config or HttpConfig()
+        self.cache = Cache(self.config.cache_dir)
+        self.requests = 0  # requests actually sent (retries included)
+        self.cache_hits = 0
+        self._client: httpx.Client | None = None
+        self._last_sent: dict[str, float] = {}
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def _httpx(self) -> httpx.Client:
+        if self._client is None:
+            import httpx
+
+            t = self.config.timeout
+            self._client = httpx.Client(
+                timeout=httpx.Timeout(t, connect=t, read=t, write=t, pool=t),
+                headers={"User-Agent": USER_AGENT},
+                follow_redirects=True,
+                max_redirects=5,
+            )
+        return self._client
+
+    # ----------------------------------------------------------------------------------------- cache
+
+    def cached(self, key: str) -> Any | None:
+        """The cached value for ``key``: any age when offline, else only if younger than the TTL."""
+        value = self.cache.get(key, None if self.config.offline else self.config.ttl)
+        if value is not None:
+            self.cache_hits += 1
+        return value
+
+    def remember(self, key: str, value: Any) -> None:
+        self.cache.put(key, value)
+
+    def require_online(self, what: str) -> None:
+        """Raise :class:`OfflineError` (offline mode, ``what`` not cached)."""
+        if self.config.offline:
+            raise OfflineError(
+                f"--offline: the cache holds no answer for {what}",
+                hint="run the command once without --offline to fill the cache",
+            )
+
+    # ----------------------------------------------------------------------------------------- requests
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        service: str,
+        headers: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        cache_key: str | None = None,
+        cache_statuses: tuple[int, ...] = (200,),
+        min_interval: float = 0.0,
+    ) -> Answer:
+        """Send one request (with retries), or answer it from the cache when ``cache_key`` is given.
+
+        Answers whose status is in ``cache_statuses`` are stored under ``cache_key``. Other statuses that are not
+        retried (400, 401, 404, ...) are returned for the caller to judge. ``min_interval`` spaces requests to
+        the same ``service`` (Semantic Scholar asks for one a second).
+        """
+        if cache_key is not None:
+            stored = self.cached(cache_key)
+            if isinstance(stored, dict):
+                return Answer(
+                    status=int(stored.get("status", 200)),
+                    text=str(stored.get("text", "")),
+                    url=str(stored.get("url", url)),
+                    headers=dict(stored.get("headers", {})),
+                    from_cache=True,
+                    redirected=bool(stored.get("redirected", False)),
+                )
+        self.require_online(f"{service} ({method} {url})")
+        answer = self._send(method, url, service=service, headers=headers, json_body=json_body, interval=min_interval)
+        if cache_key is not None and answer.status in cache_statuses:
+            self.remember(
+                cache_key,
+                {
+                    "status": answer.status,
+                    "text": answer.text,
+                    "url": answer.url,
+                    "headers": answer.headers,
+                    "redirected": answer.redirected,
+                },
+            )
+        return answer
+
+    def _pace(self, service: str, interval: float) -> None:
+        if interval <= 0:
+            return
+        last = self._last_sent.get(service)
+        if last is not None:
+            wait = last + interval - time.monotonic()
+            if wait > 0:
+                self.config.sleep(wait)
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        service: str,
+        headers: Mapping[str, str] | None,
+        json_body: Any,
+        interval: float,
+    ) -> Answer:
+        import httpx
+
+        cfg = self.config
+        client = self._httpx()
+        attempt = 0
+        while True:
+            self._pace(service, interval)
+            self.requests += 1
+            self._last_sent[service] = time.monotonic()
+            problem: str
+            retry_after: float | None = None
+            try:
+                resp = client.request(method, url, headers=dict(headers or {}), json=json_body)
+            except httpx.TimeoutException:
+                problem = f"no answer within {cfg.timeout:g} s"
+            except httpx.TooManyRedirects:
+                raise NetworkError(f"{service}: too many redirects for {url}") from None
+            except httpx.TransportError as exc:
+                problem = f"cannot connect ({_describe(exc)})"
+            else:
+                kept = {k: resp.headers[k] for k in _KEPT_HEADERS if k in resp.headers}
+                status = resp.status_code
+                if quota_exhausted(status, kept):
+                    raise RateLimitError(
+                        f"{service}: request quota used up" + _reset_phrase(kept.get("x-ratelimit-reset")),
+                        hint="set GITHUB_TOKEN for a larger quota, or try again after the reset"
+                        if service == "GitHub"
+                        else "try again later",
+                    )
+                retryable = status in RETRY_STATUSES or (status == 403 and "retry-after" in kept)
+                if not retryable:
+                    return Answer(
+                        status=status,
+                        text=resp.text,
+                        url=str(resp.url),
+                        headers=kept,
+                        redirected=bool(resp.history),
+                    )
+                problem = f"HTTP {status}"
+                retry_after = parse_retry_after(kept.get("retry-after"))
+            if attempt >= cfg.retries:
+                tries = attempt + 1
+                raise NetworkError(
+                    f"{service}: {problem} for {method} {url} ({tries} {'try' if tries == 1 else 'tries'})",
+                    hint="check your connection or try again later"
+                    + ("" if "HTTP" in problem else "; LCLLM_HTTP_TIMEOUT sets the timeout"),
+                )
+            if retry_after is not None and retry_after > cfg.max_wait:
+                raise NetworkError(
+                    f"{service} asks to wait {retry_after:.0f} s before the next request ({problem})",
+                    hint=f"try again later, or allow longer waits with LCLLM_HTTP_MAX_WAIT (now {cfg.max_wait:g} s)",
+                )
+            delay = retry_after if retry_after is not None else min(cfg.backoff * 2**attempt, cfg.max_wait)
+            if delay > 0:
+                cfg.sleep(delay)
+            attempt += 1
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text[:120] if text else type(exc).__name__
+
+
+def _reset_phrase(reset: str | None) -> str:
+    if not reset or not reset.isdigit():
+        return ""
+    return f" until {time.strftime('%H:%M UTC', time.gmtime(int(reset)))}"

@@ -1,0 +1,184 @@
+"""Semantic Scholar Graph API: citation counts for many papers through the batch endpoint.
+
+``POST {LCLLM_S2_API_URL}/paper/batch?fields=citationCount,externalIds`` with ``{"ids": ["ARXIV:2402.13753", ...]}``
+answers a list in the same order, ``null`` for a paper Semantic Scholar does not know. At most 500 ids go in one
+request; requests are spaced one second apart (the keyed rate) and carry ``x-api-key`` when ``S2_API_KEY`` is set.
+
+Each paper's answer is cached on its own (key: endpoint, fields, id), so a repeated run asks only for papers it has
+no fresh answer for, and ``--offline`` can answer from earlier runs even when the list has grown.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lcllm_cli.errors import LcllmError, NetworkError, UsageError
+from lcllm_cli.sources.http import HttpClient, OfflineError
+
+DEFAULT_S2_API_URL = "https://api.semanticscholar.org/graph/v1"
+BATCH_SIZE = 500
+FIELDS = "citationCount,externalIds"
+SERVICE = "Semantic Scholar"
+INTERVAL = 1.0  # seconds between requests (LCLLM_S2_INTERVAL)
+
+
+def base_url() -> str:
+    return (os.environ.get("LCLLM_S2_API_URL") or DEFAULT_S2_API_URL).rstrip("/")
+
+
+def interval() -> float:
+    raw = os.environ.get("LCLLM_S2_INTERVAL", "").strip()
+    try:
+        value = float(raw) if raw else INTERVAL
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise UsageError(f"LCLLM_S2_INTERVAL must be a number of seconds, not {raw!r}", hint="fix or unset it")
+    return value
+
+
+def paper_page(paper_id: str) -> str:
+    return f"https://www.semanticscholar.org/paper/{paper_id}"
+
+
+@dataclass(slots=True)
+class S2Paper:
+    """What Semantic Scholar says about one paper. ``citation_count`` None: it has no count for it."""
+
+    paper_id: str | None
+    citation_count: int | None
+
+
+@dataclass(slots=True)
+class CitationResult:
+    """``papers``: id -> answer for papers Semantic Scholar knows; ``unknown``: ids it answered null for.
+
+    ``error`` is set when a batch failed after retries (or ``--offline`` lacked answers); ``papers`` and
+    ``unknown`` then hold what was learned before.
+    """
+
+    papers: dict[str, S2Paper] = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)
+    error: LcllmError | None = None
+
+
+def _headers() -> dict[str, str]:
+    key = os.environ.get("S2_API_KEY", "").strip()
+    return {"x-api-key": key} if key else {}
+
+
+def _parse(item: object) -> S2Paper | None:
+    if item is None:
+        return None
+    if not isinstance(item, dict):
+        raise NetworkError(f"{SERVICE} gave an unexpected answer (an item is {type(item).__name__})")
+    count = item.get("citationCount")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        count = None
+    pid = item.get("paperId")
+    return S2Paper(pid if isinstance(pid, str) and pid else None, count)
+
+
+def _cache_key(base: str, s2_id: str) -> str:
+    return f"s2:{base}:{FIELDS}:{s2_id}"
+
+
+def fetch_citations(
+    ids: list[str],
+    client: HttpClient,
+    *,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[int, int], None] | None = None,
+) -> CitationResult:
+    """Citation counts for Semantic Scholar ids (``ARXIV:<id>``, ``DOI:<doi>``), cached answers first.
+
+    ``progress(done, total)`` is called after each batch (and once at the start).
+    """
+    base = base_url()
+    result = CitationResult()
+    unique = list(dict.fromkeys(ids))
+    todo: list[str] = []
+    for s2_id in unique:
+        stored = client.cached(_cache_key(base, s2_id))
+        if stored is None:
+            todo.append(s2_id)
+        elif isinstance(stored, dict) and stored.get("known"):
+            result.papers[s2_id] = S2Paper(stored.get("paperId"), stored.get("citationCount"))
+        else:
+            result.unknown.append(s2_id)
+    total = len(unique)
+    done = total - len(todo)
+    if progress:
+        progress(done, total)
+    if todo and client.config.offline:
+        result.error = OfflineError(
+            f"--offline: the cache holds no {SERVICE} answer for {len(todo)} of {total} papers",
+            hint="run `lcllm enrich --citations` once without --offline to fill the cache",
+        )
+        return result
+    url = f"{base}/paper/batch?fields={FIELDS}"
+    pause = interval()
+    for start in range(0, len(todo), batch_size):
+        chunk = todo[start : start + batch_size]
+        try:
+            answers = _post_batch(client, url, chunk, pause)
+        except LcllmError as exc:
+            result.error = exc
+            return result
+        for s2_id, paper in zip(chunk, answers, strict=True):
+            if paper is None:
+                result.unknown.append(s2_id)
+                client.remember(_cache_key(base, s2_id), {"known": False})
+            else:
+                result.papers[s2_id] = paper
+                client.remember(
+                    _cache_key(base, s2_id),
+                    {"known": True, "paperId": paper.paper_id, "citationCount": paper.citation_count},
+                )
+        done += len(chunk)
+        if progress:
+            progress(done, total)
+    return result
+
+
+def _post_batch(client: HttpClient, url: str, chunk: list[str], pause: float) -> list[S2Paper | None]:
+    answer = client.request(
+        "POST", url, service=SERVICE, headers=_headers(), json_body={"ids": chunk}, min_interval=pause
+    )
+    if answer.status in (401, 403):
+        raise NetworkError(
+            f"{SERVICE} refused the request (HTTP {answer.status})",
+            hint="check S2_API_KEY, or unset it to use the shared pool",
+        )
+    if answer.status == 404:
+        raise NetworkError(
+            f"{SERVICE}: no batch endpoint at {url} (HTTP 404)", hint="check LCLLM_S2_API_URL (or unset it)"
+        )
+    if answer.status != 200:
+        raise NetworkError(f"{SERVICE} answered HTTP {answer.status}: {_message(answer.text)}")
+    try:
+        data = answer.json()
+    except ValueError:
+        raise NetworkError(f"{SERVICE} gave an answer that is not JSON") from None
+    if not isinstance(data, list) or len(data) != len(chunk):
+        raise NetworkError(
+            f"{SERVICE} gave an unexpected answer (expected a list of {len(chunk)} items)",
+            hint="check LCLLM_S2_API_URL (or unset it)",
+        )
+    return [_parse(item) for item in data]
+
+
+def _message(text: str) -> str:
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text.strip()[:200] or "(empty answer)"
+    if isinstance(data, dict):
+        for k in ("error", "message"):
+            if isinstance(data.get(k), str):
+                return data[k][:200]
+    return text.strip()[:200]
