@@ -272,3 +272,42 @@ def test_property_any_entries_write_and_read_back_equal(entries: list[Entry], ti
     text = store.dumps(lib)
     assert store.loads(text) == lib
     assert store.dumps(store.loads(text)) == text
+
+
+def _big_library(n: int) -> Library:
+    lib = sample_library()
+    lib.entries = [
+        Entry(kind="paper", title=f"Paper {i}", arxiv=f"2401.{i:05d}", version=1, authors=["A B"] * 8) for i in range(n)
+    ]
+    return lib
+
+
+def test_parse_cache_serves_the_same_bytes_without_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "entries.toml"
+    store.save(_big_library(3000), path)
+    assert path.stat().st_size >= store.PARSE_CACHE_MIN_BYTES
+    first = store.load(path)
+
+    def no_parse(text: str) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(store._toml, "loads", no_parse)
+    assert store.load(path) == first  # served from the cache
+    # any change to the file is a new key: parsed again (and here the parser refuses to)
+    path.write_text(path.read_text().replace("Paper 7", "Paper seven"))
+    with pytest.raises(AssertionError, match="parsed again"):
+        store.load(path)
+
+
+def test_parse_cache_damage_and_invalid_files(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    store.save(_big_library(3000), path)
+    expected = store.load(path)
+    for cached in store._parse_cache_dir().glob("*.marshal"):
+        cached.write_bytes(b"\x00garbage")
+    assert store.load(path) == expected  # a damaged cache is ignored
+    path.write_text(path.read_text() + "\n[[entry]]\nkind = 'paper'\ntitle = 3\n")
+    with pytest.raises(StoreError, match="must be a string"):
+        store.load(path)
+    with pytest.raises(StoreError, match="must be a string"):
+        store.load(path)  # an invalid file is never cached as valid

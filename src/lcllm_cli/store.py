@@ -139,12 +139,23 @@ def _check(value: Any, kind: str) -> bool:
     raise AssertionError(kind)
 
 
+_SIMPLE_TYPES: dict[str, type] = {_STR: str, _INT: int, _BOOL: bool}
+
+
 def _entry_from_dict(data: dict[str, Any], where: str) -> Entry:
     for name, value in data.items():
         kind = ENTRY_FIELDS.get(name)
         if kind is None:
             raise StoreError(f"{where}: unknown field {name!r}", hint="see the entries.toml schema in README.md")
-        if not _check(value, kind):
+        # The common cases inline (this loop runs for every field of every entry), the rest in _check.
+        simple = _SIMPLE_TYPES.get(kind)
+        if simple is not None:
+            ok = type(value) is simple
+        elif kind == _STRLIST:
+            ok = type(value) is list and all(type(v) is str for v in value)
+        else:
+            ok = _check(value, kind)
+        if not ok:
             raise StoreError(f"{where}: field {name!r} must be {_TYPE_NAMES[kind]}, not {value!r:.60}")
     if "kind" not in data:
         raise StoreError(f"{where}: no kind (expected one of: {', '.join(KINDS)})")
@@ -164,14 +175,22 @@ def _entry_from_dict(data: dict[str, Any], where: str) -> Entry:
     return entry
 
 
-def loads(text: str, source: str = DEFAULT_FILENAME) -> Library:
-    """Parse and validate the text of an entries file. Raises :class:`StoreError` naming what is wrong."""
+def _parse_toml(text: str, source: str) -> dict[str, Any]:
     try:
-        data = _toml.loads(text)
+        return _toml.loads(text)
     except _toml.TOMLDecodeError as exc:
         raise StoreError(
             f"{source} is not valid TOML: {exc}", hint="fix the file by hand (git diff shows what changed)"
         ) from None
+
+
+def loads(text: str, source: str = DEFAULT_FILENAME) -> Library:
+    """Parse and validate the text of an entries file. Raises :class:`StoreError` naming what is wrong."""
+    return _library_from_data(_parse_toml(text, source), source, text)
+
+
+def _library_from_data(data: dict[str, Any], source: str, text: str | None, *, trusted: bool = False) -> Library:
+    """Build the library from parsed TOML, validating every field unless ``trusted`` (parse-cache hits)."""
     unknown = set(data) - {"list", "section", "entry"}
     if unknown:
         raise StoreError(f"{source}: unknown top-level key(s): {', '.join(sorted(unknown))}")
@@ -185,35 +204,56 @@ def loads(text: str, source: str = DEFAULT_FILENAME) -> Library:
     sections = data.get("section", [])
     if not isinstance(sections, list):
         raise StoreError(f"{source}: 'section' must be [[section]] tables")
+    names: set[str] = set()
     for i, sec in enumerate(sections, 1):
         if not isinstance(sec, dict) or not isinstance(sec.get("name"), str) or set(sec) - {"name", "level"}:
             raise StoreError(f"{source}: section #{i} must have a name (and optionally a level)")
         level = sec.get("level", 2)
         if not isinstance(level, int) or isinstance(level, bool) or not 2 <= level <= 6:
             raise StoreError(f"{source}: section {sec['name']!r}: level must be an integer from 2 to 6")
-        if sec["name"] in lib.section_names():
+        if sec["name"] in names:
             raise StoreError(f"{source}: section {sec['name']!r} is listed twice")
+        names.add(sec["name"])
         lib.sections.append(Section(sec["name"], level))
 
     raw_entries = data.get("entry", [])
     if not isinstance(raw_entries, list):
         raise StoreError(f"{source}: 'entry' must be [[entry]] tables")
-    lines = _entry_lines(text)
-    for i, raw in enumerate(raw_entries):
-        where = f"{source}, entry #{i + 1}"
-        if len(lines) == len(raw_entries):
-            where += f" (line {lines[i]})"
-        if not isinstance(raw, dict):
-            raise StoreError(f"{where}: must be a table")
-        entry = _entry_from_dict(raw, where)
-        if entry.section not in lib.section_names():
+    if trusted:
+        lib.entries = [_entry_trusted(raw) for raw in raw_entries]
+    else:
+        lines = _entry_lines(text) if text is not None else []
+        for i, raw in enumerate(raw_entries):
+            where = f"{source}, entry #{i + 1}"
+            if len(lines) == len(raw_entries):
+                where += f" (line {lines[i]})"
+            if not isinstance(raw, dict):
+                raise StoreError(f"{where}: must be a table")
+            lib.entries.append(_entry_from_dict(raw, where))
+    for entry in lib.entries:
+        if entry.section not in names:
+            names.add(entry.section)
             lib.sections.append(Section(entry.section))
-        lib.entries.append(entry)
     return lib
 
 
+def _entry_trusted(data: dict[str, Any]) -> Entry:
+    """An entry from data that passed validation before (same bytes, same lcllm version)."""
+    kwargs = dict(data)
+    if "links" in kwargs:
+        kwargs["links"] = [Link(v["label"], v["url"], v.get("stars")) for v in kwargs["links"]]
+    if "citations" in kwargs:
+        kwargs["citations"] = Citations(**kwargs["citations"])
+    return Entry(**kwargs)
+
+
 def load(path: Path) -> Library:
-    """Read ``path``. A missing, unreadable or invalid file raises :class:`StoreError` (exit code 2)."""
+    """Read ``path``. A missing, unreadable or invalid file raises :class:`StoreError` (exit code 2).
+
+    Large files (``PARSE_CACHE_MIN_BYTES`` and up) are parsed once per content: the validated parse is kept in
+    the user cache directory under a hash of the file's bytes, so the next command on the same bytes skips the
+    TOML parser and the checks. The file stays the single source of truth: any change to it is a new key.
+    """
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -225,11 +265,72 @@ def load(path: Path) -> Library:
         raise StoreError(f"{path} is a directory, not an entries file") from None
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    cache_key = _parse_cache_key(data) if len(data) >= PARSE_CACHE_MIN_BYTES else None
+    if cache_key is not None:
+        cached = _parse_cache_get(cache_key)
+        if cached is not None:
+            return _library_from_data(cached, str(path), None, trusted=True)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise StoreError(f"{path} is not UTF-8 text (byte {exc.start})") from None
-    return loads(text, str(path))
+    raw = _parse_toml(text, str(path))
+    lib = _library_from_data(raw, str(path), text)
+    if cache_key is not None:
+        _parse_cache_put(cache_key, raw)
+    return lib
+
+
+# --------------------------------------------------------------------------------------------- parse cache
+
+PARSE_CACHE_MIN_BYTES = 256 * 1024
+PARSE_CACHE_KEEP = 4  # parsed files kept; older ones are removed
+
+
+def _parse_cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("lcllm")) / "parsed"
+
+
+def _parse_cache_key(data: bytes) -> str:
+    import hashlib
+
+    from lcllm_cli import __version__
+
+    digest = hashlib.blake2b(data, digest_size=20)
+    digest.update(f"\0lcllm {__version__} schema 1".encode())
+    return digest.hexdigest()
+
+
+def _parse_cache_get(key: str) -> dict[str, Any] | None:
+    import marshal
+
+    try:
+        blob = (_parse_cache_dir() / f"{key}.marshal").read_bytes()
+        value = marshal.loads(blob)
+    except (OSError, ValueError, EOFError, TypeError):
+        return None  # no cache, or a damaged one: parse the file
+    return value if isinstance(value, dict) else None
+
+
+def _parse_cache_put(key: str, raw: dict[str, Any]) -> None:
+    """Best effort: a cache that cannot be written only costs speed."""
+    import marshal
+
+    directory = _parse_cache_dir()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        blob = marshal.dumps(raw)
+        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(blob)
+        os.replace(tmp, directory / f"{key}.marshal")
+        olds = sorted(directory.glob("*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in olds[PARSE_CACHE_KEEP:]:
+            old.unlink(missing_ok=True)
+    except (OSError, ValueError):
+        pass
 
 
 # --------------------------------------------------------------------------------------------- writing
