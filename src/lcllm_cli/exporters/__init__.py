@@ -1,0 +1,122 @@
+"""Exporters write the list in the formats people publish it in: awesome-list Markdown and BibTeX.
+
+:func:`export` is what ``lcllm export`` calls: it reads ``entries.toml``, gives entries that lack one a
+citation key (stored back in ``entries.toml``, only when something was assigned), renders, and writes the
+result to a file (atomically), into the markers of a README, or returns it for stdout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lcllm_cli.errors import LcllmError, UsageError
+from lcllm_cli.model import KINDS, Entry, Library
+
+FORMATS = ("markdown", "bibtex")
+
+
+class MarkersMissing(LcllmError):
+    """``--in-place`` was given a file without the two marker comments."""
+
+    exit_code = 1
+
+
+@dataclass(slots=True)
+class ExportOptions:
+    fmt: str = "markdown"
+    output: Path | None = None  # None: return the text (stdout)
+    in_place: Path | None = None
+    kind: str | None = None
+    ascii: bool = False
+
+
+@dataclass(slots=True)
+class ExportReport:
+    text: str | None  # the rendered text when it goes to stdout, else None
+    count: int
+    written: Path | None = None
+    changed: bool = True  # for --in-place / -o: whether the file's content changed
+    keys_assigned: list[tuple[str, str]] = field(default_factory=list)  # (ident, key) stored in entries.toml
+    lost: list[tuple[str, str]] = field(default_factory=list)  # (key, characters) --ascii replaced by '?'
+
+
+def select(lib: Library, kind: str | None) -> list[int]:
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"unknown kind {kind!r}", hint=f"use one of: {', '.join(KINDS)}")
+    return [i for i, e in enumerate(lib.entries) if kind is None or e.kind == kind]
+
+
+def render_markdown(lib: Library, entries: list[Entry] | None = None, *, full: bool = True) -> str:
+    from lcllm_cli.exporters.markdown import render
+
+    return render(lib, entries, full=full)
+
+
+def in_place_text(current: str, lib: Library, entries: list[Entry] | None, target: Path) -> str:
+    """``current`` (a README) with its marked part replaced by the rendered list."""
+    from lcllm_cli.exporters.markdown import replace_between_markers
+    from lcllm_cli.mdsyntax import MARKER_END, MARKER_START
+
+    new = replace_between_markers(current, render_markdown(lib, entries, full=False))
+    if new is None:
+        raise MarkersMissing(
+            f"{target} has no {MARKER_START} ... {MARKER_END} markers",
+            hint=f"put the two lines {MARKER_START} and {MARKER_END} where the list should go, then run again",
+        )
+    return new
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def export(path: Path, opts: ExportOptions) -> ExportReport:
+    """Export the list at ``path`` as ``opts`` says. See the module docstring."""
+    from lcllm_cli import keys, store
+
+    if opts.fmt not in FORMATS:
+        raise UsageError(f"unknown format {opts.fmt!r}", hint="use --markdown or --bibtex")
+    if opts.in_place is not None and opts.fmt != "markdown":
+        raise UsageError("--in-place works with --markdown only", hint="use -o FILE for BibTeX")
+    if opts.in_place is not None and opts.output is not None:
+        raise UsageError("give either -o FILE or --in-place FILE, not both")
+    if opts.ascii and opts.fmt != "bibtex":
+        raise UsageError("--ascii applies to --bibtex only")
+    lib = store.load(path)
+    indexes = select(lib, opts.kind)
+    assigned: list[tuple[str, str]] = []
+    if opts.fmt == "bibtex" and keys.missing_keys(lib, indexes):
+        with store.edit(path) as lib:  # re-read under the lock: another process may have changed it
+            indexes = select(lib, opts.kind)
+            assigned = [(lib.entries[i].ident, key) for i, key in keys.assign_keys(lib, indexes)]
+    entries = [lib.entries[i] for i in indexes]
+    lost: list[tuple[str, str]] = []
+    if opts.fmt == "bibtex":
+        from lcllm_cli.exporters.bibtex import render
+
+        result = render(entries, ascii=opts.ascii)
+        text, lost = result.text, result.lost
+    elif opts.in_place is not None:
+        current = _read(opts.in_place)
+        text = in_place_text(current, lib, entries if opts.kind else None, opts.in_place)
+        changed = text != current
+        if changed:
+            store.write_atomic(opts.in_place, text)
+        return ExportReport(None, len(entries), opts.in_place, changed, assigned, lost)
+    else:
+        text = render_markdown(lib, entries if opts.kind else None)
+    if opts.output is not None:
+        try:
+            changed = opts.output.read_text(encoding="utf-8") != text
+        except (OSError, UnicodeDecodeError):
+            changed = True
+        if changed:
+            store.write_atomic(opts.output, text)
+        return ExportReport(None, len(entries), opts.output, changed, assigned, lost)
+    return ExportReport(text, len(entries), None, True, assigned, lost)

@@ -1,0 +1,221 @@
+"""The list as BibTeX that pdflatex + bibtex, biblatex + biber and pandoc --citeproc accept.
+
+Papers are ``@misc`` with ``eprint``/``archivePrefix``/``primaryClass`` (arXiv's own recommendation), or
+``@inproceedings`` / ``@article`` when a published venue is known. Projects and links are ``@misc`` with
+``howpublished = {\\url{...}}`` and a ``note`` saying what they are. Text fields are escaped (see
+:mod:`lcllm_cli.latex`); ``url``, ``doi`` and ``eprint`` are written as they are. Written with bibtexparser 2.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lcllm_cli import latex
+from lcllm_cli.model import Entry
+from lcllm_cli.urls import github_repo, is_web_url
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+NOTE_GITHUB = "GitHub repository"
+NOTE_PROJECT = "Software project"
+NOTE_LINK = "Web page"
+KIND_NOTES = (NOTE_GITHUB, NOTE_PROJECT, NOTE_LINK)
+
+_CONFERENCE = re.compile(
+    r"\b(conference|proceedings|workshop|symposium|ICLR|NeurIPS|NIPS|ICML|ACL|EMNLP|NAACL|EACL|AACL|COLING|AAAI|"
+    r"IJCAI|CVPR|ICCV|ECCV|WACV|KDD|SIGIR|WWW|COLM|AISTATS|UAI|COLT|INTERSPEECH|ICASSP|SIGGRAPH|CHI|WSDM|CIKM|"
+    r"MLSys|OSDI|SOSP|ISCA|ASPLOS|EuroSys|NSDI|PPoPP|HPCA|MICRO|DAC|ICDE|VLDB|SIGMOD|LREC|CoNLL|Findings)\b",
+    re.IGNORECASE,
+)
+_JOURNAL = re.compile(
+    r"\b(journal|transactions|letters|review|magazine|TACL|JMLR|TMLR|TPAMI|Nature|Science|PNAS|Phys\.|"
+    r"Commun\.|J\.)",
+    re.IGNORECASE,
+)
+# Fields lcllm writes itself; extra fields stored on an entry never override them.
+OWN_FIELDS = frozenset(
+    [
+        "author",
+        "title",
+        "year",
+        "month",
+        "eprint",
+        "archiveprefix",
+        "primaryclass",
+        "journal",
+        "booktitle",
+        "howpublished",
+        "doi",
+        "url",
+        "note",
+        "abstract",
+        "key",
+    ]
+)
+
+
+@dataclass(slots=True)
+class BibResult:
+    text: str
+    count: int
+    # (citation key, characters) that --ascii could not write and replaced by '?'
+    lost: list[tuple[str, str]] = field(default_factory=list)
+
+
+def venue_kind(venue: str | None) -> str | None:
+    """``inproceedings`` / ``article`` for a published venue, None for arXiv or an unknown kind of venue."""
+    if not venue or venue.strip().lower() in ("arxiv", "arxiv preprint", "corr"):
+        return None
+    if _CONFERENCE.search(venue):
+        return "inproceedings"
+    if _JOURNAL.search(venue):
+        return "article"
+    return None
+
+
+def bib_name(name: str) -> str:
+    """``First von Last`` as ``von Last, First`` (what BibTeX and biber parse without guessing)."""
+    name = " ".join(name.split())
+    if not name:
+        return name
+    if name.startswith("{") and name.endswith("}"):
+        return name
+    if "," in name:  # already Last, First
+        return name
+    if " and " in f" {name.lower()} ":  # an organisation whose name holds "and": one token
+        return "{" + name + "}"
+    parts = name.split(" ")
+    if len(parts) == 1:
+        return name
+    suffix = ""
+    if parts[-1].lower().rstrip(".") in ("jr", "sr", "ii", "iii", "iv") and len(parts) > 2:
+        suffix = parts.pop()
+    # the von part: lower-case words before the last name (de Jong, van der Berg)
+    i = len(parts) - 1
+    while i > 1 and parts[i - 1][:1].islower():
+        i -= 1
+    last = " ".join(parts[i:])
+    first = " ".join(parts[:i])
+    return f"{last}, {suffix}, {first}" if suffix else f"{last}, {first}"
+
+
+def _braced(value: str) -> str:
+    return "{" + value + "}"
+
+
+def _text(value: str, ascii: bool, lost: list[str]) -> str:
+    return latex.escape(" ".join(value.split()), ascii=ascii, lost=lost)
+
+
+def _url_in_text(url: str) -> str:
+    """``\\url{...}`` for a text field such as howpublished: # % and unbalanced braces escaped for LaTeX."""
+    return r"\url{" + re.sub(r"([#%{}\\])", r"\\\1", url) + "}"
+
+
+def _arxiv_url(entry: Entry) -> str:
+    assert entry.arxiv
+    return f"https://arxiv.org/abs/{entry.arxiv}" + (f"v{entry.version}" if entry.version else "")
+
+
+def _month(entry: Entry) -> str | None:
+    if entry.published and len(entry.published) >= 7 and entry.published[5:7].isdigit():
+        m = int(entry.published[5:7])
+        if 1 <= m <= 12:
+            return MONTHS[m - 1]
+    return None
+
+
+def entry_fields(
+    entry: Entry, *, ascii: bool = False, lost: list[str] | None = None
+) -> tuple[str, list[tuple[str, str]]]:
+    """The BibTeX type and ``(name, written value)`` pairs for one entry; values are ready to write."""
+    lost = lost if lost is not None else []
+    out: list[tuple[str, str]] = []
+    year = entry.year_value
+
+    def add(name: str, value: str | None) -> None:
+        if value:
+            out.append((name, value))
+
+    if entry.kind == "paper":
+        names = [bib_name(latex.escape(a, ascii=ascii, lost=lost)) for a in entry.authors if a.strip()]
+        if entry.authors_elided and names:
+            names.append("others")
+        add("author", _braced(" and ".join(names)) if names else None)
+        add("title", _braced(latex.protect_title(" ".join(entry.title.split()), ascii=ascii, lost=lost)))
+        venue = entry.venue if venue_kind(entry.venue) else None
+        if venue is None and venue_kind(entry.journal_ref):
+            venue = entry.journal_ref
+        kind = venue_kind(venue) if venue else None
+        btype = kind or "misc"
+        if kind == "inproceedings":
+            add("booktitle", _braced(_text(venue or "", ascii, lost)))
+        elif kind == "article":
+            add("journal", _braced(_text(venue or "", ascii, lost)))
+        elif entry.venue and entry.venue.strip().lower() != "arxiv":
+            add("howpublished", _braced(_text(entry.venue, ascii, lost)))
+        add("year", _braced(str(year)) if year else None)
+        add("month", _month(entry))  # a macro, unbraced: BibTeX, biber and pandoc all know jan..dec
+        if entry.arxiv:
+            add("eprint", _braced(entry.arxiv))
+            add("archivePrefix", "{arXiv}")
+            add("primaryClass", _braced(entry.primary_category) if entry.primary_category else None)
+        add("doi", _braced(entry.doi) if entry.doi and _safe_verbatim(entry.doi) else None)
+        url = _arxiv_url(entry) if entry.arxiv else (entry.url if entry.url and is_web_url(entry.url) else None)
+        add("url", _braced(url) if url and _safe_verbatim(url) else None)
+        if not names:
+            add("key", _braced(_text(entry.title, ascii, lost)))  # plain.bst sorts by author, else by key
+    else:
+        btype = "misc"
+        repo = github_repo(entry.url) if entry.url else None
+        owner = entry.owner or (repo[0] if repo else None)
+        if entry.kind == "project" and owner:
+            add("author", _braced(_braced(_text(owner, ascii, lost))))
+        add(
+            "title",
+            _braced(
+                _braced(_text(entry.title, ascii, lost))
+                if entry.kind == "project"
+                else latex.protect_title(" ".join(entry.title.split()), ascii=ascii, lost=lost)
+            ),
+        )
+        if entry.url and is_web_url(entry.url):
+            add("howpublished", _braced(_url_in_text(entry.url)))
+        add("year", _braced(str(year)) if year else None)
+        note = NOTE_LINK if entry.kind == "link" else (NOTE_GITHUB if repo else NOTE_PROJECT)
+        add("note", _braced(note))
+        if entry.description:
+            add("abstract", _braced(_text(entry.description, ascii, lost)))
+        if not any(name == "author" for name, _ in out):
+            add("key", _braced(_text(entry.title, ascii, lost)))
+    for name, value in sorted(entry.fields.items()):
+        if name.lower() not in OWN_FIELDS and re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", name) and latex._balanced(value):
+            out.append((name, _braced(value)))
+    return btype, out
+
+
+def _safe_verbatim(value: str) -> bool:
+    """url/doi are written unescaped; refuse the few characters that would break the .bib itself."""
+    return latex._balanced(value) and not any(c in value for c in "\n\r\\")
+
+
+def render(entries: list[Entry], *, ascii: bool = False) -> BibResult:
+    """The entries (each must already have its key) as one .bib text, in list order."""
+    import bibtexparser
+    from bibtexparser.model import Entry as BibEntry
+    from bibtexparser.model import Field
+
+    lib = bibtexparser.Library()
+    lost_all: list[tuple[str, str]] = []
+    for entry in entries:
+        assert entry.key, "assign keys before rendering"
+        lost: list[str] = []
+        btype, fields = entry_fields(entry, ascii=ascii, lost=lost)
+        lib.add(BibEntry(btype, entry.key, [Field(k, v) for k, v in fields]))
+        if lost:
+            lost_all.append((entry.key, "".join(dict.fromkeys(lost))))
+    fmt = bibtexparser.BibtexFormat()
+    fmt.indent = "  "
+    fmt.block_separator = "\n"
+    text = bibtexparser.write_string(lib, unparse_stack=[], bibtex_format=fmt)
+    return BibResult(text=text, count=len(entries), lost=lost_all)

@@ -1,0 +1,309 @@
+"""The list as awesome-list Markdown in the seed's layout, valid CommonMark that GitHub renders as intended.
+
+Every title and name is escaped so that it can never become a link, an emphasis run or raw HTML; inline math
+such as ``$\\infty$Bench`` is kept as written. Only http(s) URLs are ever written as links. The output reads back
+through :mod:`lcllm_cli.importers.markdown` into the same entries.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from lcllm_cli.mdsyntax import INLINE_LINK, MARKER_END, MARKER_START, collapse_ws, unescape
+from lcllm_cli.model import Entry, Library
+from lcllm_cli.urls import github_repo, is_web_url
+
+HIGHLIGHT = "🌟"
+BADGE = "https://img.shields.io/github/stars/{owner}/{name}.svg?style=social&label=Star"
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$])")
+_ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_MATH = re.compile(r"(?<![\\$])\$(?=[^\s$])(?P<body>[^$]*?[\\^_{}][^$]*?)(?<=[^\s\\])\$(?!\$)")
+
+
+def _math_ok(span: str) -> bool:
+    """Can this ``$...$`` span be written as it is? Only when Markdown cannot misread any character in it."""
+    body = span[1:-1]
+    if unescape(span) != span or re.search(r"[`*\[\]<>|~&]", body):
+        return False
+    return all(i > 0 and body[i - 1].isalnum() for i, c in enumerate(body) if c == "_")
+
+
+def _escape_plain(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", _ENTITY_LIKE.sub("&amp;", text))
+
+
+def escape(text: str) -> str:
+    """Text for an inline Markdown context: specials backslash-escaped, entity look-alikes defused,
+    white space collapsed; ``$math$`` spans kept when safe."""
+    text = collapse_ws(text)
+    out: list[str] = []
+    pos = 0
+    for m in _MATH.finditer(text):
+        if not _math_ok(m.group()):
+            continue
+        out.append(_escape_plain(text[pos : m.start()]))
+        out.append(m.group())
+        pos = m.end()
+    out.append(_escape_plain(text[pos:]))
+    return "".join(out)
+
+
+def url_for_link(url: str) -> str | None:
+    """The URL as a link destination, or None when it must not be a link (not http(s))."""
+    url = url.strip()
+    if not is_web_url(url):
+        return None
+    depth = 0
+    for c in url:  # the importer (like CommonMark) takes balanced parentheses; encode the rest
+        depth += 1 if c == "(" else -1 if c == ")" else 0
+        if depth < 0 or depth > 1:
+            return url.replace("(", "%28").replace(")", "%29")
+    if depth != 0:
+        return url.replace("(", "%28").replace(")", "%29")
+    return url
+
+
+def link(text: str, url: str) -> str:
+    """``[text](url)`` for web URLs; just the escaped text otherwise."""
+    dest = url_for_link(url)
+    return f"[{text}]({dest})" if dest else text
+
+
+def slug(text: str, used: dict[str, int]) -> str:
+    """GitHub's heading anchor for ``text`` (lower case, punctuation dropped, spaces to '-'), made unique."""
+    base = "".join(c for c in text.lower() if c.isalnum() or c in "-_ " or unicodedata.category(c) == "Mn")
+    base = base.replace(" ", "-")
+    n = used.get(base, 0)
+    used[base] = n + 1
+    return base if n == 0 else f"{base}-{n}"
+
+
+def _is_markers(text: str) -> bool:
+    from lcllm_cli.importers.markdown import _strip_markers  # the importer's own notion of a marker run
+
+    rest, highlight, kept = _strip_markers(text.strip())
+    return not rest and not highlight and bool(kept)
+
+
+def _prefix(entry: Entry) -> str:
+    parts = [HIGHLIGHT] if entry.highlight else []
+    if entry.notes and entry.kind != "link" and _is_markers(entry.notes):
+        parts.append(entry.notes.strip())
+    return " ".join(parts) + " " if parts else ""
+
+
+def _badge(url: str) -> str:
+    repo = github_repo(url)
+    if repo is None:
+        return ""
+    return f" ![Star]({BADGE.format(owner=repo[0], name=repo[1])})"
+
+
+def _extra_links(entry: Entry, *, parens: bool) -> list[str]:
+    out: list[str] = []
+    for lk in entry.links:
+        dest = url_for_link(lk.url)
+        if dest is None:
+            continue
+        label = escape(lk.label) or "link"
+        repo = github_repo(lk.url)
+        if repo and parens:
+            out.append(f"([{label}]({dest}) - {escape(repo[0])}){_badge(lk.url)}")
+        elif parens:
+            out.append(f"([{label}]({dest}))")
+        else:
+            out.append(f"[{label}]({dest}){_badge(lk.url)}")
+    return out
+
+
+def _count(n: int) -> str:
+    return f"{n:,}"
+
+
+def _authors(entry: Entry) -> str:
+    names = [escape(a) for a in entry.authors if a.strip()]
+    if entry.authors_elided and names:
+        names = [*names[:-1], "...", names[-1]] if len(names) > 1 else [*names, "..."]
+    return ", ".join(names)
+
+
+def _venue(entry: Entry) -> str:
+    venue = collapse_ws(entry.venue or ("arXiv" if entry.arxiv else "")).replace("`", "'")
+    parts = [p for p in (venue, entry.arxiv) if p]
+    return f"`{', '.join(parts)}`" if parts else ""
+
+
+def render_paper(entry: Entry) -> list[str]:
+    first = [f"**{escape(entry.title)}**"]
+    venue = _venue(entry)
+    if venue:
+        first.append(venue)
+    if entry.arxiv:
+        vid = entry.arxiv + (f"v{entry.version}" if entry.version else "")
+        first.append(f"[arxiv](https://arxiv.org/abs/{vid})")
+        first.append(f"[pdf](https://arxiv.org/pdf/{vid})")
+    elif entry.url and url_for_link(entry.url):
+        first.append(f"[paper]({url_for_link(entry.url)})")
+    if entry.citations is not None and entry.citations.count >= 0:
+        shown = f"**{_count(entry.citations.count)}**"
+        cite_url = url_for_link(entry.citations.url) if entry.citations.url else None
+        first.append(f"citation: [{shown}]({cite_url})" if cite_url else f"citation: {shown}")
+    lines = [_prefix(entry) + ", ".join(first)]
+    second = []
+    authors = _authors(entry)
+    if authors:
+        second.append(f"*{authors}*")
+    second.extend(_extra_links(entry, parens=True))
+    if second:
+        lines += ["", "  " + " · ".join(second)]
+    return lines
+
+
+def render_project(entry: Entry) -> list[str]:
+    name = f"**{escape(entry.title)}**"
+    head = link(name, entry.url or "")
+    repo = github_repo(entry.url) if entry.url else None
+    owner = entry.owner or (repo[0] if repo else None)
+    if owner:
+        head += f" - {escape(owner)}"
+    if entry.url:
+        head += _badge(entry.url)
+    extras = []
+    if entry.stars is not None:
+        extras.append(f"stars: **{_count(entry.stars)}**")
+    extras.extend(_extra_links(entry, parens=True))
+    if extras:
+        head += " · " + " · ".join(extras)
+    lines = [_prefix(entry) + head]
+    if entry.description and entry.description.strip():
+        lines += ["", f"  *{escape(entry.description)}*"]
+    return lines
+
+
+def _raw_ok(raw: str) -> bool:
+    """A raw item (kept from an import as it was) is written back only if it holds nothing unsafe."""
+    if "<" in raw or "\n" in raw:
+        return False
+    return all(m["image"] or is_web_url(m["url"]) for m in INLINE_LINK.finditer(raw))
+
+
+def render_link(entry: Entry) -> list[str]:
+    if entry.raw is not None and _raw_ok(entry.raw):
+        return [(HIGHLIGHT + " " if entry.highlight else "") + entry.raw.strip()]
+    head = link(escape(entry.title), entry.url or "")
+    if entry.description and entry.description.strip():
+        head += f" - {escape(entry.description)}"
+    extras = _extra_links(entry, parens=False)
+    if extras:
+        head += " · " + " · ".join(extras)
+    return [_prefix(entry) + head]
+
+
+def render_entry(entry: Entry) -> list[str]:
+    """The lines of one list item (without the leading ``- ``); continuation lines are indented."""
+    if entry.kind == "paper":
+        return render_paper(entry)
+    if entry.kind == "project":
+        return render_project(entry)
+    return render_link(entry)
+
+
+def _sections(lib: Library, entries: list[Entry]) -> list[tuple[str, int]]:
+    out = [(s.name, s.level) for s in lib.sections]
+    names = {name for name, _ in out}
+    for entry in entries:
+        if entry.section not in names:
+            out.append((entry.section, 2))
+            names.add(entry.section)
+    return out
+
+
+def _heading(text: str, level: int) -> str:
+    body = escape(text)
+    if body.endswith("#"):
+        body = body[:-1] + "\\#"
+    return "#" * level + " " + body
+
+
+def render(lib: Library, entries: list[Entry] | None = None, *, full: bool = True) -> str:
+    """The list as Markdown. ``full``: with the ``#`` title and intro (a whole file); otherwise the part
+    that goes between the markers of a README (table of contents and sections)."""
+    entries = lib.entries if entries is None else entries
+    sections = _sections(lib, entries)
+    used: dict[str, int] = {}
+    out: list[str] = []
+    toc: list[str] = []
+    indent = ""
+    if full:
+        out += [_heading(lib.title, 1), ""]
+        if lib.intro and lib.intro.strip():
+            out += [lib.intro.strip(), ""]
+        toc.append(f"- [{escape(lib.title)}](#{slug(lib.title, used)})")
+        indent = "  "
+    top = min((level for _, level in sections), default=2)
+    for name, level in sections:
+        toc.append(indent + "  " * (level - top) + f"- [{escape(name)}](#{slug(name, used)})")
+    if toc:
+        out += [*toc, ""]
+    by_section: dict[str, list[Entry]] = {}
+    for entry in entries:
+        by_section.setdefault(entry.section, []).append(entry)
+    for name, level in sections:
+        out += [_heading(name, level), ""]
+        items = by_section.get(name, [])
+        for entry in items:
+            lines = render_entry(entry)
+            out.append("- " + lines[0])
+            out.extend(lines[1:])
+        if items:
+            out.append("")
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------------------------- in place
+
+
+def marker_span(text: str) -> tuple[int, int] | None:
+    """Line indexes (start marker, end marker) in ``text``'s lines, or None when the markers are missing."""
+    lines = text.split("\n")
+    start = next((i for i, ln in enumerate(lines) if ln.strip() == MARKER_START), None)
+    if start is None:
+        return None
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() == MARKER_END), None)
+    if end is None:
+        return None
+    return start, end
+
+
+def between_markers(text: str) -> str | None:
+    """What lies between the marker lines (without them), or None when there are no markers."""
+    span = marker_span(text)
+    if span is None:
+        return None
+    lines = text.split("\n")
+    return "\n".join(lines[span[0] + 1 : span[1]])
+
+
+def block_for_markers(body: str) -> str:
+    """The text put between the markers: the rendered list with a blank line on each side."""
+    return "\n" + body.rstrip("\n") + "\n"
+
+
+def replace_between_markers(text: str, body: str) -> str | None:
+    """``text`` with the part between the markers replaced by ``body``; None when the markers are missing.
+
+    Everything outside the markers (including the marker lines and the file's line endings) is left as it was.
+    """
+    crlf = "\r\n" in text
+    norm = text.replace("\r\n", "\n") if crlf else text
+    span = marker_span(norm)
+    if span is None:
+        return None
+    lines = norm.split("\n")
+    new = lines[: span[0] + 1] + block_for_markers(body).split("\n") + lines[span[1] :]
+    out = "\n".join(new)
+    return out.replace("\n", "\r\n") if crlf else out
