@@ -71,12 +71,12 @@ def _http_config(ttl: str | None, offline: bool) -> Any:
     return HttpConfig.from_env(ttl=parse_duration(ttl) if ttl is not None else None, offline=offline)
 
 
-def _short(value: Any) -> str:
+def _short(value: Any, name: str) -> str:
     if value is None or value == []:
         return "-"
-    if isinstance(value, list):
-        return f"{len(value)} names" if value and isinstance(value[0], str) else str(value)
-    text = str(value)
+    if name == "authors" and isinstance(value, list):
+        return f"{len(value)} authors ({value[0]}, ...)" if len(value) > 1 else f"1 author ({value[0]})"
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -89,7 +89,9 @@ def _changes_table(changes: list[Change]) -> None:
     table.add_column("old -> new", overflow="fold")
     last = None
     for c in changes:
-        table.add_row(c.ident if c.ident != last else "", c.field, f"{_short(c.old)} -> {_short(c.new)}")
+        table.add_row(
+            c.ident if c.ident != last else "", c.field, f"{_short(c.old, c.field)} -> {_short(c.new, c.field)}"
+        )
         last = c.ident
     console().print(table)
 
@@ -162,3 +164,67 @@ def _raise_all(errors: list[Any]) -> None:
     for exc in errors:
         report_error(exc)
     raise typer.Exit(errors[0].exit_code)
+
+
+@command(
+    "refresh",
+    panel=CLEAN,
+    help=(
+        "Re-fetch arXiv metadata for every paper (or those given) and show what changed.\n\n"
+        "Fills full author lists, dates, categories, DOI, journal reference and comment; notices new versions and "
+        "changed titles. Fields set by hand (section, highlight, notes, links, citation key, citations, fields) are "
+        "never touched. Batches of up to 100 ids, one request every 3 s (LCLLM_ARXIV_DELAY); answers are cached "
+        "(--ttl), so a repeated refresh asks arXiv nothing. Exit code 1 if a paper is not on arXiv.\n\n"
+        "Example: `lcllm refresh --dry-run` or `lcllm refresh 2402.13753`"
+    ),
+)
+def refresh_cmd(
+    ctx: typer.Context,
+    idents: IdsArg = None,
+    dry_run: DryRunOpt = False,
+    offline: OfflineOpt = False,
+    ttl: TtlOpt = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", metavar="SECONDS", help="Per-request timeout (default 30, or LCLLM_HTTP_TIMEOUT)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from lcllm_cli.refreshing import refresh
+    from lcllm_cli.sources.arxiv import ArxivConfig
+
+    config = _http_config(ttl, offline)
+    arxiv_config = ArxivConfig.from_env(timeout=timeout)
+    with progress_bar(not as_json) as update:
+        report = refresh(
+            state(ctx).path,
+            idents=idents or None,
+            dry_run=dry_run,
+            config=config,
+            arxiv_config=arxiv_config,
+            progress=update,
+        )
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        if report.changes:
+            _changes_table(report.changes)
+        verb = "would change" if dry_run else "changed"
+        notes = []
+        if report.new_versions:
+            notes.append(f"{len(report.new_versions)} new versions")
+        if report.retitled:
+            notes.append(f"{len(report.retitled)} new titles")
+        typer.echo(
+            f"checked {report.papers} papers: {verb} {report.changed_papers}"
+            + (f" ({', '.join(notes)})" if notes else "")
+            + f"; {report.requests} requests, {report.cache_hits} answers from the cache"
+        )
+        for ident in report.skipped:
+            typer.echo(f"not an arXiv paper, skipped: {ident}", err=True)
+        for arxiv_id in report.missing:
+            typer.echo(f"not on arXiv: {arxiv_id}", err=True)
+    if report.error:
+        _raise_all([report.error])
+    if report.missing:
+        raise typer.Exit(1)
