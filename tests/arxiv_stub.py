@@ -27,6 +27,7 @@ import hashlib
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -93,6 +94,7 @@ class ArxivStub:
         self._release = threading.Event()
         self._lock = threading.Lock()
         self._count = 0
+        self.arrivals: list[float] = []  # time.monotonic() of each request's arrival
         self._recorded: dict[str, tuple[int, str]] = {}
         self._recorded_entries: dict[str, str] = {}
         self._recorded_absent: set[str] = set()
@@ -161,6 +163,7 @@ class ArxivStub:
         with self._lock:
             self._release = threading.Event()
             self._count = 0
+            self.arrivals.clear()
             self.latency = 0.0
             self.papers.clear()
             self.missing.clear()
@@ -199,6 +202,7 @@ class ArxivStub:
         with self._lock:
             n = self._count
             self._count += 1
+            self.arrivals.append(time.monotonic())
             release = self._release
             action = self._actions.get(n) or self._actions.get(None)
         if self.latency:
@@ -212,8 +216,8 @@ class ArxivStub:
                 return Reply.close()
             if action.kind == "garbage":
                 return Reply(200, "<html><body>Service temporarily unavailable</body></html>", content_type="text/html")
-            if action.kind == "hang":
-                release.wait(action.seconds)
+            if action.kind == "hang" and release.wait(action.seconds):
+                return Reply.close()  # the test is over: the client is gone, do not write to it
         if req.path != API_PATH:
             return Reply(404, "not found", content_type="text/plain")
         return self.answer(req.query)

@@ -249,34 +249,39 @@ def add_papers(
 
 
 def apply(lib: Library, wanted: list[tuple[str, ArxivId]], fetched: FetchResult, section: str) -> dict[str, Outcome]:
-    """Put the fetched papers into ``lib``: add new ones to ``section``, update or report existing ones."""
-    match_existing = _match_existing()
+    """Put the fetched papers into ``lib``: add new ones to ``section``, update or report existing ones.
+
+    A paper is "existing" when an entry has its arXiv id, or (through :mod:`lcllm_cli.dedupe`) when an entry is
+    the same paper by other evidence: an arXiv URL or DOI, the same title with agreeing authors.
+    """
     by_id: dict[str, int] = {}
     for i, entry in enumerate(lib.entries):
         if entry.arxiv and entry.arxiv not in by_id:
             by_id[entry.arxiv] = i
+    papers = [(text, aid, fetched.entries[aid.id]) for text, aid in wanted if aid.id in fetched.entries]
+    find_duplicate = _duplicate_finder(lib, [paper for _, aid, paper in papers if aid.id not in by_id])
     new: list[Entry] = []
     outcomes: dict[str, Outcome] = {}
-    for text, aid in wanted:
-        paper = fetched.entries.get(aid.id)
-        if paper is None:
-            continue
-        index = by_id.get(aid.id)
-        if index is None and match_existing is not None:
-            index = match_existing(lib, paper)
+    for text, aid, paper in papers:
+        index, why = by_id.get(aid.id), None
+        if index is None and find_duplicate is not None:
+            found = find_duplicate(paper)
+            if found is not None:
+                index, why = found
         if index is None:
             paper.section = section
             new.append(paper)
             outcomes[aid.id] = Outcome(text, ADDED, aid.id, paper)
             continue
         existing = lib.entries[index]
-        if existing.arxiv and existing.arxiv != aid.id:
-            outcomes[aid.id] = Outcome(
-                text, PRESENT, aid.id, existing, reason=f"the list has it as arXiv {existing.arxiv}"
-            )
+        if existing.kind != "paper" or (existing.arxiv and existing.arxiv != aid.id):
+            as_what = f"arXiv {existing.arxiv}" if existing.arxiv else f"a {existing.kind}"
+            note = f"the list has it as {as_what}: {existing.title[:60]}" + (f" ({why})" if why else "")
+            outcomes[aid.id] = Outcome(text, PRESENT, aid.id, existing, reason=note)
             continue
         changes = update_entry(existing, paper)
-        outcomes[aid.id] = Outcome(text, UPDATED if changes else PRESENT, aid.id, existing, changes)
+        reason = f"matched by {why}" if why else None
+        outcomes[aid.id] = Outcome(text, UPDATED if changes else PRESENT, aid.id, existing, changes, reason)
     lib.add_entries(new)
     return outcomes
 
@@ -309,10 +314,26 @@ def update_entry(existing: Entry, paper: Entry) -> list[Change]:
     return changes
 
 
-def _match_existing() -> Callable[[Library, Entry], int | None] | None:
-    """``lcllm_cli.dedupe.match_existing`` (duplicates beyond the arXiv id), when that module is there."""
+def _duplicate_finder(lib: Library, papers: list[Entry]) -> Callable[[Entry], tuple[int, str] | None] | None:
+    """``(index, reason)`` of the entry of ``lib`` a paper duplicates, from :mod:`lcllm_cli.dedupe` when present.
+
+    The dedupe index is built once for the whole list; ``papers`` (the new ones) count towards its word statistics.
+    """
     try:
-        from lcllm_cli.dedupe import match_existing
+        from lcllm_cli.dedupe import DuplicateIndex
     except ImportError:
+        try:
+            from lcllm_cli.dedupe import match_existing
+        except ImportError:
+            return None
+
+        def one_by_one(entry: Entry) -> tuple[int, str] | None:
+            i = match_existing(lib, entry)
+            return None if i is None else (i, "a duplicate")
+
+        return one_by_one
+    if not papers:
         return None
-    return match_existing
+    index = DuplicateIndex(lib.entries)
+    index.count_words(papers)
+    return index.explain

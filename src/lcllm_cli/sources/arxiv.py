@@ -62,7 +62,7 @@ class ArxivConfig:
     tries: int = DEFAULT_TRIES  # attempts per batch, the first included
     backoff: float = DEFAULT_BACKOFF  # wait before the first retry; doubles each time
     max_wait: float = 300.0  # a longer Retry-After is not waited for: the batch fails with a clear message
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] | None = None  # how to wait (default time.sleep); tests record instead
 
     @classmethod
     def from_env(cls, *, timeout: float | None = None) -> ArxivConfig:
@@ -142,7 +142,7 @@ def fetch(
         raise RuntimeError("arxiv.Client has no _session: lcllm cannot set its timeout")
     client._session.close()
     client._session = session
-    pacer = _Pacer(config.delay, config.sleep)
+    pacer = _Pacer(config.delay, config.sleep if config.sleep is not None else time.sleep)
     size = max(1, config.batch_size)
     batches = [wanted[i : i + size] for i in range(0, total, size)]
     done = 0
