@@ -1,0 +1,316 @@
+"""The HTTP layer of Semantic Scholar and GitHub: retries, Retry-After, timeouts, user agent, cache, offline."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from lcllm_cli import __version__
+from lcllm_cli.errors import NetworkError, UsageError
+from lcllm_cli.sources.cache import Cache, default_cache_dir
+from lcllm_cli.sources.http import (
+    HttpClient,
+    HttpConfig,
+    OfflineError,
+    RateLimitError,
+    parse_duration,
+    parse_retry_after,
+)
+from tests.stubserver import Reply, Request, StubServer
+
+
+class Script:
+    """Answers requests from a list (the last one repeats)."""
+
+    def __init__(self, *replies: Reply) -> None:
+        self.replies = list(replies)
+        self.n = 0
+
+    def __call__(self, req: Request) -> Reply:
+        reply = self.replies[min(self.n, len(self.replies) - 1)]
+        self.n += 1
+        return reply
+
+
+def ok(data: object = None) -> Reply:
+    return Reply(200, json.dumps(data if data is not None else {"ok": True}), content_type="application/json")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[StubServer]:
+    with StubServer(lambda req: Reply(500)) as srv:
+        yield srv
+
+
+@pytest.fixture
+def srv(server: StubServer) -> StubServer:
+    server.requests.clear()
+    return server
+
+
+class Sleeps(list[float]):
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def client(tmp_path: Path, **kw: object) -> tuple[HttpClient, Sleeps]:
+    sleeps = Sleeps()
+    cfg = HttpConfig(cache_dir=tmp_path / "cache", sleep=sleeps, **kw)  # type: ignore[arg-type]
+    return HttpClient(cfg), sleeps
+
+
+def test_user_agent_names_lcllm_and_its_version(srv: StubServer, tmp_path: Path) -> None:
+    srv.handler = Script(ok())
+    c, _ = client(tmp_path)
+    with c:
+        c.request("GET", srv.url + "/x", service="Test")
+    assert srv.requests[0].headers["user-agent"] == f"lcllm/{__version__} (+https://pypi.org/project/lcllm/)"
+
+
+def test_5xx_is_retried_with_exponential_backoff(srv: StubServer, tmp_path: Path) -> None:
+    srv.handler = Script(Reply(503), Reply(502), ok({"n": 3}))
+    c, sleeps = client(tmp_path, backoff=0.5, retries=4)
+    with c:
+        answer = c.request("GET", srv.url + "/x", service="Test")
+    assert answer.status == 200 and answer.json() == {"n": 3}
+    assert len(srv.requests) == 3
+    assert sleeps == [0.5, 1.0]
+    assert c.requests == 3
+
+
+def test_429_retry_after_seconds_is_honoured(srv: StubServer, tmp_path: Path) -> None:
+    srv.handler = Script(Reply(429, "slow down", headers={"Retry-After": "7"}), ok())
+    c, sleeps = client(tmp_path, backoff=0.01)
+    with c:
+        assert c.request("POST", srv.url + "/x", service="Test", json_body={"ids": []}).status == 200
+    assert sleeps == [7.0]
+    assert len(srv.requests) == 2
+    assert json.loads(srv.requests[1].body) == {"ids": []}  # the body is sent again
+
+
+def test_retry_after_as_an_http_date(srv: StubServer, tmp_path: Path) -> None:
+    when = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 30))
+    srv.handler = Script(Reply(503, headers={"Retry-After": when}), ok())
+    c, sleeps = client(tmp_path)
+    with c:
+        c.request("GET", srv.url + "/x", service="Test")
+    assert len(sleeps) == 1 and 25 <= sleeps[0] <= 31
+
+
+def test_403_with_retry_after_is_a_secondary_limit_and_retried(srv: StubServer, tmp_path: Path) -> None:
+    srv.handler = Script(Reply(403, headers={"Retry-After": "2"}), ok())
+    c, sleeps = client(tmp_path)
+    with c:
+        assert c.request("GET", srv.url + "/x", service="GitHub").status == 200
+    assert sleeps == [2.0]
+
+
+def test_a_retry_after_longer_than_max_wait_is_not_waited_for(srv: StubServer, tmp_path: Path) -> None:
+    srv.handler = Script(Reply(429, headers={"Retry-After": "3600"}), ok())
+    c, sleeps = client(tmp_path, max_wait=60)
+    with c, pytest.raises(NetworkError) as info:
+        c.request("GET", srv.url + "/x", service="Semantic Scholar")
+    assert info.value.message == "Semantic Scholar asks to wait 3600 s before the next request (HTTP 429)"
+    assert "LCLLM_HTTP_MAX_WAIT" in (info.value.hint or "")
+    assert sleeps == [] and len(srv.requests) == 1
+
+
+def test_gives_up_after_the_retries_with_one_clear_message(srv: StubServer, tmp_path: Path) -> None:
+    srv.handler = Script(Reply(500))
+    c, sleeps = client(tmp_path, retries=2, backoff=1.0)
+    with c, pytest.raises(NetworkError) as info:
+        c.request("GET", srv.url + "/x", service="Test")
+    assert info.value.message == f"Test: HTTP 500 for GET {srv.url}/x (3 tries)"
+    assert len(srv.requests) == 3 and sleeps == [1.0, 2.0]
+
+
+def test_backoff_is_capped_by_max_wait(srv: StubServer, tmp_path: Path) -> None:
+    srv.handler = Script(Reply(500))
+    c, sleeps = client(tmp_path, retries=4, backoff=10.0, max_wait=25.0)
+    with c, pytest.raises(NetworkError):
+        c.request("GET", srv.url + "/x", service="Test")
+    assert sleeps == [10.0, 20.0, 25.0, 25.0]
+
+
+def test_a_quota_used_up_is_reported_at_once(srv: StubServer, tmp_path: Path) -> None:
+    srv.handler = Script(Reply(403, "{}", headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1900000000"}))
+    c, sleeps = client(tmp_path)
+    with c, pytest.raises(RateLimitError) as info:
+        c.request("GET", srv.url + "/repos/a/b", service="GitHub")
+    assert info.value.message.startswith("GitHub: request quota used up until ")
+    assert "GITHUB_TOKEN" in (info.value.hint or "")
+    assert len(srv.requests) == 1 and sleeps == []
+
+
+def test_other_client_errors_are_returned_not_retried(srv: StubServer, tmp_path: Path) -> None:
+    srv.handler = Script(Reply(404, "{}"))
+    c, sleeps = client(tmp_path)
+    with c:
+        assert c.request("GET", srv.url + "/x", service="Test").status == 404
+    assert len(srv.requests) == 1 and sleeps == []
+
+
+def test_a_dropped_connection_is_retried(srv: StubServer, tmp_path: Path) -> None:
+    srv.handler = Script(Reply.close(), ok())
+    c, sleeps = client(tmp_path, backoff=0.25)
+    with c:
+        assert c.request("GET", srv.url + "/x", service="Test").status == 200
+    assert sleeps == [0.25]
+
+
+def test_a_server_that_does_not_answer_times_out(srv: StubServer, tmp_path: Path) -> None:
+    def slow(req: Request) -> Reply:
+        time.sleep(1.0)
+        return ok()
+
+    srv.handler = slow
+    c, _ = client(tmp_path, timeout=0.2, retries=1)
+    with c, pytest.raises(NetworkError) as info:
+        c.request("GET", srv.url + "/x", service="Test")
+    assert info.value.message.startswith("Test: no answer within 0.2 s for GET")
+    assert "(2 tries)" in info.value.message
+    assert "LCLLM_HTTP_TIMEOUT" in (info.value.hint or "")
+
+
+def test_nothing_listening_is_a_clear_network_error(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    c, sleeps = client(tmp_path, retries=1)
+    with c, pytest.raises(NetworkError) as info:
+        c.request("GET", f"http://127.0.0.1:{port}/x", service="Test")
+    assert "cannot connect" in info.value.message and "(2 tries)" in info.value.message
+    assert len(sleeps) == 1
+
+
+def test_cached_answers_are_reused_within_the_ttl(srv: StubServer, tmp_path: Path) -> None:
+    srv.handler = Script(ok({"v": 1}), ok({"v": 2}))
+    c, _ = client(tmp_path, ttl=3600)
+    with c:
+        first = c.request("GET", srv.url + "/x", service="Test", cache_key="k")
+        second = c.request("GET", srv.url + "/x", service="Test", cache_key="k")
+    assert first.json() == second.json() == {"v": 1}
+    assert not first.from_cache and second.from_cache
+    assert len(srv.requests) == 1
+    # another client (another run) sharing the cache directory: still no request
+    c2, _ = client(tmp_path, ttl=3600)
+    with c2:
+        assert c2.request("GET", srv.url + "/x", service="Test", cache_key="k").json() == {"v": 1}
+    assert len(srv.requests) == 1
+
+
+def test_an_answer_older_than_the_ttl_is_fetched_again(srv: StubServer, tmp_path: Path) -> None:
+    srv.handler = Script(ok({"v": 1}), ok({"v": 2}))
+    c, _ = client(tmp_path, ttl=3600)
+    with c:
+        c.request("GET", srv.url + "/x", service="Test", cache_key="k")
+    file = c.cache.path_for("k")
+    data = json.loads(file.read_text())
+    data["time"] -= 7200
+    file.write_text(json.dumps(data))
+    c2, _ = client(tmp_path, ttl=3600)
+    with c2:
+        assert c2.request("GET", srv.url + "/x", service="Test", cache_key="k").json() == {"v": 2}
+    assert len(srv.requests) == 2
+
+
+def test_errors_are_not_cached_unless_asked(srv: StubServer, tmp_path: Path) -> None:
+    srv.handler = Script(Reply(404, "{}"), Reply(404, "{}"))
+    c, _ = client(tmp_path)
+    with c:
+        c.request("GET", srv.url + "/a", service="Test", cache_key="a")
+        c.request("GET", srv.url + "/a", service="Test", cache_key="a")
+        c.request("GET", srv.url + "/b", service="Test", cache_key="b", cache_statuses=(200, 404))
+        c.request("GET", srv.url + "/b", service="Test", cache_key="b", cache_statuses=(200, 404))
+    assert [r.path for r in srv.requests] == ["/a", "/a", "/b"]
+
+
+def test_offline_answers_from_a_cache_of_any_age_and_fails_clearly_on_a_miss(srv: StubServer, tmp_path: Path) -> None:
+    srv.handler = Script(ok({"v": 1}))
+    c, _ = client(tmp_path)
+    with c:
+        c.request("GET", srv.url + "/x", service="Test", cache_key="k")
+    off, _ = client(tmp_path, offline=True, ttl=0)
+    with off:
+        assert off.request("GET", srv.url + "/x", service="Test", cache_key="k").json() == {"v": 1}
+        with pytest.raises(OfflineError) as info:
+            off.request("GET", srv.url + "/y", service="Test", cache_key="other")
+    assert info.value.message == f"--offline: the cache holds no answer for Test (GET {srv.url}/y)"
+    assert info.value.hint == "run the command once without --offline to fill the cache"
+    assert len(srv.requests) == 1
+
+
+def test_a_corrupt_cache_file_is_a_miss(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    cache.put("k", {"a": 1})
+    assert cache.get("k", None) == {"a": 1}
+    cache.path_for("k").write_text("{not json")
+    assert cache.get("k", None) is None
+
+
+def test_an_unwritable_cache_warns_once_and_does_not_fail(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    cache = Cache(blocker / "http")
+    cache.put("a", 1)
+    cache.put("b", 2)
+    err = capsys.readouterr().err
+    assert err.count("warning: cannot write the cache") == 1
+    assert cache.get("a", None) is None
+
+
+def test_default_cache_dir_honours_xdg_cache_home() -> None:
+    assert default_cache_dir() == Path(os.environ["XDG_CACHE_HOME"]) / "lcllm" / "http"
+
+
+def test_requests_to_one_service_are_spaced(srv: StubServer, tmp_path: Path) -> None:
+    srv.handler = Script(ok())
+    c, sleeps = client(tmp_path)
+    with c:
+        c.request("GET", srv.url + "/x", service="S2", min_interval=5.0)
+        c.request("GET", srv.url + "/x", service="S2", min_interval=5.0)
+        c.request("GET", srv.url + "/x", service="Other")
+    assert len(sleeps) == 1 and 4.0 < sleeps[0] <= 5.0
+
+
+def test_config_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LCLLM_HTTP_TIMEOUT", "7.5")
+    monkeypatch.setenv("LCLLM_HTTP_RETRIES", "1")
+    monkeypatch.setenv("LCLLM_CACHE_TTL", "2h")
+    cfg = HttpConfig.from_env()
+    assert (cfg.timeout, cfg.retries, cfg.ttl, cfg.offline) == (7.5, 1, 7200.0, False)
+    assert HttpConfig.from_env(ttl=5, offline=True).ttl == 5
+    monkeypatch.setenv("LCLLM_HTTP_TIMEOUT", "fast")
+    with pytest.raises(UsageError, match="LCLLM_HTTP_TIMEOUT='fast' is not a number"):
+        HttpConfig.from_env()
+
+
+def test_defaults() -> None:
+    cfg = HttpConfig()
+    assert (cfg.timeout, cfg.ttl) == (30.0, 86400.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("90", 90.0), ("90s", 90.0), ("30m", 1800.0), ("12h", 43200.0), ("7d", 604800.0), ("0", 0.0)]
+)
+def test_parse_duration(text: str, seconds: float) -> None:
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "soon", "-5", "1w", "h"])
+def test_parse_duration_refuses(text: str) -> None:
+    with pytest.raises(UsageError):
+        parse_duration(text)
+
+
+def test_parse_retry_after() -> None:
+    assert parse_retry_after("12") == 12.0
+    assert parse_retry_after(None) is None
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412480 - 60) == 60.0
