@@ -1,1 +1,119 @@
-"""Commands of this area are registered here (see lcllm_cli.cli)."""
+"""``lcllm export`` (Markdown, BibTeX) and ``lcllm check`` (is the published list up to date?)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lcllm_cli.cli.app import CLEAN, PUBLISH, command, state
+from lcllm_cli.cli.output import info, print_json
+from lcllm_cli.errors import UsageError
+
+
+@command(
+    "export",
+    panel=PUBLISH,
+    help=(
+        "Write the list as awesome-list Markdown or as BibTeX (to stdout, or -o FILE).\n\n"
+        "--markdown renders the seed's layout (title, contents, sections; papers with venue, id, arxiv/pdf links, "
+        "citation counts, authors, extra links with star badges). --in-place README.md replaces only the part "
+        "between `<!-- lcllm:start -->` and `<!-- lcllm:end -->`.\n\n"
+        "--bibtex writes @misc/@article/@inproceedings entries with eprint, archivePrefix, primaryClass, url and doi "
+        "for pdflatex+bibtex, biblatex+biber and pandoc. Entries without a citation key get one "
+        "(ding2024longrope), stored in entries.toml so it never changes. --ascii writes accents as LaTeX commands "
+        "for classic BibTeX.\n\n"
+        "Examples: `lcllm export --markdown --in-place README.md` · `lcllm export --bibtex -o refs.bib` · "
+        "`lcllm export --bibtex --kind paper --ascii`"
+    ),
+)
+def export_cmd(
+    ctx: typer.Context,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", "--md", help="Write awesome-list Markdown (default).")
+    ] = False,
+    bibtex: Annotated[bool, typer.Option("--bibtex", "--bib", help="Write BibTeX.")] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout.")
+    ] = None,
+    in_place: Annotated[
+        Path | None,
+        typer.Option("--in-place", "-i", metavar="FILE", help="Replace the part of FILE between the lcllm markers."),
+    ] = None,
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help="Only paper, project or link entries.")] = None,
+    ascii_: Annotated[
+        bool, typer.Option("--ascii", help="BibTeX: accents as LaTeX commands ({\\'e}) for classic BibTeX.")
+    ] = False,
+) -> None:
+    from lcllm_cli.exporters import ExportOptions, export
+
+    if markdown and bibtex:
+        raise UsageError("give --markdown or --bibtex, not both")
+    opts = ExportOptions(
+        fmt="bibtex" if bibtex else "markdown", output=output, in_place=in_place, kind=kind, ascii=ascii_
+    )
+    path = state(ctx).path
+    report = export(path, opts)
+    if report.keys_assigned:
+        info(f"gave {len(report.keys_assigned)} entries a citation key (stored in {path})")
+    for key, chars in report.lost:
+        info(f"warning: {key}: classic BibTeX cannot write {chars!r}; written as '?' (drop --ascii and use biber)")
+    if report.text is not None:
+        sys.stdout.write(report.text)
+        return
+    what = "entries" if report.count != 1 else "entry"
+    if report.changed:
+        info(f"wrote {report.count} {what} to {report.written}")
+    else:
+        info(f"{report.written} is already up to date ({report.count} {what})")
+
+
+@command(
+    "check",
+    panel=CLEAN,
+    help=(
+        "Check that entries.toml is valid and has no duplicates, and that each FILE's marked part (default: "
+        "README.md beside entries.toml, when it has the markers) is what `lcllm export --markdown --in-place` "
+        "would write. Exits 0 when all is well, 1 otherwise (saying what differs); writes nothing. "
+        "For CI and pre-commit hooks.\n\n"
+        "Example: `lcllm check README.md`"
+    ),
+)
+def check_cmd(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(metavar="[FILE...]", help="Markdown files with lcllm markers.", show_default=False),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print problems only, not the diff.")] = False,
+) -> None:
+    from lcllm_cli.checking import check
+
+    report = check(state(ctx).path, files or None)
+    if as_json:
+        print_json(report.to_dict())
+        if not report.ok:
+            raise typer.Exit(1)
+        return
+    out = typer.echo
+    if not report.valid:
+        out(f"error: {report.error}", err=True)
+        out("hint: fix entries.toml (git diff shows what changed), then run `lcllm check` again", err=True)
+        raise typer.Exit(1)
+    out(f"{report.entries_file}: valid, {report.entries} entries")
+    if not report.duplicates_checked:
+        out("note: duplicate check unavailable (lcllm_cli.dedupe missing)", err=True)
+    if report.duplicates:
+        out(f"{report.entries_file}: {len(report.duplicates)} group(s) of duplicates; run `lcllm dedupe`")
+        for line in report.duplicates:
+            out(f"  {line}")
+    for status in report.files:
+        out(status.summary())
+        if not status.up_to_date and not quiet:
+            for line in status.diff:
+                out("  " + line)
+    if not report.ok:
+        raise typer.Exit(1)

@@ -109,12 +109,13 @@ def _extra_links(entry: Entry, *, parens: bool) -> list[str]:
             continue
         label = escape(lk.label) or "link"
         repo = github_repo(lk.url)
+        stars = f" stars: **{_count(lk.stars)}**" if lk.stars is not None else ""
         if repo and parens:
-            out.append(f"([{label}]({dest}) - {escape(repo[0])}){_badge(lk.url)}")
+            out.append(f"([{label}]({dest}) - {escape(repo[0])}){_badge(lk.url)}{stars}")
         elif parens:
-            out.append(f"([{label}]({dest}))")
+            out.append(f"([{label}]({dest})){stars}")
         else:
-            out.append(f"[{label}]({dest}){_badge(lk.url)}")
+            out.append(f"[{label}]({dest}){_badge(lk.url)}{stars}")
     return out
 
 

@@ -1,0 +1,267 @@
+"""BibTeX into entries, with bibtexparser 2.
+
+An entry with an arXiv ``eprint``, an arxiv.org URL, an arXiv DOI (``10.48550/arXiv.*``) or a journal/note like
+``arXiv preprint arXiv:2402.13753`` becomes a paper with that id. Any other entry is kept with its fields: a
+paper without an id, a project (what ``lcllm export --bibtex`` writes for one: ``note = {GitHub repository}``)
+or a link when it has only a URL. Fields lcllm has no place for are kept in ``Entry.fields`` and written back
+on export. Blocks bibtexparser cannot parse are reported with their line numbers; the rest is imported.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lcllm_cli import latex
+from lcllm_cli.ids import try_parse_arxiv_id
+from lcllm_cli.importers import ImportResult, Problem
+from lcllm_cli.keys import VALID_KEY
+from lcllm_cli.model import Entry, Library
+from lcllm_cli.urls import github_repo, is_web_url
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+PROJECTS_SECTION = "Projects"
+LINKS_SECTION = "Links"
+PAPERS_SECTION = "Papers"
+
+_ARXIV_IN_TEXT = re.compile(
+    r"arxiv[:\s]*(?:preprint\s*)?(?:arxiv:)?\s*(?P<id>[a-z-]+(?:\.[A-Za-z]{2})?/\d{7}|\d{4}\.\d{4,5})(?:v(?P<v>\d+))?",
+    re.IGNORECASE,
+)
+_URL_CMD = re.compile(r"\\url\s*\{(?P<url>(?:\\.|[^{}])*)\}")
+_BRACE_GROUP_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+# Fields turned into entry data (the rest goes to Entry.fields).
+_CONSUMED = {
+    "author", "title", "year", "month", "eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass",
+    "journal", "booktitle", "howpublished", "doi", "url", "note", "abstract", "key",
+}  # fmt: skip
+
+
+def split_names(value: str) -> list[str]:
+    """Split an author field on ``and`` at brace depth 0."""
+    names: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    lower = value.lower()
+    while i < len(value):
+        c = value[i]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif depth == 0 and c.isspace():
+            m = re.compile(r"\s+and\s+").match(lower, i)
+            if m:
+                names.append(value[start:i])
+                start = i = m.end()
+                continue
+        i += 1
+    names.append(value[start:])
+    return [n.strip() for n in names if n.strip()]
+
+
+def plain_name(name: str) -> str:
+    """A BibTeX name (``Last, First``, ``Last, Jr, First``, ``First Last``, ``{Org}``) as ``First Last``."""
+    parts = _split_commas(name)
+    if len(parts) == 2:
+        name = f"{parts[1]} {parts[0]}"
+    elif len(parts) >= 3:
+        name = f"{parts[2]} {parts[0]} {parts[1]}"
+    return " ".join(latex.unescape(name).split())
+
+
+def _split_commas(name: str) -> list[str]:
+    parts: list[str] = []
+    depth = 0
+    cur = ""
+    for c in name:
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        if c == "," and depth == 0:
+            parts.append(cur.strip())
+            cur = ""
+        else:
+            cur += c
+    parts.append(cur.strip())
+    return [p for p in parts if p] if len(parts) > 1 else [name]
+
+
+def _arxiv(fields: dict[str, str]) -> tuple[str, int | None] | None:
+    """The arXiv id (and version) an entry names, if any; a version only the URL gives is kept."""
+    found = _arxiv_id(fields)
+    if found is not None and found[1] is None and fields.get("url"):
+        aid = try_parse_arxiv_id(fields["url"].strip())
+        if aid is not None and aid.id == found[0]:
+            return aid.id, aid.version
+    return found
+
+
+def _arxiv_id(fields: dict[str, str]) -> tuple[str, int | None] | None:
+    eprint = fields.get("eprint")
+    prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "arxiv").strip().lower()
+    if eprint and prefix == "arxiv":
+        aid = try_parse_arxiv_id(eprint)
+        if aid:
+            return aid.id, aid.version
+    for name in ("url", "doi"):
+        value = fields.get(name)
+        if value:
+            aid = try_parse_arxiv_id(value.strip())
+            if aid is None and name == "doi":
+                aid = try_parse_arxiv_id("10.48550/" + value.strip().split("10.48550/", 1)[-1])
+            if aid:
+                return aid.id, aid.version
+    for name in ("journal", "note", "howpublished", "booktitle"):
+        value = fields.get(name)
+        if value:
+            m = _ARXIV_IN_TEXT.search(value)
+            if m:
+                aid = try_parse_arxiv_id(m["id"] + (f"v{m['v']}" if m["v"] else ""))
+                if aid:
+                    return aid.id, aid.version
+    return None
+
+
+def _url(fields: dict[str, str]) -> str | None:
+    url = fields.get("url", "").strip()
+    if url and is_web_url(url):
+        return url
+    for name in ("howpublished", "note"):
+        m = _URL_CMD.search(fields.get(name, ""))
+        if m:
+            candidate = re.sub(r"\\([#%{}\\&_~])", r"\1", m["url"]).strip()
+            if is_web_url(candidate):
+                return candidate
+    return None
+
+
+def _year(value: str | None) -> int | None:
+    if value:
+        m = re.search(r"\b(\d{4})\b", value)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _month(value: str | None) -> int | None:
+    if not value:
+        return None
+    v = value.strip().strip("{}").lower()
+    if v.isdigit() and 1 <= int(v) <= 12:
+        return int(v)
+    for i, name in enumerate(MONTHS):
+        if v.startswith(name):
+            return i + 1
+    return None
+
+
+def _is_arxiv_venue(value: str) -> bool:
+    return bool(_ARXIV_IN_TEXT.search(value)) or value.strip().lower() in ("arxiv", "corr", "arxiv preprint")
+
+
+def convert(entry_type: str, key: str, raw_fields: dict[str, str]) -> Entry:
+    """One parsed BibTeX entry (field values without their outer braces) as an lcllm entry."""
+    from lcllm_cli.exporters.bibtex import KIND_NOTES, NOTE_GITHUB
+
+    fields = {k.lower(): v for k, v in raw_fields.items()}
+    text = {k: " ".join(latex.unescape(v).split()) for k, v in fields.items()}
+    title = text.get("title") or ""
+    authors_raw = split_names(fields.get("author", ""))
+    elided = any(a.strip().lower() == "others" for a in authors_raw)
+    authors = [plain_name(a) for a in authors_raw if a.strip().lower() != "others"]
+    arxiv = _arxiv(fields)
+    url = _url(fields)
+    note = text.get("note", "")
+    extra = {k: v for k, v in raw_fields.items() if k.lower() not in _CONSUMED}
+    if arxiv is None and url and (note == NOTE_GITHUB or (note in KIND_NOTES and note != "Web page")):
+        kind = "project"
+    elif (
+        arxiv is None
+        and url
+        and (note == "Web page" or (not authors and entry_type.lower() in ("misc", "online", "electronic", "www")))
+    ):
+        kind = "link"
+    else:
+        kind = "paper"
+    entry = Entry(kind=kind, title=title or url or key)
+    entry.key = key if VALID_KEY.match(key) else None
+    if kind == "paper":
+        entry.section = PAPERS_SECTION
+        entry.authors, entry.authors_elided = authors, elided
+        if arxiv:
+            entry.arxiv, entry.version = arxiv
+        elif url:
+            entry.url = url
+        venue = text.get("booktitle") or text.get("journal")
+        if not venue and fields.get("howpublished") and not _URL_CMD.search(fields["howpublished"]):
+            venue = text["howpublished"]
+        if venue and _is_arxiv_venue(venue):
+            venue = "arXiv" if arxiv else venue
+        entry.venue = venue or ("arXiv" if arxiv else None)
+        entry.primary_category = text.get("primaryclass") or text.get("eprintclass") or None
+        if fields.get("doi"):
+            entry.doi = fields["doi"].strip()
+        year, month = _year(text.get("year") or text.get("date")), _month(fields.get("month"))
+        if year and month:
+            entry.published = f"{year:04d}-{month:02d}"
+        if year and entry.year_value != year:
+            entry.year = year
+        if note and note not in KIND_NOTES:
+            extra["note"] = raw_fields.get("note") or fields["note"]
+        if fields.get("abstract"):
+            extra["abstract"] = fields["abstract"]
+        if fields.get("month") and not (year and month):
+            extra["month"] = fields["month"]
+    else:
+        entry.section = PROJECTS_SECTION if kind == "project" else LINKS_SECTION
+        entry.url = url
+        if kind == "project":
+            repo = github_repo(url or "")
+            entry.owner = authors[0] if len(authors) == 1 else (repo[0] if repo else None)
+        elif authors:
+            extra["author"] = fields["author"]
+        entry.description = text.get("abstract") or None
+        year = _year(text.get("year"))
+        if year:
+            entry.year = year
+        if note and note not in KIND_NOTES:
+            extra["note"] = fields["note"]
+    sort_key = text.get("key")
+    if sort_key and sort_key not in (title, entry.owner):
+        extra["key"] = fields["key"]
+    entry.fields = {k: v for k, v in extra.items() if v.strip()}
+    return entry
+
+
+def parse(text: str, source: str = "<bibtex>") -> ImportResult:
+    """Parse a .bib text into a library; unparsable blocks become problems with their line numbers."""
+    import bibtexparser
+    from bibtexparser.model import DuplicateBlockKeyBlock
+
+    bib = bibtexparser.parse_string(text)
+    lib = Library(title="Bibliography")
+    problems: list[Problem] = []
+    lines: list[int] = []
+    for block in bib.failed_blocks:
+        line = (block.start_line or 0) + 1
+        raw = " ".join((block.raw or "").split())[:120]
+        if isinstance(block, DuplicateBlockKeyBlock):
+            msg = f"a second entry with the key {block.key!r}; it was not imported"
+        else:
+            detail = str(block.error).splitlines()[0] if block.error else "syntax error"
+            msg = f"could not parse this BibTeX block ({detail}); it was not imported"
+        problems.append(Problem(line, msg, raw))
+    for bentry in bib.entries:
+        values = {f.key: f.value if isinstance(f.value, str) else str(f.value) for f in bentry.fields}
+        try:
+            entry = convert(bentry.entry_type, bentry.key, values)
+        except Exception as exc:  # pragma: no cover - a last guard: report and go on
+            problems.append(Problem((bentry.start_line or 0) + 1, f"could not read this entry: {exc}", bentry.key))
+            continue
+        lib.ensure_section(entry.section)
+        lib.entries.append(entry)
+        lines.append((bentry.start_line or 0) + 1)
+    problems.sort(key=lambda p: p.line)
+    return ImportResult(lib, problems, lines)
