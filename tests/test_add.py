@@ -431,3 +431,31 @@ def test_help_has_an_example() -> None:
     result = CliRunner().invoke(app, ["add", "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.stdout and "--from" in result.stdout and "--timeout" in result.stdout
+
+
+# --------------------------------------------------------------------------------------------- library
+
+
+def test_add_papers_reports_progress_per_batch(stub: ArxivStub, path: Path) -> None:
+    from lcllm_cli.adding import ADDED, add_papers
+
+    calls: list[tuple[int, int]] = []
+    report = add_papers(
+        path, [f"2404.{i:05d}" for i in range(1, 121)], progress=lambda done, total: calls.append((done, total))
+    )
+    assert calls == [(0, 120), (100, 120), (120, 120)]
+    assert report.exit_code == 0 and report.requests == 2
+    assert len(report.having(ADDED)) == 120 and report.written
+
+
+def test_progress_bar_runs_on_a_terminal(stub: ArxivStub, path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lcllm_cli.cli import add as add_module
+
+    monkeypatch.setattr(add_module.sys.stderr, "isatty", lambda: True, raising=False)
+    with add_module._progress_bar() as progress:
+        assert progress is not None
+        progress(0, 150)
+        progress(100, 150)
+    monkeypatch.setattr(add_module.sys.stderr, "isatty", lambda: False, raising=False)
+    with add_module._progress_bar() as progress:
+        assert progress is None  # no bar in a pipe or a log

@@ -119,7 +119,7 @@ def _print_table(report: AddReport) -> None:
                 detail = "; ".join(
                     f"{c.field}: {c.old!r} -> {c.new!r}" if c.field == "title" else f"{c.field}: {c.old} -> {c.new}"
                     for c in o.changes
-                )
+                ) + (f" ({o.reason})" if o.reason else "")
             else:
                 detail = (o.entry.title if o.entry else "") + (f" ({o.reason})" if o.reason else "")
             ident = f"{o.arxiv}v{o.entry.version}" if o.entry is not None and o.entry.version else (o.arxiv or "")
