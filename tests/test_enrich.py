@@ -582,3 +582,66 @@ def test_installed_executable_enriches_and_reports_errors(world: tuple[World, St
     assert off.returncode == 1
     assert off.stderr.startswith("error: --offline: the cache holds no Semantic Scholar answer")
     assert "Traceback" not in off.stderr
+
+
+def test_without_a_rate_limit_endpoint_the_first_answer_decides(
+    world: tuple[World, StubServer], tmp_path: Path
+) -> None:
+    w, srv = world
+    names = ["a/one", "b/two", "c/three", "d/four"]
+    for n in names:
+        w.add_repo(n, 10)
+    w.remaining = 2  # the first answer says 1 left, 3 more needed
+    w.hook = lambda req: _json({"message": "Not Found"}, status=404) if req.path == "/gh/rate_limit" else None
+    path = write_list(tmp_path / "entries.toml", *(project(f"https://github.com/{n}") for n in names))
+    result = run(path, "--stars")
+    assert result.exit_code == 1
+    assert "error: GitHub allows 1 more requests until" in result.output
+    assert "but 3 more repositories need one; stopped after the first" in result.output
+    assert [r.path for r in repo_requests(srv)] == ["/gh/repos/a/one"]
+    assert [e.stars for e in store.load(path).entries] == [10, None, None, None]
+
+
+def test_progress_is_reported_per_task(world: tuple[World, StubServer], tmp_path: Path) -> None:
+    from lcllm_cli.enriching import enrich
+    from lcllm_cli.sources.http import HttpConfig
+
+    w, _ = world
+    w.papers["ARXIV:2402.13753"] = {"paperId": "abc", "citationCount": 3}
+    w.add_repo("a/one", 1)
+    w.add_repo("b/two", 2)
+    path = write_list(
+        tmp_path / "entries.toml",
+        paper("2402.13753"),
+        project("https://github.com/a/one"),
+        project("https://github.com/b/two"),
+    )
+    calls: list[tuple[str, int, int]] = []
+    report = enrich(path, config=HttpConfig(), progress=lambda *a: calls.append(a), today="2030-01-02")
+    assert report.errors == []
+    assert calls == [
+        ("citations", 0, 1),
+        ("citations", 1, 1),
+        ("stars", 0, 2),
+        ("stars", 1, 2),
+        ("stars", 2, 2),
+    ]
+    lib = store.load(path)
+    assert lib.entries[0].citations.date == "2030-01-02"  # type: ignore[union-attr]
+    assert {e.stars_date for e in lib.entries if e.kind == "project"} == {"2030-01-02"}
+
+
+def test_stars_date_changes_only_with_the_stars(world: tuple[World, StubServer], tmp_path: Path) -> None:
+    from lcllm_cli.enriching import enrich
+    from lcllm_cli.sources.http import HttpConfig
+
+    w, _ = world
+    w.add_repo("a/one", 1)
+    path = write_list(tmp_path / "entries.toml", project("https://github.com/a/one"))
+    enrich(path, citations=False, config=HttpConfig(), today="2030-01-01")
+    enrich(path, citations=False, config=HttpConfig(ttl=0), today="2030-02-01")
+    assert store.load(path).entries[0].stars_date == "2030-01-01"
+    w.add_repo("a/one", 2)
+    enrich(path, citations=False, config=HttpConfig(ttl=0), today="2030-03-01")
+    e = store.load(path).entries[0]
+    assert (e.stars, e.stars_date) == (2, "2030-03-01")

@@ -169,6 +169,7 @@ def apply_repo_to_entry(entry: Entry, asked: tuple[str, str], info: Any, today: 
         entry.stars = info.stars
         entry.stars_date = today
     elif entry.stars_date is None:
+        changes.append(Change(ident, "stars_date", None, today))
         entry.stars_date = today
     if entry.archived != info.archived:
         changes.append(Change(ident, "archived", entry.archived, info.archived))
@@ -252,8 +253,11 @@ def enrich(
     repo_result = None
     with HttpClient(config or HttpConfig.from_env()) as client:
         try:
+            watch = 0
             if repos:  # before anything else: a quota that cannot cover the work stops the run here
-                github.check_quota(client, len(github.uncached(client, repos)))
+                todo = len(github.uncached(client, repos))
+                if github.check_quota(client, todo) is None and not client.config.offline:
+                    watch = todo  # quota unknown: the first answer's X-RateLimit-Remaining decides
             if paper_ids:
                 cit_result = s2.fetch_citations(
                     paper_ids, client, progress=(lambda d, t: progress("citations", d, t)) if progress else None
@@ -262,7 +266,7 @@ def enrich(
                     report.errors.append(cit_result.error)
             if repos:
                 repo_result = github.fetch_repos(
-                    repos, client, progress=(lambda d, t: progress("stars", d, t)) if progress else None
+                    repos, client, progress=(lambda d, t: progress("stars", d, t)) if progress else None, watch=watch
                 )
                 if repo_result.error:
                     report.errors.append(repo_result.error)

@@ -70,7 +70,7 @@ class RefreshReport:
             "skipped": self.skipped,
             "requests": self.requests,
             "cache_hits": self.cache_hits,
-            "error": self.error.message if self.error else None,
+            "errors": [self.error.message] if self.error else [],
         }
 
 
@@ -143,7 +143,7 @@ def refresh(
     ids = list(dict.fromkeys(ids))
     report.papers = len(ids)
 
-    http = HttpClient(config or HttpConfig.from_env())
+    http = HttpClient(config or HttpConfig.from_env())  # only its cache: arXiv is asked through `arxiv.fetch`
     acfg = arxiv_config or arxiv.ArxivConfig.from_env()
     fetched: dict[str, Entry] = {}
     missing: list[str] = []

@@ -30,6 +30,10 @@ TtlOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the changes as JSON.")]
+TimeoutOpt = Annotated[
+    float | None,
+    typer.Option("--timeout", metavar="SECONDS", help="Per-request timeout (default 30, or LCLLM_HTTP_TIMEOUT)."),
+]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="Show what would change; write nothing.")]
 IdsArg = Annotated[
     list[str] | None,
@@ -65,10 +69,10 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | No
         yield update
 
 
-def _http_config(ttl: str | None, offline: bool) -> Any:
+def _http_config(ttl: str | None, offline: bool, timeout: float | None) -> Any:
     from lcllm_cli.sources.http import HttpConfig, parse_duration
 
-    return HttpConfig.from_env(ttl=parse_duration(ttl) if ttl is not None else None, offline=offline)
+    return HttpConfig.from_env(ttl=parse_duration(ttl) if ttl is not None else None, offline=offline, timeout=timeout)
 
 
 def _short(value: Any, name: str) -> str:
@@ -117,13 +121,14 @@ def enrich_cmd(
     stars: Annotated[bool, typer.Option("--stars", help="Stars and canonical names from GitHub.")] = False,
     offline: OfflineOpt = False,
     ttl: TtlOpt = None,
+    timeout: TimeoutOpt = None,
     dry_run: DryRunOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     from lcllm_cli.enriching import enrich
 
     both = not citations and not stars
-    config = _http_config(ttl, offline)
+    config = _http_config(ttl, offline, timeout)
     path = state(ctx).path
     with progress_bar(not as_json) as update:
         report = enrich(
@@ -184,16 +189,13 @@ def refresh_cmd(
     dry_run: DryRunOpt = False,
     offline: OfflineOpt = False,
     ttl: TtlOpt = None,
-    timeout: Annotated[
-        float | None,
-        typer.Option("--timeout", metavar="SECONDS", help="Per-request timeout (default 30, or LCLLM_HTTP_TIMEOUT)."),
-    ] = None,
+    timeout: TimeoutOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     from lcllm_cli.refreshing import refresh
     from lcllm_cli.sources.arxiv import ArxivConfig
 
-    config = _http_config(ttl, offline)
+    config = _http_config(ttl, offline, timeout)
     arxiv_config = ArxivConfig.from_env(timeout=timeout)
     with progress_bar(not as_json) as update:
         report = refresh(

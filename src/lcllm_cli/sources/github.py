@@ -160,8 +160,13 @@ def fetch_repos(
     client: HttpClient,
     *,
     progress: Callable[[int, int], None] | None = None,
+    watch: int = 0,
 ) -> RepoResult:
-    """Ask GitHub about each repository once (answers cached, 404s too). Stops at the first fatal error."""
+    """Ask GitHub about each repository once (answers cached, 404s too). Stops at the first fatal error.
+
+    ``watch``: how many requests the run needs when :func:`check_quota` could not learn the quota (a mirror
+    without ``/rate_limit``); then the ``X-RateLimit-Remaining`` of the first answer decides whether to go on.
+    """
     base = base_url()
     result = RepoResult()
     unique: dict[str, tuple[str, str]] = {}
@@ -187,6 +192,19 @@ def fetch_repos(
         except LcllmError as exc:
             result.error = exc
             return result
+        if watch and not answer.from_cache:
+            left = _int(answer.headers.get("x-ratelimit-remaining"))
+            if left is not None and left < watch - 1:
+                reset = _int(answer.headers.get("x-ratelimit-reset"))
+                when = Quota(left, None, reset).reset_text()
+                result.error = RateLimitError(
+                    f"GitHub allows {left} more requests until {when}, but {watch - 1} more repositories need one; "
+                    "stopped after the first",
+                    hint=f"try again after {when}"
+                    if _token()
+                    else "set GITHUB_TOKEN (a personal access token allows 5000 requests an hour) and run again",
+                )
+            watch = 0
         if answer.status == 404:
             result.missing.append(key)
         elif answer.status == 401:
@@ -204,6 +222,8 @@ def fetch_repos(
                 return result
         if progress:
             progress(n, total)
+        if result.error is not None:
+            return result
     if offline_misses:
         shown = ", ".join(offline_misses[:3]) + (", ..." if len(offline_misses) > 3 else "")
         result.error = OfflineError(

@@ -89,9 +89,11 @@ class HttpConfig:
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
 
     @classmethod
-    def from_env(cls, *, ttl: float | None = None, offline: bool = False) -> HttpConfig:
+    def from_env(cls, *, ttl: float | None = None, offline: bool = False, timeout: float | None = None) -> HttpConfig:
+        if timeout is not None and not timeout > 0:
+            raise UsageError(f"the timeout must be more than 0 seconds, not {timeout:g}")
         return cls(
-            timeout=_env_float("LCLLM_HTTP_TIMEOUT", DEFAULT_TIMEOUT),
+            timeout=timeout if timeout is not None else _env_float("LCLLM_HTTP_TIMEOUT", DEFAULT_TIMEOUT),
             retries=int(_env_float("LCLLM_HTTP_RETRIES", DEFAULT_RETRIES)),
             backoff=_env_float("LCLLM_HTTP_BACKOFF", DEFAULT_BACKOFF),
             max_wait=_env_float("LCLLM_HTTP_MAX_WAIT", DEFAULT_MAX_WAIT),
