@@ -1,0 +1,357 @@
+"""`lcllm export --bibtex`: fields, escaping, citation keys (readable, unique, stored, stable), and the real
+programs that read the file (pdflatex + bibtex, biblatex + biber, pandoc --citeproc) when they are installed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import bibtexparser
+import pytest
+from typer.testing import CliRunner
+
+from lcllm_cli import keys, latex, store
+from lcllm_cli.cli import app
+from lcllm_cli.exporters.bibtex import bib_name, entry_fields, render
+from lcllm_cli.importers.markdown import parse
+from lcllm_cli.model import Entry, Library, Link
+
+SEED = Path(__file__).parent / "fixtures" / "awesome-long-context-llm.md"
+runner = CliRunner()
+
+
+def seed_library() -> Library:
+    return parse(SEED.read_text(encoding="utf-8")).library
+
+
+def seed_file(tmp_path: Path) -> Path:
+    path = tmp_path / "entries.toml"
+    store.save(seed_library(), path)
+    return path
+
+
+def longrope() -> Entry:
+    return Entry(
+        kind="paper",
+        title="LongRoPE: Extending LLM Context Window Beyond 2 Million Tokens",
+        arxiv="2402.13753",
+        version=1,
+        authors=["Yiran Ding", "Li Lyna Zhang", "Michiel de Jong"],
+        published="2024-02-21T12:00:00Z",
+        primary_category="cs.CL",
+        venue="arXiv",
+        key="ding2024longrope",
+    )
+
+
+def export(path: Path, *args: str) -> str:
+    result = runner.invoke(app, ["--file", str(path), "export", "--bibtex", *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+# --------------------------------------------------------------------------------------------- fields
+
+
+def test_arxiv_paper_fields() -> None:
+    text = render([longrope()]).text
+    assert text == (
+        "@misc{ding2024longrope,\n"
+        "  author = {Ding, Yiran and Zhang, Li Lyna and de Jong, Michiel},\n"
+        "  title = {{LongRoPE}: Extending {LLM} Context Window Beyond 2 Million Tokens},\n"
+        "  year = {2024},\n"
+        "  month = feb,\n"
+        "  eprint = {2402.13753},\n"
+        "  archivePrefix = {arXiv},\n"
+        "  primaryClass = {cs.CL},\n"
+        "  url = {https://arxiv.org/abs/2402.13753v1}\n"
+        "}\n"
+    )
+
+
+def test_published_venue_types() -> None:
+    conf = longrope()
+    conf.venue = "ICLR 2024"
+    btype, fields = entry_fields(conf)
+    assert btype == "inproceedings" and ("booktitle", "{ICLR 2024}") in fields
+    journal = longrope()
+    journal.venue, journal.doi = "Transactions on Machine Learning Research", "10.1000/x_y"
+    btype, fields = entry_fields(journal)
+    assert btype == "article" and ("journal", "{Transactions on Machine Learning Research}") in fields
+    assert ("doi", "{10.1000/x_y}") in fields  # never escaped
+    ref = longrope()
+    ref.journal_ref = "Phys. Rev. D 76, 013009 (2007)"
+    assert entry_fields(ref)[0] == "article"
+    assert entry_fields(longrope())[0] == "misc"
+
+
+def test_elided_authors_and_names() -> None:
+    e = longrope()
+    e.authors_elided = True
+    assert dict(entry_fields(e)[1])["author"].endswith(" and others}")
+    assert bib_name("Yiran Ding") == "Ding, Yiran"
+    assert bib_name("Ludwig van der Berg") == "van der Berg, Ludwig"
+    assert bib_name("Martin Luther King Jr.") == "King, Jr., Martin Luther"
+    assert bib_name("Ding, Yiran") == "Ding, Yiran"
+    assert bib_name("Google") == "Google"
+    assert bib_name("Research and Development Team") == "{Research and Development Team}"
+
+
+def test_projects_and_links_are_misc_with_howpublished_url_and_note() -> None:
+    project = Entry(
+        kind="project",
+        title="long_llama",
+        url="https://github.com/cstankonrad/long_llama",
+        owner="cstankonrad",
+        description="LongLLaMA is 100% fine-tuned",
+        key="cstankonradlongllama",
+    )
+    link = Entry(kind="link", title="Attention? Attention! | Lil'Log", url="https://x.io/a_b#c%20d", key="x")
+    text = render([project, link]).text
+    assert "@misc{cstankonradlongllama,\n  author = {{cstankonrad}},\n  title = {{long\\_llama}},\n" in text
+    assert "  howpublished = {\\url{https://github.com/cstankonrad/long_llama}},\n  note = {GitHub repository}" in text
+    assert "  abstract = {LongLLaMA is 100\\% fine-tuned}" in text
+    assert "howpublished = {\\url{https://x.io/a_b\\#c\\%20d}},\n  note = {Web page}," in text
+    assert "key = {Attention? Attention! | Lil'Log}" in text  # plain.bst sorts entries without author by key
+
+
+# --------------------------------------------------------------------------------------------- escaping
+
+
+def test_escaping_of_text_fields() -> None:
+    assert latex.escape("A & B 100% #1 a_b {x} ~ ^ \\ $5") == (
+        "A \\& B 100\\% \\#1 a\\_b \\{x\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{} \\$5"
+    )
+    e = Entry(kind="paper", title="$\\infty$Bench: 100K & GPT-4", arxiv="2402.13718", key="k")
+    assert dict(entry_fields(e)[1])["title"] == "{$\\infty$Bench: {100K} \\& {GPT-4}}"
+    url_paper = Entry(kind="paper", title="T", url="https://x.org/a_b%20c?d=1&e=2", key="k2", authors=["A B"])
+    assert dict(entry_fields(url_paper)[1])["url"] == "{https://x.org/a_b%20c?d=1&e=2}"
+    old = Entry(kind="paper", title="T", arxiv="hep-th/9711200", key="k3")
+    assert dict(entry_fields(old)[1])["eprint"] == "{hep-th/9711200}"
+
+
+def test_unicode_kept_by_default_and_accents_with_ascii() -> None:
+    e = Entry(kind="paper", title="Über Naïve Æsthetics", authors=["Piotr Miłoś", "José Müller"], key="k")
+    plain = dict(entry_fields(e)[1])
+    assert plain["author"] == "{Miłoś, Piotr and Müller, José}"
+    ascii_fields = dict(entry_fields(e, ascii=True)[1])
+    assert ascii_fields["author"] == "{Mi{\\l}o{\\'s}, Piotr and M{\\\"u}ller, Jos{\\'e}}"
+    assert ascii_fields["title"] == '{{\\"U}ber Na{\\"\\i}ve {\\AE}sthetics}'
+    assert latex.unescape(ascii_fields["title"][1:-1]) == "Über Naïve Æsthetics"
+    lost: list[str] = []
+    assert latex.escape("一句 ok", ascii=True, lost=lost) == "?? ok" and lost == ["一", "句"]
+
+
+# --------------------------------------------------------------------------------------------- keys
+
+
+def test_key_shape() -> None:
+    assert keys.base_key(longrope()) == "ding2024longrope"
+    inf = Entry(kind="paper", title="$\\infty$Bench: Extending", arxiv="2402.13718", authors=["Xinrong Zhang"])
+    assert keys.base_key(inf) == "zhang2024bench"
+    old = Entry(kind="paper", title="The Large N Limit", arxiv="hep-th/9711200", authors=["Juan Maldacena"])
+    assert keys.base_key(old) == "maldacena1997large"
+    nobody = Entry(kind="paper", title="!!!", arxiv="hep-th/9711200")
+    assert "/" not in keys.base_key(nobody) and keys.base_key(nobody).startswith("1997") is False
+    assert keys.base_key(Entry(kind="paper", title="Mikołaj", authors=["Piotr Miłoś"], year=2023)) == "milos2023mikolaj"
+    project = Entry(
+        kind="project", title="long_llama", url="https://github.com/cstankonrad/long_llama", owner="cstankonrad"
+    )
+    assert keys.base_key(project) == "cstankonradlongllama"
+
+
+def test_clashes_get_letters_and_keys_are_valid() -> None:
+    lib = Library(entries=[longrope(), longrope(), longrope(), longrope()])
+    for e in lib.entries[1:]:
+        e.key = None
+    lib.entries[3].key = "bad key/with slash"
+    assigned = keys.assign_keys(lib)
+    assert [e.key for e in lib.entries] == [
+        "ding2024longrope",
+        "ding2024longropea",
+        "ding2024longropeb",
+        "ding2024longropec",
+    ]
+    assert assigned == [(1, "ding2024longropea"), (2, "ding2024longropeb"), (3, "ding2024longropec")]
+    seed = seed_library()
+    keys.assign_keys(seed)
+    all_keys = [e.key for e in seed.entries]
+    assert len(set(all_keys)) == len(all_keys)
+    assert all(k is not None and keys.VALID_KEY.match(k) and k.isascii() and k == k.lower() for k in all_keys)
+
+
+def test_keys_are_stored_once_and_not_rewritten(tmp_path: Path) -> None:
+    path = seed_file(tmp_path)
+    result = runner.invoke(app, ["--file", str(path), "export", "--bibtex"])
+    assert result.exit_code == 0
+    assert "gave 61 entries a citation key" in result.stderr
+    stored = store.load(path)
+    assert stored.entries[5].key == "ding2024longrope"
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    again = runner.invoke(app, ["--file", str(path), "export", "--bibtex"])
+    assert again.exit_code == 0 and again.stdout == result.stdout  # deterministic
+    assert "citation key" not in again.stderr
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before  # nothing assigned: entries.toml not written
+
+
+def test_key_stability_when_papers_are_added(tmp_path: Path) -> None:
+    path = seed_file(tmp_path)
+    export(path)
+    first = {e.ident: e.key for e in store.load(path).entries}
+    lib = store.load(path)
+    # an unrelated paper, and one whose natural key clashes with an existing one, added at the top of a section
+    lib.add_entry(Entry(kind="paper", title="Unrelated Work", arxiv="2501.00001", authors=["Zed Q"], section="Survey"))
+    clash = Entry(kind="paper", title="LongRoPE Two", arxiv="2402.99999", authors=["Yi Ding"], section="Papers")
+    lib.entries.insert(0, clash)
+    store.save(lib, path)
+    export(path)
+    after = {e.ident: e.key for e in store.load(path).entries}
+    assert {k: after[k] for k in first} == first  # no existing key changed
+    assert after["2501.00001"] == "q2025unrelated"
+    assert after["2402.99999"] == "ding2024longropea"
+
+
+def test_kind_paper_and_output_file(tmp_path: Path) -> None:
+    path = seed_file(tmp_path)
+    out = tmp_path / "refs.bib"
+    result = runner.invoke(app, ["--file", str(path), "export", "--bibtex", "--kind", "paper", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "" and f"wrote 47 entries to {out}" in result.stderr
+    bib = bibtexparser.parse_string(out.read_text(encoding="utf-8"))
+    assert len(bib.entries) == 47 and {e.entry_type for e in bib.entries} == {"misc"}
+    assert not list(tmp_path.glob(".refs.bib.*"))  # the atomic write left no temporary file
+    stored = store.load(path)
+    assert all(e.key is None for e in stored.entries if e.kind != "paper")  # keys only for what was exported
+
+
+def test_ascii_reports_what_it_cannot_write(tmp_path: Path) -> None:
+    path = seed_file(tmp_path)
+    result = runner.invoke(app, ["--file", str(path), "export", "--bibtex", "--ascii"])
+    assert result.exit_code == 0
+    assert result.stdout.isascii()
+    assert "Tworkowski, Szymon and Staniszewski, Konrad and Pacek, Miko{\\l}aj" in result.stdout
+    assert result.stderr.count("classic BibTeX cannot write") == 2  # the two Chinese titles
+
+
+# --------------------------------------------------------------------------------------------- readers
+
+
+def test_bibtexparser_reads_back_every_field_as_written() -> None:
+    lib = seed_library()
+    keys.assign_keys(lib)
+    text = render(lib.entries).text
+    parsed = bibtexparser.parse_string(text)
+    assert parsed.failed_blocks == []
+    assert [e.key for e in parsed.entries] == [e.key for e in lib.entries]
+    for entry, bentry in zip(lib.entries, parsed.entries, strict=True):
+        btype, written = entry_fields(entry)
+        assert bentry.entry_type == btype
+        got = [(f.key, f.value) for f in bentry.fields]
+        want = [(k, v[1:-1] if v.startswith("{") else v) for k, v in written]
+        assert got == want, entry.key
+
+
+def _seed_bib(tmp_path: Path, *args: str) -> Path:
+    path = seed_file(tmp_path)
+    out = tmp_path / "refs.bib"
+    result = runner.invoke(app, ["--file", str(path), "export", "--bibtex", "-o", str(out), *args])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False, timeout=120)
+    assert proc.returncode == 0, f"{cmd} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    return proc
+
+
+def _latex_problems(log: str) -> list[str]:
+    return [ln for ln in log.splitlines() if ln.startswith("!") or ("Warning" in ln and "Font" not in ln)]
+
+
+@pytest.mark.skipif(
+    shutil.which("pdflatex") is None or shutil.which("bibtex") is None, reason="pdflatex/bibtex not installed"
+)
+def test_pdflatex_and_bibtex_compile_the_shipped_list(tmp_path: Path) -> None:
+    _seed_bib(tmp_path, "--ascii")
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\n\\usepackage{url}\n\\begin{document}\n\\nocite{*}\n"
+        "\\bibliographystyle{plain}\n\\bibliography{refs}\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    latex_cmd = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
+    _run(latex_cmd, tmp_path)
+    bib = _run(["bibtex", "doc"], tmp_path)
+    assert "Warning" not in bib.stdout and "error" not in bib.stdout.lower(), bib.stdout
+    _run(latex_cmd, tmp_path)
+    _run(latex_cmd, tmp_path)
+    log = (tmp_path / "doc.log").read_text(encoding="latin-1")
+    assert _latex_problems(log) == []
+    bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
+    assert bbl.count("\\bibitem") == 61
+
+
+@pytest.mark.skipif(
+    shutil.which("biber") is None or shutil.which("pdflatex") is None, reason="biber/pdflatex not installed"
+)
+@pytest.mark.parametrize("variant", ["ascii", "unicode-papers"])
+def test_biblatex_and_biber_compile_the_shipped_list(tmp_path: Path, variant: str) -> None:
+    # pdflatex cannot typeset Chinese without CJK packages: the Unicode variant exports the papers, whose
+    # non-ASCII letters (ł, ś) pdflatex does know; the ASCII variant exports everything.
+    _seed_bib(tmp_path, *(["--ascii"] if variant == "ascii" else ["--kind", "paper"]))
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\n\\usepackage[backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n"
+        "\\begin{document}\n\\nocite{*}\n\\printbibliography\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    latex_cmd = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
+    _run(latex_cmd, tmp_path)
+    _run(["biber", "doc"], tmp_path)
+    blg = (tmp_path / "doc.blg").read_text(encoding="utf-8")
+    assert [ln for ln in blg.splitlines() if "WARN" in ln or "ERROR" in ln] == []
+    _run(latex_cmd, tmp_path)
+    _run(latex_cmd, tmp_path)  # biblatex settles its labels on the second run after biber
+    log = (tmp_path / "doc.log").read_text(encoding="latin-1")
+    assert _latex_problems(log) == []
+
+
+@pytest.mark.skipif(
+    shutil.which("biber") is None or shutil.which("lualatex") is None, reason="biber/lualatex not installed"
+)
+def test_biber_reads_the_unicode_export_of_the_shipped_list(tmp_path: Path) -> None:
+    _seed_bib(tmp_path)
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\n\\usepackage[backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n"
+        "\\begin{document}\n\\nocite{*}\n\\printbibliography\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    latex_cmd = ["lualatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
+    _run(latex_cmd, tmp_path)
+    _run(["biber", "doc"], tmp_path)
+    blg = (tmp_path / "doc.blg").read_text(encoding="utf-8")
+    assert [ln for ln in blg.splitlines() if "WARN" in ln or "ERROR" in ln] == []
+    assert (tmp_path / "doc.bbl").read_text(encoding="utf-8").count("\\entry{") == 61
+    _run(latex_cmd, tmp_path)
+    log = (tmp_path / "doc.log").read_text(encoding="utf-8", errors="replace")
+    assert [ln for ln in log.splitlines() if ln.startswith("!")] == []
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc not installed")
+def test_pandoc_citeproc_reads_the_shipped_list(tmp_path: Path) -> None:
+    _seed_bib(tmp_path)
+    (tmp_path / "doc.md").write_text("---\nnocite: |\n  @*\n---\n", encoding="utf-8")
+    proc = _run(
+        ["pandoc", "--citeproc", "--bibliography", "refs.bib", "doc.md", "-t", "plain", "--wrap=none"], tmp_path
+    )
+    assert proc.stderr == ""
+    assert "“LongRoPE: Extending LLM Context Window Beyond 2 Million Tokens.”" in proc.stdout
+    assert "∞Bench" in proc.stdout
+    refs = _run(["pandoc", "refs.bib", "-f", "bibtex", "-t", "csljson"], tmp_path)
+    assert len(json.loads(refs.stdout)) == 61
+
+
+def test_links_with_github_urls_get_no_special_fields() -> None:
+    e = Entry(kind="paper", title="T", arxiv="2402.13753", key="k", links=[Link("code", "https://github.com/o/r")])
+    assert "github" not in render([e]).text  # extra links are Markdown-only; BibTeX cites the paper
