@@ -95,6 +95,7 @@ class ArxivStub:
         self._lock = threading.Lock()
         self._count = 0
         self.arrivals: list[float] = []  # time.monotonic() of each request's arrival
+        self.inflate_total = 0  # added to totalResults: makes a client ask for a page beyond the answer
         self._recorded: dict[str, tuple[int, str]] = {}
         self._recorded_entries: dict[str, str] = {}
         self._recorded_absent: set[str] = set()
@@ -164,6 +165,7 @@ class ArxivStub:
             self._release = threading.Event()
             self._count = 0
             self.arrivals.clear()
+            self.inflate_total = 0
             self.latency = 0.0
             self.papers.clear()
             self.missing.clear()
@@ -236,7 +238,8 @@ class ArxivStub:
             return Reply(400, error_feed(bad[0]))
         entries = [e for e in (self._entry(i) for i in ids) if e is not None]
         page = entries[start : start + max_results]
-        return Reply(200, feed(page, total=len(entries), start=start, per_page=max_results, id_list=id_list))
+        total = len(entries) + self.inflate_total
+        return Reply(200, feed(page, total=total, start=start, per_page=max_results, id_list=id_list))
 
     def _entry(self, asked: str) -> str | None:
         m = _VERSIONED.match(asked)

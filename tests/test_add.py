@@ -459,3 +459,9 @@ def test_progress_bar_runs_on_a_terminal(stub: ArxivStub, path: Path, monkeypatc
     monkeypatch.setattr(add_module.sys.stderr, "isatty", lambda: False, raising=False)
     with add_module._progress_bar() as progress:
         assert progress is None  # no bar in a pipe or a log
+
+
+def test_empty_section_is_a_usage_error_before_any_request(stub: ArxivStub, path: Path) -> None:
+    result = add(path, "2402.13753", "--section", "  ")
+    assert result.exit_code == 2 and "--section needs a name" in result.stderr
+    assert stub.requests == []

@@ -283,3 +283,14 @@ def test_abstracts_cache_round_trip() -> None:
     assert source.load_abstract("hep-th/9711200") == "Old style."
     assert source.abstract_path("hep-th/9711200").name == "hep-th_9711200.txt"
     assert source.load_abstract("2402.00001") is None
+
+
+def test_a_page_beyond_the_answer_is_paced_counted_and_harmless(stub: ArxivStub) -> None:
+    stub.set_missing("2402.99999")
+    stub.inflate_total = 5  # totalResults says more than arXiv sent: the package asks for another page
+    sleeps = Sleeps()
+    got = source.fetch(ids("2402.13753", "2402.99999"), config=config(stub, delay=3.0, sleep=sleeps))
+    assert got.error is None and list(got.entries) == ["2402.13753"] and got.missing == ["2402.99999"]
+    assert got.requests == len(stub.requests) == 2
+    assert [r.query["start"] for r in stub.requests] == [["0"], ["1"]]
+    assert len(sleeps) == 1 and 2.0 < sleeps[0] <= 3.0  # the package's own request waited too

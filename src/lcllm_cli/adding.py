@@ -216,14 +216,14 @@ def add_papers(
             f"none of the {len(bad)} inputs is an arXiv id or URL: {shown}",
             hint="use forms like 2402.13753, arXiv:2402.13753v2, https://arxiv.org/abs/2402.13753, hep-th/9711200",
         )
-    if path.exists():
-        store.load(path)  # a broken list fails before any request is made
+    # A broken list or a bad --section fails before any request is made.
+    planned = resolve_section(store.load(path) if path.exists() else Library(), section)
     if config is None:
         config = source.ArxivConfig.from_env(timeout=timeout)
 
     fetched = source.fetch([aid for _, aid in good], config=config, progress=progress)
 
-    report = AddReport(path=path, requests=fetched.requests, error=fetched.error)
+    report = AddReport(path=path, section=planned, requests=fetched.requests, error=fetched.error)
     outcomes: dict[str, Outcome] = {}
     if fetched.entries:
         with store.edit(path, create=True) as lib:

@@ -137,19 +137,19 @@ def fetch(
     _quiet_package_logging()
     client = arxiv.Client(page_size=config.batch_size, delay_seconds=0.0, num_retries=0)
     client.query_url_format = _query_url_format(config.url)
-    session = _bounded_session(config.timeout)
+    pacer = _Pacer(config.delay, config.sleep if config.sleep is not None else time.sleep)
+    session = _bounded_session(config.timeout, pacer)
     if not hasattr(client, "_session"):  # pragma: no cover - guards against a change in the package
         raise RuntimeError("arxiv.Client has no _session: lcllm cannot set its timeout")
     client._session.close()
     client._session = session
-    pacer = _Pacer(config.delay, config.sleep if config.sleep is not None else time.sleep)
     size = max(1, config.batch_size)
     batches = [wanted[i : i + size] for i in range(0, total, size)]
     done = 0
     try:
         for n, batch in enumerate(batches):
             try:
-                results = _fetch_batch(client, session, batch, config, pacer, out)
+                results = _fetch_batch(client, session, batch, config, pacer)
             except NetworkError as exc:
                 out.error = exc
                 out.unfetched = [i for b in batches[n:] for i in b]
@@ -169,6 +169,7 @@ def fetch(
             if progress:
                 progress(done, total)
     finally:
+        out.requests = session.count
         session.close()
     return out
 
@@ -226,12 +227,14 @@ def _quiet_package_logging() -> None:
         logger.propagate = False
 
 
-def _bounded_session(timeout: float) -> requests.Session:
-    """A ``requests.Session`` whose every request ends within about ``timeout`` seconds, body included."""
+def _bounded_session(timeout: float, pacer: _Pacer) -> Any:
+    """A ``requests.Session`` whose every request waits for ``pacer``, is counted, and ends within about
+    ``timeout`` seconds, body included. Pacing here also covers any further page the package asks for itself."""
     import requests
 
     class BoundedSession(requests.Session):
         last_response: requests.Response | None = None
+        count = 0
 
         def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
             kwargs.setdefault("timeout", (timeout, timeout))
@@ -239,18 +242,23 @@ def _bounded_session(timeout: float) -> requests.Session:
             headers = dict(kwargs.get("headers") or {})
             headers["user-agent"] = f"{USER_AGENT} {headers.get('user-agent', '')}".strip()
             kwargs["headers"] = headers
-            deadline = time.monotonic() + timeout
             self.last_response = None
-            resp = super().request(method, url, *args, **kwargs)
-            chunks: list[bytes] = []
+            pacer.wait()
+            self.count += 1
             try:
-                for chunk in resp.iter_content(64 * 1024):
-                    chunks.append(chunk)
-                    if time.monotonic() > deadline:
-                        raise requests.exceptions.ReadTimeout(f"no complete answer within {timeout:g} s")
-            except BaseException:
-                resp.close()
-                raise
+                deadline = time.monotonic() + timeout
+                resp = super().request(method, url, *args, **kwargs)
+                chunks: list[bytes] = []
+                try:
+                    for chunk in resp.iter_content(64 * 1024):
+                        chunks.append(chunk)
+                        if time.monotonic() > deadline:
+                            raise requests.exceptions.ReadTimeout(f"no complete answer within {timeout:g} s")
+                except BaseException:
+                    resp.close()
+                    raise
+            finally:
+                pacer.done()
             resp._content = b"".join(chunks)
             self.last_response = resp
             return resp
@@ -282,7 +290,7 @@ class _Pacer:
 
 
 def _fetch_batch(
-    client: arxiv.Client, session: Any, batch: list[str], config: ArxivConfig, pacer: _Pacer, out: FetchResult
+    client: arxiv.Client, session: Any, batch: list[str], config: ArxivConfig, pacer: _Pacer
 ) -> list[arxiv.Result]:
     import arxiv
     import requests
@@ -291,11 +299,17 @@ def _fetch_batch(
     client.page_size = len(batch)
     problem = ""
     for attempt in range(1, config.tries + 1):
-        pacer.wait()
         wait: float | None = None
-        out.requests += 1
+        results: list[arxiv.Result] = []
         try:
-            results = list(client.results(search))
+            results.extend(client.results(search))
+        except arxiv.UnexpectedEmptyPageError:
+            # The package asked for a further page because totalResults said more than the first page held,
+            # and that page was empty: the first page was the whole answer (arXiv counts only what it found).
+            if not results:
+                problem = "an unexpectedly empty page"
+            else:
+                return results
         except arxiv.HTTPError as exc:
             resp = session.last_response  # (a Response is falsy when not ok: no `or` here)
             if exc.status not in RETRY_STATUSES:
@@ -306,14 +320,10 @@ def _fetch_batch(
             problem = f"no answer within {config.timeout:g} s"
         except requests.exceptions.RequestException as exc:
             problem = f"cannot reach it ({_reason(exc)})"
-        except arxiv.UnexpectedEmptyPageError:
-            problem = "an unexpectedly empty page"
         else:
             if len(results) < len(batch):
                 _check_feed(session.last_response, config.url)
             return results
-        finally:
-            pacer.done()
         if attempt == config.tries:
             break
         if wait is not None and wait > config.max_wait:
