@@ -645,3 +645,37 @@ def test_stars_date_changes_only_with_the_stars(world: tuple[World, StubServer],
     enrich(path, citations=False, config=HttpConfig(ttl=0), today="2030-03-01")
     e = store.load(path).entries[0]
     assert (e.stars, e.stars_date) == (2, "2030-03-01")
+
+
+@pytest.mark.parametrize(
+    ("reply", "message"),
+    [
+        (_json([None, None]), "error: Semantic Scholar gave an unexpected answer (expected a list of 1 items)"),
+        (Reply(200, "<html>", content_type="text/html"), "error: Semantic Scholar gave an answer that is not JSON"),
+        (_json({"error": "bad key"}, status=403), "error: Semantic Scholar refused the request (HTTP 403)"),
+        (_json({"error": "No valid paper ids given"}, status=400), "answered HTTP 400: No valid paper ids given"),
+    ],
+)
+def test_unusable_s2_answers_are_one_clear_line(
+    world: tuple[World, StubServer], tmp_path: Path, reply: Reply, message: str
+) -> None:
+    w, _ = world
+    w.hook = lambda req: reply if req.path.endswith("/batch") else None
+    path = write_list(tmp_path / "entries.toml", paper("2402.13753"))
+    before = path.read_bytes()
+    result = run(path, "--citations")
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert path.read_bytes() == before
+
+
+def test_a_failing_s2_does_not_stop_the_stars(world: tuple[World, StubServer], tmp_path: Path) -> None:
+    w, _ = world
+    w.add_repo("a/one", 3)
+    w.hook = lambda req: _json({}, status=500) if req.path.endswith("/batch") else None
+    path = write_list(tmp_path / "entries.toml", paper("2402.13753"), project("https://github.com/a/one"))
+    result = run(path)
+    assert result.exit_code == 1
+    assert "error: Semantic Scholar: HTTP 500" in result.output
+    assert [e.stars for e in store.load(path).entries if e.kind == "project"] == [3]
