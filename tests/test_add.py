@@ -465,3 +465,9 @@ def test_empty_section_is_a_usage_error_before_any_request(stub: ArxivStub, path
     result = add(path, "2402.13753", "--section", "  ")
     assert result.exit_code == 2 and "--section needs a name" in result.stderr
     assert stub.requests == []
+
+
+def test_report_follows_input_order_one_line_per_paper(stub: ArxivStub, path: Path) -> None:
+    code, data = add_json(path, "x", "2402.13753", "y", "arXiv:2402.13753v2", "2401.00001")
+    assert code == 1
+    assert [p["input"] for p in data["papers"]] == ["x", "2402.13753", "y", "2401.00001"]  # type: ignore[index, union-attr]

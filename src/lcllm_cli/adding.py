@@ -232,19 +232,16 @@ def add_papers(
         report.written = any(o.status in (ADDED, UPDATED) for o in outcomes.values())
         source.save_abstracts(fetched.abstracts)
     missing = set(fetched.missing)
-    by_input = {o.input: o for o in bad}
-    for text in texts:
-        if text in by_input:
-            report.outcomes.append(by_input.pop(text))
+    by_text: dict[str, Outcome] = {o.input: o for o in bad}
     for text, aid in good:
         if aid.id in outcomes:
-            report.outcomes.append(outcomes[aid.id])
+            by_text[text] = outcomes[aid.id]
         elif aid.id in missing:
-            report.outcomes.append(Outcome(text, FAILED, aid.id, reason=f"not on arXiv: {aid.id}"))
+            by_text[text] = Outcome(text, FAILED, aid.id, reason=f"not on arXiv: {aid.id}")
         else:
-            report.outcomes.append(Outcome(text, FAILED, aid.id, reason="not fetched: the arXiv request failed"))
-    order = {text: i for i, text in reversed(list(enumerate(texts)))}
-    report.outcomes.sort(key=lambda o: order.get(o.input, 0))
+            by_text[text] = Outcome(text, FAILED, aid.id, reason="not fetched: the arXiv request failed")
+    # One line per paper, in input order (a paper named twice, in any form, is reported once).
+    report.outcomes = [by_text[text] for text in dict.fromkeys(texts) if text in by_text]
     return report
 
 
