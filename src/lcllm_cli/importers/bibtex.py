@@ -237,10 +237,18 @@ def convert(entry_type: str, key: str, raw_fields: dict[str, str]) -> Entry:
 
 def parse(text: str, source: str = "<bibtex>") -> ImportResult:
     """Parse a .bib text into a library; unparsable blocks become problems with their line numbers."""
+    import logging
+
     import bibtexparser
     from bibtexparser.model import DuplicateBlockKeyBlock
 
-    bib = bibtexparser.parse_string(text)
+    log = logging.getLogger("bibtexparser")
+    level = log.level
+    log.setLevel(logging.CRITICAL)  # its warnings would reach the terminal raw; they are reported below instead
+    try:
+        bib = bibtexparser.parse_string(text)
+    finally:
+        log.setLevel(level)
     lib = Library(title="Bibliography")
     problems: list[Problem] = []
     lines: list[int] = []
@@ -250,8 +258,7 @@ def parse(text: str, source: str = "<bibtex>") -> ImportResult:
         if isinstance(block, DuplicateBlockKeyBlock):
             msg = f"a second entry with the key {block.key!r}; it was not imported"
         else:
-            detail = str(block.error).splitlines()[0] if block.error else "syntax error"
-            msg = f"could not parse this BibTeX block ({detail}); it was not imported"
+            msg = "could not parse this BibTeX entry (a missing '}', ',' or '=' ?); it was not imported"
         problems.append(Problem(line, msg, raw))
     for bentry in bib.entries:
         values = {f.key: f.value if isinstance(f.value, str) else str(f.value) for f in bentry.fields}

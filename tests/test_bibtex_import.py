@@ -1,0 +1,183 @@
+"""`lcllm import FILE.bib`: arXiv ids in every form BibTeX files carry them, other entries kept with their fields,
+broken entries reported with their line numbers, and an exported .bib reading back to the same entries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lcllm_cli import keys, store
+from lcllm_cli.cli import app
+from lcllm_cli.exporters.bibtex import render
+from lcllm_cli.importers.bibtex import parse
+from lcllm_cli.importers.markdown import parse as parse_markdown
+from lcllm_cli.model import Entry
+
+SEED = Path(__file__).parent / "fixtures" / "awesome-long-context-llm.md"
+runner = CliRunner()
+
+ARXIV_FORMS = r"""
+@misc{a, title = {By eprint}, author = {Ding, Yiran}, eprint = {2402.13753}, archivePrefix = {arXiv}}
+@article{b, title = {By URL}, journal = {Some Journal}, url = {https://arxiv.org/abs/2310.01889v3}}
+@misc{c, title = {By DOI}, doi = {10.48550/arXiv.2309.00071}}
+@article{d, title = {By journal}, journal = {arXiv preprint arXiv:2307.03172}, year = {2023}}
+@misc{e, title = {Old style}, eprint = {hep-th/9711200}, archiveprefix = {arXiv}}
+@online{f, title = {biblatex style}, eprint = {2401.01325}, eprinttype = {arxiv}, eprintclass = {cs.CL}}
+@misc{g, title = {Versioned eprint}, eprint = {2306.15595v2}}
+@misc{h, title = {Note}, note = {arXiv:2105.13120}}
+"""
+
+
+def test_arxiv_ids_in_every_form() -> None:
+    result = parse(ARXIV_FORMS, "x.bib")
+    assert result.problems == []
+    got = [(e.key, e.kind, e.arxiv, e.version) for e in result.library.entries]
+    assert got == [
+        ("a", "paper", "2402.13753", None),
+        ("b", "paper", "2310.01889", 3),
+        ("c", "paper", "2309.00071", None),
+        ("d", "paper", "2307.03172", None),
+        ("e", "paper", "hep-th/9711200", None),
+        ("f", "paper", "2401.01325", None),
+        ("g", "paper", "2306.15595", 2),
+        ("h", "paper", "2105.13120", None),
+    ]
+    by_key = {e.key: e for e in result.library.entries}
+    assert by_key["d"].venue == "arXiv"  # "arXiv preprint arXiv:..." is no published venue
+    assert by_key["b"].venue == "Some Journal"
+    assert by_key["f"].primary_category == "cs.CL"
+    assert by_key["a"].authors == ["Yiran Ding"]
+
+
+OTHERS = r"""
+@inproceedings{vaswani2017attention,
+  title = {Attention is All you Need},
+  author = {Vaswani, Ashish and Shazeer, Noam and others},
+  booktitle = {Advances in Neural Information Processing Systems},
+  pages = {5998--6008},
+  publisher = {Curran Associates},
+  year = {2017},
+  month = dec,
+}
+@book{knuth, title = {The {\TeX}book}, author = {Knuth, Donald E.}, year = 1984, publisher = {Addison-Wesley}}
+@misc{blog, title = {A {Blog} Post \& More}, url = {https://example.org/post_1}}
+@misc{repo, author = {{FranxYao}}, title = {{Long-Context-Data-Engineering}},
+  howpublished = {\url{https://github.com/FranxYao/Long-Context-Data-Engineering}}, note = {GitHub repository},
+  abstract = {Data engineering 100\% for 128K}}
+@article{accents, title = {{\"U}ber Na{\"\i}ve {\AE}sthetics}, author = {Mi{\l}o{\'s}, Piotr and M\"{u}ller, Jos\'e},
+  journal = {J. Stuff}, year = {2020}}
+"""
+
+
+def test_other_entries_are_kept_with_their_fields() -> None:
+    result = parse(OTHERS, "x.bib")
+    assert result.problems == []
+    e = {x.key: x for x in result.library.entries}
+    v = e["vaswani2017attention"]
+    assert (v.kind, v.arxiv, v.title, v.venue) == (
+        "paper",
+        None,
+        "Attention is All you Need",
+        "Advances in Neural Information Processing Systems",
+    )
+    assert v.authors == ["Ashish Vaswani", "Noam Shazeer"] and v.authors_elided
+    assert v.fields == {"pages": "5998--6008", "publisher": "Curran Associates"}
+    assert v.published == "2017-12" and v.year_value == 2017
+    assert e["knuth"].kind == "paper" and e["knuth"].fields == {"publisher": "Addison-Wesley"}
+    assert e["knuth"].authors == ["Donald E. Knuth"] and e["knuth"].year == 1984
+    blog = e["blog"]
+    assert (blog.kind, blog.title, blog.url) == ("link", "A Blog Post & More", "https://example.org/post_1")
+    repo = e["repo"]
+    assert (repo.kind, repo.title, repo.owner, repo.url) == (
+        "project",
+        "Long-Context-Data-Engineering",
+        "FranxYao",
+        "https://github.com/FranxYao/Long-Context-Data-Engineering",
+    )
+    assert repo.description == "Data engineering 100% for 128K"
+    acc = e["accents"]
+    assert acc.title == "Über Naïve Æsthetics" and acc.authors == ["Piotr Miłoś", "José Müller"]
+    # what an import keeps is written back on export
+    text = render([v]).text
+    assert "pages = {5998--6008}" in text and "publisher = {Curran Associates}" in text
+    assert text.startswith("@inproceedings{vaswani2017attention,")
+
+
+BROKEN = """@misc{ok1, title = {First}, url = {https://example.org/1}}
+
+@misc{broken, title = {never closed, url = {https://example.org/2}
+
+@misc{ok2, title = {Second}, eprint = {2402.13753}}
+@misc{ok1, title = {Same key again}}
+"""
+
+
+def test_broken_entries_are_reported_with_line_numbers_and_the_rest_imported() -> None:
+    result = parse(BROKEN, "b.bib")
+    assert [e.key for e in result.library.entries] == ["ok1", "ok2"]
+    assert [p.line for p in result.problems] == [3, 6]
+    assert "could not parse" in result.problems[0].message and "broken" in result.problems[0].text
+    assert "second entry with the key 'ok1'" in result.problems[1].message
+    assert result.lines == [1, 5]
+
+
+def test_cli_import_of_a_bib(tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BROKEN, encoding="utf-8")
+    entries = tmp_path / "entries.toml"
+    result = runner.invoke(app, ["--file", str(entries), "import", str(bib)])
+    assert result.exit_code == 0, result.output
+    assert "line 3: could not parse" in result.output and "line 6:" in result.output
+    lib = store.load(entries)
+    assert [(e.kind, e.key) for e in lib.entries] == [("link", "ok1"), ("paper", "ok2")]
+
+
+def _seed_with_keys() -> list[Entry]:
+    lib = parse_markdown(SEED.read_text(encoding="utf-8")).library
+    keys.assign_keys(lib)
+    return lib.entries
+
+
+CARRIED = ("kind", "key", "title", "authors", "authors_elided", "arxiv", "version", "url", "owner", "description")
+
+
+@pytest.mark.parametrize("ascii", [False, True])
+def test_exported_bib_imports_back_to_the_same_entries(ascii: bool) -> None:
+    entries = _seed_with_keys()
+    text = render(entries, ascii=ascii).text
+    back = parse(text, "refs.bib")
+    assert back.problems == []
+    assert len(back.library.entries) == len(entries)
+    for a, b in zip(entries, back.library.entries, strict=True):
+        if ascii and any(c in a.title for c in "一万"):
+            continue  # the two Chinese titles cannot be written in ASCII (reported on export)
+        want = [getattr(a, f) for f in CARRIED]
+        if ascii:  # typographic punctuation becomes its ASCII LaTeX form, which reads back as ASCII
+            want = [w.replace("\u2019", "'") if isinstance(w, str) else w for w in want]
+        assert [getattr(b, f) for f in CARRIED] == want, a.key
+        assert b.year_value == a.year_value and b.venue == a.venue
+    if not ascii:
+        assert render(back.library.entries).text == text  # export -> import -> export is a fixed point
+
+
+def test_round_trip_of_a_rich_paper() -> None:
+    e = Entry(
+        kind="paper",
+        title="$\\infty$Bench & {Friends}: 100% of E^2-LLM_x ~ \\ #1",
+        arxiv="2402.13718",
+        version=3,
+        authors=["Xinrong Zhang", "Michiel de Jong", "Martin Luther King Jr."],
+        authors_elided=True,
+        published="2024-02-21",
+        primary_category="cs.CL",
+        doi="10.1000/a_b",
+        venue="ICLR 2024",
+        key="zhang2024bench",
+        fields={"pages": "1--10", "publisher": "PMLR"},
+    )
+    back = parse(render([e]).text).library.entries[0]
+    for f in ("title", "authors", "authors_elided", "arxiv", "version", "primary_category", "doi", "venue", "key"):
+        assert getattr(back, f) == getattr(e, f), f
+    assert back.fields == e.fields and back.published == "2024-02"
