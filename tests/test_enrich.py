@@ -679,3 +679,28 @@ def test_a_failing_s2_does_not_stop_the_stars(world: tuple[World, StubServer], t
     assert result.exit_code == 1
     assert "error: Semantic Scholar: HTTP 500" in result.output
     assert [e.stars for e in store.load(path).entries if e.kind == "project"] == [3]
+
+
+def test_an_edit_made_while_fetching_is_kept(world: tuple[World, StubServer], tmp_path: Path) -> None:
+    from lcllm_cli.enriching import enrich
+    from lcllm_cli.sources.http import HttpConfig
+
+    w, _ = world
+    w.add_repo("a/one", 1)
+    w.add_repo("b/two", 2)
+    path = write_list(
+        tmp_path / "entries.toml", project("https://github.com/a/one"), project("https://github.com/b/two")
+    )
+
+    def meanwhile(task: str, done: int, total: int) -> None:
+        if (task, done) == ("stars", 1):  # another lcllm process edits the list while we are fetching
+            with store.edit(path) as lib:
+                lib.entries[1].notes = "added meanwhile"
+                lib.add_entry(paper("2402.13753"))
+
+    report = enrich(path, config=HttpConfig(), progress=meanwhile)
+    assert report.errors == []
+    lib = store.load(path)
+    assert [e.stars for e in lib.entries if e.kind == "project"] == [1, 2]
+    assert lib.entries[1].notes == "added meanwhile"
+    assert any(e.arxiv == "2402.13753" for e in lib.entries)

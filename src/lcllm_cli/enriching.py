@@ -118,8 +118,11 @@ def link_repos(entry: Entry) -> list[tuple[Link, tuple[str, str]]]:
     return out
 
 
-def select(lib: Library, idents: list[str] | None) -> list[int]:
-    """Indexes of the entries to work on: all, or those named (an unknown name is an error before any work)."""
+def select(lib: Library, idents: list[str] | None, *, strict: bool = True) -> list[int]:
+    """Indexes of the entries to work on: all, or those named (an unknown name is an error before any work).
+
+    With ``strict=False`` (applying answers to a list re-read under the lock) a name no longer there is skipped.
+    """
     if not idents:
         return list(range(len(lib.entries)))
     from lcllm_cli.errors import NotFoundError
@@ -131,7 +134,7 @@ def select(lib: Library, idents: list[str] | None) -> list[int]:
         if not found:
             missing.append(ident)
         chosen.update(dict.fromkeys(found))
-    if missing:
+    if missing and strict:
         raise NotFoundError(
             f"not in the list: {', '.join(missing)}", hint="`lcllm list --search TEXT` finds entries by title"
         )
@@ -275,14 +278,14 @@ def enrich(
             report.cache_hits = client.cache_hits
 
     def apply(target: Library) -> None:
-        idx = select(target, idents)
-        for i in idx:
+        unknown = set(cit_result.unknown) if cit_result is not None else set()
+        for i in select(target, idents, strict=False):
             entry = target.entries[i]
             if cit_result is not None and (sid := s2_id(entry)):
                 paper = cit_result.papers.get(sid)
                 if paper is not None and paper.citation_count is not None:
                     report.changes.extend(apply_citations(entry, paper.citation_count, paper.paper_id, today))
-                elif sid in cit_result.unknown or paper is not None:
+                elif sid in unknown or paper is not None:
                     report.unknown.append(entry.ident)
             if repo_result is not None:
                 if (repo := entry_repo(entry)) and (info := repo_result.repos.get(github.repo_key(*repo))):

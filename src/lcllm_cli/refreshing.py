@@ -185,7 +185,7 @@ def refresh(
     report.missing = [i for i in ids if i in absent]
 
     def apply(target: Library) -> None:
-        for i in select(target, idents):
+        for i in select(target, idents, strict=False):
             entry = target.entries[i]
             paper = fetched.get(entry.arxiv or "") if entry.kind == "paper" else None
             if paper is None:
