@@ -22,10 +22,12 @@ two papers that merely share a code link are never grouped; a false merge is wor
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -100,10 +102,20 @@ _BRITISH = (
 )
 
 
+_CANONICAL: dict[str, str] = {}
+
+
 def canonical_token(token: str) -> str:
     """A spelling-tolerant form of one title word: US spelling, no plural ``s``."""
     if len(token) < 4 or not token.isalpha():
         return token
+    known = _CANONICAL.get(token)
+    if known is None:
+        known = _CANONICAL[token] = _canonical_token(token)
+    return known
+
+
+def _canonical_token(token: str) -> str:
     for pattern, repl in _BRITISH:
         token = pattern.sub(repl, token)
     if token.endswith("ies") and len(token) > 4:
@@ -114,11 +126,26 @@ def canonical_token(token: str) -> str:
 
 
 def canonical_tokens(title: str) -> list[str]:
-    return [canonical_token(t) for t in title_tokens(title) if t not in _ARTICLES]
+    return _canonical(title_tokens(title))
+
+
+def _canonical(tokens: list[str]) -> list[str]:
+    cache = _CANONICAL
+    return [cache.get(t) or canonical_token(t) for t in tokens if t not in _ARTICLES]
+
+
+_SURNAMES: dict[str, str] = {}
 
 
 def surname(author: str) -> str:
     """The family name of an author as written (``Hao Liu``, ``Liu, Hao``, ``H. Liu``), folded for comparison."""
+    known = _SURNAMES.get(author)
+    if known is None:
+        known = _SURNAMES[author] = _surname(author)
+    return known
+
+
+def _surname(author: str) -> str:
     name = author.strip()
     if "," in name:
         name = name.split(",", 1)[0]
@@ -129,6 +156,17 @@ def surname(author: str) -> str:
             parts.pop()
     last = parts[-1] if parts else ""
     return re.sub(r"[^\w]", "", _fold(last))
+
+
+_ROUGH_URL = re.compile(r"\s*(?:[hH][tT][tT][pP][sS]?://)?(?:[wW]{3}\.)?([^/?#:]*)(?::(?:80|443))?([^?#]*)")
+
+
+def _rough_url(url: str) -> str:
+    """A coarser key than :func:`url_key` (equal url_keys give equal rough keys), cheap enough for every link."""
+    m = _ROUGH_URL.match(url)
+    if m is None:  # pragma: no cover - the pattern matches any string
+        return url.casefold()
+    return (m[1] + m[2].rstrip().rstrip("/").removesuffix(".git").rstrip("/")).casefold()
 
 
 def doi_key(doi: str) -> str:
@@ -164,7 +202,9 @@ class _Keys:
     arxiv_form: str = ""
     doi: str | None = None  # non-arXiv DOI, folded
     url: str | None = None  # url_key of the entry's own URL
-    links: tuple[str, ...] = ()  # url_keys of a paper's links
+    url_rough: str | None = None
+    links: tuple[str, ...] = ()  # rough keys of a paper's links (url_key only when they meet another URL)
+    link_urls: tuple[str, ...] = ()
     title: str = ""  # title_key (papers only)
     canon: str = ""  # spelling-tolerant title key (papers only)
     canon_tokens: tuple[str, ...] = ()
@@ -182,14 +222,18 @@ def _keys(entry: Entry) -> _Keys:
         k.doi = doi_key(entry.doi)
     if entry.url:
         k.url = url_key(entry.url)
+        k.url_rough = _rough_url(entry.url)
     if entry.kind == "paper":
         if entry.links:
-            k.links = tuple(url_key(link.url) for link in entry.links)
-        tokens = canonical_tokens(entry.title)
-        k.title = title_key(entry.title)
+            k.link_urls = urls = tuple([link.url for link in entry.links])
+            k.links = tuple([_rough_url(u) for u in urls])
+        words = title_tokens(entry.title)
+        tokens = _canonical(words)
+        k.title = "".join(words)
         k.canon_tokens = tuple(tokens)
         k.canon = "".join(tokens)
-        k.surnames = tuple(s for s in (surname(a) for a in entry.authors) if s)
+        cache = _SURNAMES
+        k.surnames = tuple([s for s in (cache.get(a) or surname(a) for a in entry.authors) if s])
         k.year = entry.year_value
     k.label = _label(entry)
     return k
@@ -262,8 +306,23 @@ def _one_typo(x: str, y: str) -> bool:
     return longer[i + 1 :] == shorter[i:]
 
 
-_FUZZY_END = 12  # characters of the canonical title used as a block key at each end
-_FUZZY_MIN = 2 * _FUZZY_END + 2  # shorter titles get no typo tolerance: one edit could touch both ends
+def _holds_link(paper: _Keys, rough: str, key: str) -> bool:
+    """Whether one of the paper's links is the page ``key`` (compared by url_key; rough keys narrow it first)."""
+    return any(r == rough and url_key(u) == key for r, u in zip(paper.links, paper.link_urls, strict=True))
+
+
+_FUZZY_MIN_WORDS = 4  # shorter titles get no typo tolerance
+_FUZZY_MIN_LETTERS = 24
+
+
+def _fuzzy_blocks(k: _Keys) -> tuple[tuple[str, int, str], tuple[str, int, str]]:
+    """Two block keys: first author, number of words, and the first or the second half of the words.
+
+    Titles that differ in one word (what typo tolerance allows) have as many words, and one half in common.
+    """
+    words = k.canon_tokens
+    half = len(words) // 2
+    return (k.surnames[0], len(words), "<".join(words[:half])), (k.surnames[0], len(words), ">".join(words[half:]))
 
 
 # ----------------------------------------------------------------------------------------------- the index
@@ -290,10 +349,11 @@ class DuplicateIndex:
         self.by_arxiv: dict[str, list[int]] = {}
         self.by_doi: dict[str, list[int]] = {}
         self.by_url: dict[str, list[int]] = {}
-        self.by_paper_link: dict[str, list[int]] = {}
+        self.by_item_url: dict[str, list[int]] = {}  # rough URL of project and link items
+        self.by_paper_link: dict[str, list[int]] = {}  # rough URL of papers' links
         self.by_title: dict[str, list[int]] = {}
         self.by_canon: dict[str, list[int]] = {}
-        self.by_fuzzy: dict[tuple[str, str, str], list[int]] = {}
+        self.by_fuzzy: dict[tuple[str, int, str], list[int]] = {}  # see _fuzzy_blocks
         self.vocabulary: Counter[str] = vocabulary if vocabulary is not None else Counter()
         self._own_vocabulary = vocabulary is None
         for entry in entries:
@@ -315,17 +375,18 @@ class DuplicateIndex:
             self.by_doi.setdefault(k.doi, []).append(i)
         if k.url:
             self.by_url.setdefault(k.url, []).append(i)
-        for link in dict.fromkeys(k.links):
+            if k.url_rough is not None and k.kind in ("project", "link"):
+                self.by_item_url.setdefault(k.url_rough, []).append(i)
+        for link in k.links:
             self.by_paper_link.setdefault(link, []).append(i)
         if k.kind == "paper" and k.title:
             self.by_title.setdefault(k.title, []).append(i)
             self.by_canon.setdefault(k.canon, []).append(i)
             if self._own_vocabulary:
                 self.vocabulary.update(set(k.canon_tokens))
-            if k.surnames and len(k.canon) >= _FUZZY_MIN:
-                first = k.surnames[0]
-                self.by_fuzzy.setdefault((first, "<", k.canon[:_FUZZY_END]), []).append(i)
-                self.by_fuzzy.setdefault((first, ">", k.canon[-_FUZZY_END:]), []).append(i)
+            if k.surnames and len(k.canon_tokens) >= _FUZZY_MIN_WORDS and len(k.canon) >= _FUZZY_MIN_LETTERS:
+                for block in _fuzzy_blocks(k):
+                    self.by_fuzzy.setdefault(block, []).append(i)
         return i
 
     # -- questions
@@ -338,11 +399,9 @@ class DuplicateIndex:
     def matches(self, k: _Keys) -> list[_Match]:
         """Entries of the index that an entry with keys ``k`` duplicates, strongest evidence first."""
         found: list[_Match] = []
-        seen: set[int] = set()
 
         def hit(j: int, reason: str, how: str = "key") -> None:
-            if j not in seen:
-                seen.add(j)
+            if all(m.index != j for m in found):
                 found.append(_Match(j, reason, how))
 
         if k.arxiv:
@@ -356,16 +415,17 @@ class DuplicateIndex:
             for j in self.by_url.get(k.url, ()):
                 if self._ids_compatible(k, self.keys[j]):
                     hit(j, f"same URL {k.url}")
-            if k.kind in ("project", "link"):
-                for j in self.by_paper_link.get(k.url, ()):
-                    if self._ids_compatible(k, self.keys[j]):
-                        hit(j, f"the {k.kind} only repeats the link {k.url} of {self.keys[j].label}", "fold")
+            if k.kind in ("project", "link") and k.url_rough is not None:
+                for j in self.by_paper_link.get(k.url_rough, ()):
+                    paper = self.keys[j]
+                    if self._ids_compatible(k, paper) and _holds_link(paper, k.url_rough, k.url):
+                        hit(j, f"the {k.kind} only repeats the link {k.url} of {paper.label}", "fold")
         if k.kind == "paper":
-            for link in dict.fromkeys(k.links):
-                for j in self.by_url.get(link, ()):
-                    other = self.keys[j]
-                    if other.kind in ("project", "link") and self._ids_compatible(k, other):
-                        hit(j, f"the {other.kind} only repeats the link {link} of {k.label}", "fold")
+            for rough in k.links if self.by_item_url else ():
+                for j in self.by_item_url.get(rough, ()):
+                    item = self.keys[j]
+                    if item.url and self._ids_compatible(k, item) and _holds_link(k, rough, item.url):
+                        hit(j, f"the {item.kind} only repeats the link {item.url} of {k.label}", "fold")
             if k.title:
                 self._title_matches(k, hit)
         return found
@@ -388,11 +448,14 @@ class DuplicateIndex:
                 why = _authors_evidence(k, other)
                 if why:
                     hit(j, f"titles differ only in spelling, plurals, articles or hyphenation; {why}")
-        if not k.surnames or len(k.canon) < _FUZZY_MIN:
+        if not k.surnames or len(k.canon_tokens) < _FUZZY_MIN_WORDS or len(k.canon) < _FUZZY_MIN_LETTERS:
             return
-        first = k.surnames[0]
-        candidates = self.by_fuzzy.get((first, "<", k.canon[:_FUZZY_END]), [])[: self.MAX_BLOCK]
-        candidates = candidates + self.by_fuzzy.get((first, ">", k.canon[-_FUZZY_END:]), [])[: self.MAX_BLOCK]
+        head, tail = _fuzzy_blocks(k)
+        by_fuzzy = self.by_fuzzy
+        candidates = by_fuzzy.get(head, [])[: self.MAX_BLOCK]
+        more = by_fuzzy.get(tail)
+        if more:
+            candidates = candidates + more[: self.MAX_BLOCK]
         for j in candidates:
             other = self.keys[j]
             if other.canon == k.canon or not self._ids_compatible(k, other):
@@ -414,8 +477,9 @@ class DuplicateIndex:
         x, y = diff[0]
         if min(len(x), len(y)) < 5 or not (x.isalpha() and y.isalpha()) or not _one_typo(x, y):
             return None
-        # A typo makes a word that no other title uses; two words both in use elsewhere (model / modal) differ.
-        if min(self.vocabulary[x], self.vocabulary[y]) > 1:
+        # A typo makes a word that (almost) no other title uses; two words both in use (model / modal) differ.
+        rare, common = sorted((self.vocabulary[x], self.vocabulary[y]))
+        if rare > 2 and rare * 50 > common:
             return None
         return x, y
 
@@ -496,7 +560,25 @@ def find_groups(lib: Library) -> list[DuplicateGroup]:
     return _find_groups(lib.entries)
 
 
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: building 100,000s of small objects otherwise triggers it over and over
+    (each pass walking everything built so far), which made detection grow faster than the list."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _find_groups(entries: Sequence[Entry]) -> list[DuplicateGroup]:
+    with _no_gc():
+        return _find_groups_in(entries)
+
+
+def _find_groups_in(entries: Sequence[Entry]) -> list[DuplicateGroup]:
     keys = [_keys(e) for e in entries]
     vocabulary: Counter[str] = Counter()
     for k in keys:
@@ -505,11 +587,22 @@ def _find_groups(entries: Sequence[Entry]) -> list[DuplicateGroup]:
     index = DuplicateIndex(vocabulary=vocabulary)
     comps = _Components(keys)
     edges: list[tuple[int, str]] = []
+    folds: dict[int, list[tuple[int, str]]] = {}  # project/link index -> (paper index, reason)
     for i, (entry, k) in enumerate(zip(entries, keys, strict=True)):
         for m in index.matches(k):
-            if comps.union(m.index, i, m.how) and m.how != "arxiv":
+            if m.how == "fold":
+                item, paper = (i, m.index) if k.kind != "paper" else (m.index, i)
+                folds.setdefault(item, []).append((paper, m.reason))
+            elif comps.union(m.index, i, m.how) and m.how != "arxiv":
                 edges.append((i, m.reason))
         index.add(entry, k)
+    # An item repeating a link that papers of two different groups hold (a repository shared by a paper and its
+    # follow-up) could belong to either: it is left alone.
+    for item, candidates in sorted(folds.items()):
+        if len({comps.find(paper) for paper, _ in candidates}) == 1:
+            paper, reason = candidates[0]
+            if comps.union(paper, item, "fold"):
+                edges.append((item, reason))
     members: dict[int, list[int]] = {}
     for i in range(len(entries)):
         members.setdefault(comps.find(i), []).append(i)
@@ -764,7 +857,9 @@ def dedupe_file(
         return DedupeReport(str(path), len(lib.entries), groups, members)
 
     if not merge:
-        return report_for(store.load(path))
+        with _no_gc():
+            lib = store.load(path)
+        return report_for(lib)
     seen: DedupeReport | None = None
     if confirm is not None:
         seen = report_for(store.load(path))
