@@ -10,8 +10,8 @@ It answers like arXiv does (see tests/fixtures/arxiv/README.md and /work/shared/
 * ``max_results`` (default 10, as on arXiv) and ``start`` page the answer; ``totalResults`` counts every match.
 
 Every request is counted (``stub.requests``). Tests can make given requests (0-based, in arrival order) answer
-an HTTP status with ``Retry-After`` (:meth:`fail`), hang (:meth:`hang`), drop the connection (:meth:`drop`) or answer
-something that is not a feed (:meth:`garbage`); ``latency`` delays every answer.
+an HTTP status with ``Retry-After`` (:meth:`fail`), hang (:meth:`hang`), drop the connection (:meth:`drop`), send half
+an answer (:meth:`truncate`) or answer something that is not a feed (:meth:`garbage`); ``latency`` delays every answer.
 
 Usage::
 
@@ -56,7 +56,7 @@ _FAMILY = ["Lovelace", "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth", "Allen
 
 @dataclass
 class _Action:
-    kind: str  # "status", "hang", "drop", "garbage"
+    kind: str  # "status", "hang", "drop", "garbage", "truncate"
     status: int = 503
     retry_after: str | None = None
     seconds: float = 30.0
@@ -154,6 +154,10 @@ class ArxivStub:
         """Close the connection of these requests without an answer."""
         self._plan(requests, _Action("drop"))
 
+    def truncate(self, *requests: int) -> None:
+        """Send only the first half of the answer to these requests, then close the connection."""
+        self._plan(requests, _Action("truncate"))
+
     def garbage(self, *requests: int) -> None:
         """Answer these requests with HTTP 200 and an HTML page instead of a feed."""
         self._plan(requests, _Action("garbage"))
@@ -222,7 +226,10 @@ class ArxivStub:
                 return Reply.close()  # the test is over: the client is gone, do not write to it
         if req.path != API_PATH:
             return Reply(404, "not found", content_type="text/plain")
-        return self.answer(req.query)
+        reply = self.answer(req.query)
+        if action is not None and action.kind == "truncate":
+            reply.truncate_to = len(reply.body) // 2
+        return reply
 
     def answer(self, query: dict[str, list[str]]) -> Reply:
         """arXiv's answer to a query string (already parsed)."""

@@ -423,7 +423,7 @@ def test_installed_executable_hanging_server(stub: ArxivStub, path: Path) -> Non
         timeout=60,
     )
     assert proc.returncode == 1
-    assert proc.stderr.startswith("error: arXiv request failed after 1 tries: no answer within 0.5 s")
+    assert proc.stderr.startswith("error: arXiv request failed after 1 try: no answer within 0.5 s")
     assert path.read_bytes() == before
 
 
@@ -471,3 +471,13 @@ def test_report_follows_input_order_one_line_per_paper(stub: ArxivStub, path: Pa
     code, data = add_json(path, "x", "2402.13753", "y", "arXiv:2402.13753v2", "2401.00001")
     assert code == 1
     assert [p["input"] for p in data["papers"]] == ["x", "2402.13753", "y", "2401.00001"]  # type: ignore[index, union-attr]
+
+
+def test_the_command_module_does_not_import_the_http_stack_at_start_up() -> None:
+    code = (
+        "import sys, lcllm_cli.cli.add, lcllm_cli.adding; "
+        "print(sorted(m for m in ('arxiv', 'requests', 'lxml') if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

@@ -294,3 +294,17 @@ def test_a_page_beyond_the_answer_is_paced_counted_and_harmless(stub: ArxivStub)
     assert got.requests == len(stub.requests) == 2
     assert [r.query["start"] for r in stub.requests] == [["0"], ["1"]]
     assert len(sleeps) == 1 and 2.0 < sleeps[0] <= 3.0  # the package's own request waited too
+
+
+def test_an_answer_cut_off_midway_is_retried(stub: ArxivStub) -> None:
+    stub.truncate(0)
+    got = source.fetch(ids("1605.08386", "2402.13753"), config=config(stub))
+    assert got.error is None and sorted(got.entries) == ["1605.08386", "2402.13753"]
+    assert len(stub.requests) == 2
+
+
+def test_an_answer_always_cut_off_is_a_network_error_not_missing_papers(stub: ArxivStub) -> None:
+    stub.truncate()
+    got = source.fetch(ids("1605.08386", "2402.13753"), config=config(stub, tries=2))
+    assert got.entries == {} and got.missing == []
+    assert got.error is not None and "2 tries" in got.error.message

@@ -319,7 +319,7 @@ def _fetch_batch(
         except requests.exceptions.Timeout:
             problem = f"no answer within {config.timeout:g} s"
         except requests.exceptions.RequestException as exc:
-            problem = f"cannot reach it ({_reason(exc)})"
+            problem = _problem(exc)
         else:
             if len(results) < len(batch):
                 _check_feed(session.last_response, config.url)
@@ -332,20 +332,25 @@ def _fetch_batch(
                 hint="run the command again later",
             )
         pacer.hold(max(wait or 0.0, config.backoff * 2 ** (attempt - 1)))
+    tries = f"{config.tries} {'try' if config.tries == 1 else 'tries'}"
     raise NetworkError(
-        f"arXiv request failed after {config.tries} tries: {problem} ({config.url})",
+        f"arXiv request failed after {tries}: {problem} ({config.url})",
         hint="check your connection and run the command again; --timeout or LCLLM_HTTP_TIMEOUT sets the timeout",
     )
 
 
-def _reason(exc: Exception) -> str:
-    """The innermost useful words of a requests/urllib3 exception, e.g. 'Connection refused'."""
-    text = str(exc)
-    m = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", text)
+def _problem(exc: Exception) -> str:
+    """A few words for a requests/urllib3 failure: 'cannot connect (Connection refused)', 'the answer was cut off'."""
+    import requests
+
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return "the answer was cut off"
+    m = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", str(exc))
     if m:
-        return m.group(1).strip()
-    name = type(exc).__name__
-    return {"ChunkedEncodingError": "the answer was cut off", "ConnectionError": "connection failed"}.get(name, name)
+        return f"cannot connect ({m.group(1).strip()})"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return "the connection failed"
+    return f"the request failed ({type(exc).__name__})"
 
 
 def _http_error(status: int, resp: Any, url: str) -> NetworkError:
