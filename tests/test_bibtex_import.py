@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from lcllm_cli import keys, store
@@ -181,3 +183,26 @@ def test_round_trip_of_a_rich_paper() -> None:
     for f in ("title", "authors", "authors_elided", "arxiv", "version", "primary_category", "doi", "venue", "key"):
         assert getattr(back, f) == getattr(e, f), f
     assert back.fields == e.fields and back.published == "2024-02"
+
+
+_PIECES = [*"ab Z09*_[]()<>|`~$\\&;#!:.,-'\"{}^%@=", "$\\infty$", "$x_1$", "é", "ł", "and", "others", "\\'e", "--"]
+_TEXT = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=25).map(lambda p: " ".join("".join(p).split()))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(title=_TEXT.filter(bool), author=_TEXT, desc=_TEXT.filter(bool), ascii=st.booleans())
+def test_any_text_survives_export_and_import(title: str, author: str, desc: str, ascii: bool) -> None:
+    author = " ".join(author.replace(",", " ").split())
+    assume(author and author.lower() != "others")
+    entries = [
+        Entry(kind="paper", title=title, arxiv="2402.13753", authors=[author, "B C"], key="k1"),
+        Entry(kind="project", title=title, url="https://github.com/o/p", owner="o", description=desc, key="k2"),
+        Entry(kind="link", title=title, url="https://example.org/", key="k3"),
+    ]
+    text = render(entries, ascii=ascii).text
+    result = parse(text)
+    assert result.problems == []
+    back = result.library.entries
+    assert [e.title for e in back] == [title] * 3
+    assert back[0].authors == [author, "B C"]
+    assert back[1].description == desc

@@ -45,6 +45,9 @@ def split_names(value: str) -> list[str]:
     lower = value.lower()
     while i < len(value):
         c = value[i]
+        if c == "\\":  # an escaped brace does not open a group
+            i += 2
+            continue
         if c == "{":
             depth += 1
         elif c == "}":
@@ -74,12 +77,16 @@ def _split_commas(name: str) -> list[str]:
     parts: list[str] = []
     depth = 0
     cur = ""
+    prev = ""
     for c in name:
-        if c == "{":
+        if prev == "\\":
+            pass
+        elif c == "{":
             depth += 1
         elif c == "}":
             depth -= 1
-        if c == "," and depth == 0:
+        prev = "" if prev == "\\" else c
+        if c == "," and depth == 0 and prev != "":
             parts.append(cur.strip())
             cur = ""
         else:
