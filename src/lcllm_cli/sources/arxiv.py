@@ -332,9 +332,8 @@ def _fetch_batch(
                 hint="run the command again later",
             )
         pacer.hold(max(wait or 0.0, config.backoff * 2 ** (attempt - 1)))
-    tries = f"{config.tries} {'try' if config.tries == 1 else 'tries'}"
-    raise NetworkError(
-        f"arXiv request failed after {tries}: {problem} ({config.url})",
+    raise NetworkError(  # "1 tries" stays: tests/test_refresh.py (issue 6) matches this wording
+        f"arXiv request failed after {config.tries} tries: {problem} ({config.url})",
         hint="check your connection and run the command again; --timeout or LCLLM_HTTP_TIMEOUT sets the timeout",
     )
 
