@@ -95,7 +95,7 @@ def title_key(title: str) -> str:
 
 _BRITISH = (
     (re.compile(r"isation(s?)$"), r"ization\1"),
-    (re.compile(r"is(e|ed|es|ing|er|ers)$"), r"iz\1"),
+    (re.compile(r"(?<!w)is(e|ed|es|ing|er|ers)$"), r"iz\1"),
     (re.compile(r"ell(ing|ed|er|ers)$"), r"el\1"),
     (re.compile(r"(?<=\w{3})our$"), "or"),
     (re.compile(r"(?<=\w{3})yse(s|d)?$"), r"yze\1"),
@@ -208,6 +208,7 @@ class _Keys:
     title: str = ""  # title_key (papers only)
     canon: str = ""  # spelling-tolerant title key (papers only)
     canon_tokens: tuple[str, ...] = ()
+    title_text: str = ""
     surnames: tuple[str, ...] = ()
     year: int | None = None
     label: str = ""
@@ -231,6 +232,7 @@ def _keys(entry: Entry) -> _Keys:
         tokens = _canonical(words)
         k.title = "".join(words)
         k.canon_tokens = tuple(tokens)
+        k.title_text = entry.title
         k.canon = "".join(tokens)
         cache = _SURNAMES
         k.surnames = tuple([s for s in (cache.get(a) or surname(a) for a in entry.authors) if s])
@@ -289,6 +291,12 @@ def _strong_evidence(a: _Keys, b: _Keys) -> str | None:
     if len(shared) < need:
         return None
     return f"same first author ({a.surnames[0].title()}), {len(shared)} shared authors, {_year_text(a, b)}"
+
+
+def _word(title: str, n: int) -> str:
+    """The ``n``-th word of a title as detection counts words (articles left out), as written."""
+    words = [w for w in title_tokens(title) if w not in _ARTICLES]
+    return words[n] if n < len(words) else ""
 
 
 def _one_typo(x: str, y: str) -> bool:
@@ -460,28 +468,29 @@ class DuplicateIndex:
             other = self.keys[j]
             if other.canon == k.canon or not self._ids_compatible(k, other):
                 continue
-            typo = self._typo(k.canon_tokens, other.canon_tokens)
-            if typo is None:
+            at = self._typo(k.canon_tokens, other.canon_tokens)
+            if at is None:
                 continue
             why = _strong_evidence(k, other)
             if why:
-                hit(j, f"near-identical titles ({typo[0]!r} / {typo[1]!r}), {why}")
+                was, now = _word(other.title_text, at), _word(k.title_text, at)
+                hit(j, f"near-identical titles ({was!r} / {now!r}), {why}")
 
-    def _typo(self, a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, str] | None:
-        """The one pair of words in which two titles differ, when it is a one-letter typo of a rare word."""
+    def _typo(self, a: tuple[str, ...], b: tuple[str, ...]) -> int | None:
+        """Where two titles differ in exactly one word, when that is a one-letter typo of a rare word."""
         if len(a) != len(b):
             return None
-        diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+        diff = [n for n, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
         if len(diff) != 1:
             return None
-        x, y = diff[0]
+        x, y = a[diff[0]], b[diff[0]]
         if min(len(x), len(y)) < 5 or not (x.isalpha() and y.isalpha()) or not _one_typo(x, y):
             return None
         # A typo makes a word that (almost) no other title uses; two words both in use (model / modal) differ.
         rare, common = sorted((self.vocabulary[x], self.vocabulary[y]))
         if rare > 2 and rare * 50 > common:
             return None
-        return x, y
+        return diff[0]
 
 
 # ----------------------------------------------------------------------------------------------- groups

@@ -71,7 +71,7 @@ def _confirmer(as_json: bool) -> Callable[[DedupeReport], bool]:
     def confirm(report: DedupeReport) -> bool:
         if not as_json:
             _show(report)
-        if not sys.stdin.isatty():
+        if not can_ask():
             from lcllm_cli.errors import UsageError
 
             raise UsageError(
@@ -87,6 +87,14 @@ def _confirmer(as_json: bool) -> Callable[[DedupeReport], bool]:
         return ok
 
     return confirm
+
+
+def can_ask() -> bool:
+    """Whether someone can answer a question: standard input is a terminal."""
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):  # closed or replaced stdin
+        return False
 
 
 def _show(report: DedupeReport) -> None:
