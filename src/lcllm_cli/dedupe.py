@@ -838,7 +838,7 @@ class DedupeReport:
             "duplicates": self.duplicates,
             "merged": self.merged,
             "removed": self.removed,
-            "entries_after": self.entries - self.removed,
+            "entries_after": self.entries - self.duplicates,  # after the merge (done, or as it would be)
         }
 
 
