@@ -126,3 +126,15 @@ def test_python_dash_m_works(listfile: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["citations"]["count"] == 64
+
+
+def test_show_includes_the_cached_abstract(listfile: Path) -> None:
+    from lcllm_cli.sources.arxiv import save_abstracts
+
+    save_abstracts({"2402.13753": "We extend the context window."})
+    code, out = invoke(listfile, "show", "2402.13753", "--json")
+    assert code == 0 and json.loads(out)["abstract"] == "We extend the context window."
+    code, out = invoke(listfile, "show", "2402.13753")
+    assert "abstract" in out and "We extend the context window." in out
+    code, out = invoke(listfile, "show", "2307.03172", "--json")
+    assert "abstract" not in json.loads(out)  # nothing cached for this one

@@ -66,6 +66,16 @@ def describe(entry: Entry) -> list[tuple[str, str]]:
     return pairs
 
 
+def cached_extras(entry: Entry) -> dict[str, str]:
+    """What this machine's cache knows beyond entries.toml: the abstract fetched by ``add`` or ``refresh``."""
+    if not entry.arxiv:
+        return {}
+    from lcllm_cli.sources.arxiv import load_abstract
+
+    abstract = load_abstract(entry.arxiv)
+    return {"abstract": abstract} if abstract else {}
+
+
 def remove(lib: Library, idents: list[str]) -> tuple[list[Entry], list[str]]:
     """Remove every entry matching each ident. Returns (removed entries, idents that matched nothing)."""
     drop: set[int] = set()

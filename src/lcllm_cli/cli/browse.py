@@ -69,13 +69,14 @@ def show_cmd(
     lib = store.load(state(ctx).path)
     entries = browse.lookup(lib, ident)
     if as_json:
-        print_json([entry_to_dict(e) for e in entries] if len(entries) > 1 else entry_to_dict(entries[0]))
+        data = [{**entry_to_dict(e), **browse.cached_extras(e)} for e in entries]
+        print_json(data if len(data) > 1 else data[0])
         return
     out = console()
     for n, entry in enumerate(entries):
         if n:
             out.print()
-        for name, value in browse.describe(entry):
+        for name, value in [*browse.describe(entry), *browse.cached_extras(entry).items()]:
             out.print(f"[bold]{name:>16}[/bold]  ", end="")
             out.print(value, markup=False, highlight=False)
 
