@@ -39,6 +39,7 @@ class CheckReport:
     entries_file: str
     valid: bool = True
     error: str | None = None
+    hint: str | None = None
     entries: int = 0
     duplicates: list[str] = field(default_factory=list)  # one sentence per duplicate group
     duplicates_checked: bool = True
@@ -54,6 +55,7 @@ class CheckReport:
             "entries_file": self.entries_file,
             "valid": self.valid,
             "error": self.error,
+            "hint": self.hint,
             "entries": self.entries,
             "duplicates": self.duplicates,
             "duplicates_checked": self.duplicates_checked,
@@ -122,6 +124,7 @@ def check(entries_path: Path, files: list[Path] | None = None) -> CheckReport:
     except StoreError as exc:
         report.valid = False
         report.error = exc.message
+        report.hint = exc.hint or "fix entries.toml (git diff shows what changed), then run `lcllm check` again"
         return report
     report.entries = len(lib.entries)
     report.duplicates, report.duplicates_checked = _duplicates(lib)

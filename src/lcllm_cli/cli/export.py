@@ -101,7 +101,8 @@ def check_cmd(
     out = typer.echo
     if not report.valid:
         out(f"error: {report.error}", err=True)
-        out("hint: fix entries.toml (git diff shows what changed), then run `lcllm check` again", err=True)
+        if report.hint:
+            out(f"hint: {report.hint}", err=True)
         raise typer.Exit(1)
     out(f"{report.entries_file}: valid, {report.entries} entries")
     if not report.duplicates_checked:
