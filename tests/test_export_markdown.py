@@ -439,3 +439,14 @@ def test_importer_keeps_final_dot_of_last_author() -> None:
     e = Entry(kind="paper", title="T", arxiv="2402.13753", venue="arXiv", authors=["A B", "Martin Luther King Jr."])
     back = parse(render(Library(entries=[e]))).library.entries[0]
     assert back.authors == ["A B", "Martin Luther King Jr."]
+
+
+def test_title_and_intro_round_trip() -> None:
+    lib = Library(
+        title="My *awesome* list",
+        intro="Some intro with a [link](https://x.org).\nSecond line.",
+        entries=[Entry(kind="link", title="L", url="https://e.org")],
+    )
+    back = parse(render(lib)).library
+    assert (back.title, back.intro) == (lib.title, lib.intro)
+    assert render(lib, full=False).startswith("- [Papers](#papers)\n")  # between markers: no title, no intro
