@@ -368,6 +368,7 @@ def test_kind_filter(tmp_path: Path) -> None:
     assert result.exit_code == 0
     items = [ln for ln in result.stdout.split("\n") if ln.startswith("- [**")]
     assert len(items) == 4 and "LongRoPE" not in result.stdout
+    assert "## Projects" in result.stdout and "## Survey" not in result.stdout  # only sections with projects
 
 
 def test_installed_executable_writes_stdout(tmp_path: Path) -> None:

@@ -231,8 +231,12 @@ def _heading(text: str, level: int) -> str:
 def render(lib: Library, entries: list[Entry] | None = None, *, full: bool = True) -> str:
     """The list as Markdown. ``full``: with the ``#`` title and intro (a whole file); otherwise the part
     that goes between the markers of a README (table of contents and sections)."""
+    filtered = entries is not None
     entries = lib.entries if entries is None else entries
     sections = _sections(lib, entries)
+    if filtered:  # a selection (--kind): only the sections it has entries in
+        present = {e.section for e in entries}
+        sections = [(name, level) for name, level in sections if name in present]
     used: dict[str, int] = {}
     out: list[str] = []
     toc: list[str] = []
