@@ -102,6 +102,7 @@ def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
 
 def _print_table(report: AddReport) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     from lcllm_cli.adding import ADDED, FAILED, PRESENT, UPDATED
 
@@ -123,7 +124,8 @@ def _print_table(report: AddReport) -> None:
             else:
                 detail = (o.entry.title if o.entry else "") + (f" ({o.reason})" if o.reason else "")
             ident = f"{o.arxiv}v{o.entry.version}" if o.entry is not None and o.entry.version else (o.arxiv or "")
-            table.add_row(f"[{styles[o.status]}]{o.status}[/]", ident, detail, end_section=False)
+            # Titles and ids come from outside (arXiv, the user): plain Text, never rich markup.
+            table.add_row(Text(o.status, style=styles[o.status]), Text(ident), Text(detail), end_section=False)
         out.print(table)
     counts = report.counts()
     where = f" in {report.path}" if report.written else f"; {report.path} unchanged"

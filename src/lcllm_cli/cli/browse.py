@@ -43,8 +43,10 @@ def list_cmd(
     table.add_column("first author", overflow="ellipsis", max_width=24)
     table.add_column("year", justify="right")
     table.add_column("section", overflow="ellipsis", max_width=18)
+    from rich.text import Text
+
     for row in browse.rows(entries):
-        table.add_row(*row)
+        table.add_row(*(Text(cell) for cell in row))  # titles are data, never rich markup
     out = console()
     out.print(table)
     out.print(f"{len(entries)} of {len(lib.entries)} entries", style="dim")

@@ -86,6 +86,7 @@ def _short(value: Any, name: str) -> str:
 
 def _changes_table(changes: list[Change]) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(header_style="bold", box=None, pad_edge=False)
     table.add_column("id", overflow="fold", max_width=40)
@@ -93,8 +94,10 @@ def _changes_table(changes: list[Change]) -> None:
     table.add_column("old -> new", overflow="fold")
     last = None
     for c in changes:
-        table.add_row(
-            c.ident if c.ident != last else "", c.field, f"{_short(c.old, c.field)} -> {_short(c.new, c.field)}"
+        table.add_row(  # titles and ids come from outside: plain Text, never rich markup
+            Text(c.ident if c.ident != last else ""),
+            Text(c.field),
+            Text(f"{_short(c.old, c.field)} -> {_short(c.new, c.field)}"),
         )
         last = c.ident
     console().print(table)
