@@ -188,6 +188,7 @@ def test_one_letter_typo_with_the_same_authors_and_year() -> None:
     groups = find_groups(lib_of(paper(year=2023, arxiv="2310.01889"), paper(typo, year=2023)))
     assert [g.indexes for g in groups] == [[0, 1]]
     assert "near-identical titles ('blockwise' / 'blokwise')" in groups[0].reasons[0]
+    assert groups_of(paper(year=2023), paper(RING.replace("Blockwise", "Blockise"), year=2023)) == [[0, 1]]
     swapped = RING.replace("Transformers", "Tranfsormers")
     assert groups_of(paper(year=2023), paper(swapped, year=2024)) == [[0, 1]]
 

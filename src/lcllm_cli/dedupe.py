@@ -84,7 +84,7 @@ def title_tokens(title: str) -> list[str]:
     """The words of a title: LaTeX markup, punctuation and letter case gone, symbols like ``∞`` kept."""
     s = title
     if "\\" in s or "$" in s or "{" in s:
-        s = _LATEX_CMD.sub(_latex_symbol, s).replace("\\", " ")
+        s = _LATEX_CMD.sub(_latex_symbol, s).replace("\\", " ").replace("{", "").replace("}", "")  # {A}ttention
     return _NON_WORD.sub(" ", _fold(s).replace("_", " ")).split()
 
 
@@ -209,7 +209,10 @@ class _Keys:
     canon: str = ""  # spelling-tolerant title key (papers only)
     canon_tokens: tuple[str, ...] = ()
     title_text: str = ""
-    surnames: tuple[str, ...] = ()
+    authors: Sequence[str] = ()
+    first: str = ""  # first author's surname
+    surnames_: tuple[str, ...] | None = None
+    blocks: tuple[tuple[str, int, str], tuple[str, int, str]] | None = None
     year: int | None = None
     label: str = ""
 
@@ -234,11 +237,19 @@ def _keys(entry: Entry) -> _Keys:
         k.canon_tokens = tuple(tokens)
         k.title_text = entry.title
         k.canon = "".join(tokens)
-        cache = _SURNAMES
-        k.surnames = tuple([s for s in (cache.get(a) or surname(a) for a in entry.authors) if s])
+        if entry.authors:
+            k.authors = entry.authors
+            k.first = _SURNAMES.get(entry.authors[0]) or surname(entry.authors[0])
         k.year = entry.year_value
     k.label = _label(entry)
     return k
+
+
+def _surnames(k: _Keys) -> tuple[str, ...]:
+    """All authors' surnames, worked out only when two entries are compared."""
+    if k.surnames_ is None:
+        k.surnames_ = tuple([s for s in map(surname, k.authors) if s])
+    return k.surnames_
 
 
 def _label(entry: Entry) -> str:
@@ -263,14 +274,15 @@ def _authors_evidence(a: _Keys, b: _Keys) -> str | None:
     """Why two papers with the same title are one paper, or None when their authors and years do not agree."""
     if a.year is not None and b.year is not None and abs(a.year - b.year) > 2:
         return None
-    if a.surnames and b.surnames:
-        shared = set(a.surnames) & set(b.surnames)
+    sa, sb = _surnames(a), _surnames(b)
+    if sa and sb:
+        shared = set(sa) & set(sb)
         if not shared:
             return None
-        if a.surnames[0] != b.surnames[0] and len(shared) * 2 < min(len(set(a.surnames)), len(set(b.surnames))):
+        if sa[0] != sb[0] and len(shared) * 2 < min(len(set(sa)), len(set(sb))):
             return None
-        if a.surnames[0] == b.surnames[0]:
-            text = f"same first author ({a.surnames[0].title()})"
+        if sa[0] == sb[0]:
+            text = f"same first author ({sa[0].title()})"
         else:
             text = "shared authors (" + ", ".join(sorted(s.title() for s in shared)[:3]) + ")"
         year = _year_text(a, b)
@@ -282,15 +294,16 @@ def _authors_evidence(a: _Keys, b: _Keys) -> str | None:
 
 def _strong_evidence(a: _Keys, b: _Keys) -> str | None:
     """Stricter agreement for fuzzy titles: same first author, another shared author (if any), years within one."""
-    if not a.surnames or not b.surnames or a.surnames[0] != b.surnames[0]:
+    sa, sb = _surnames(a), _surnames(b)
+    if not sa or not sb or sa[0] != sb[0]:
         return None
     if a.year is None or b.year is None or abs(a.year - b.year) > 1:
         return None
-    shared = set(a.surnames) & set(b.surnames)
-    need = min(2, len(set(a.surnames)), len(set(b.surnames)))
+    shared = set(sa) & set(sb)
+    need = min(2, len(set(sa)), len(set(sb)))
     if len(shared) < need:
         return None
-    return f"same first author ({a.surnames[0].title()}), {len(shared)} shared authors, {_year_text(a, b)}"
+    return f"same first author ({sa[0].title()}), {len(shared)} shared authors, {_year_text(a, b)}"
 
 
 def _word(title: str, n: int) -> str:
@@ -328,9 +341,11 @@ def _fuzzy_blocks(k: _Keys) -> tuple[tuple[str, int, str], tuple[str, int, str]]
 
     Titles that differ in one word (what typo tolerance allows) have as many words, and one half in common.
     """
-    words = k.canon_tokens
-    half = len(words) // 2
-    return (k.surnames[0], len(words), "<".join(words[:half])), (k.surnames[0], len(words), ">".join(words[half:]))
+    if k.blocks is None:
+        words = k.canon_tokens
+        half = len(words) // 2
+        k.blocks = (k.first, len(words), "<".join(words[:half])), (k.first, len(words), ">".join(words[half:]))
+    return k.blocks
 
 
 # ----------------------------------------------------------------------------------------------- the index
@@ -359,7 +374,6 @@ class DuplicateIndex:
         self.by_url: dict[str, list[int]] = {}
         self.by_item_url: dict[str, list[int]] = {}  # rough URL of project and link items
         self.by_paper_link: dict[str, list[int]] = {}  # rough URL of papers' links
-        self.by_title: dict[str, list[int]] = {}
         self.by_canon: dict[str, list[int]] = {}
         self.by_fuzzy: dict[tuple[str, int, str], list[int]] = {}  # see _fuzzy_blocks
         self.vocabulary: Counter[str] = vocabulary if vocabulary is not None else Counter()
@@ -388,11 +402,10 @@ class DuplicateIndex:
         for link in k.links:
             self.by_paper_link.setdefault(link, []).append(i)
         if k.kind == "paper" and k.title:
-            self.by_title.setdefault(k.title, []).append(i)
             self.by_canon.setdefault(k.canon, []).append(i)
             if self._own_vocabulary:
                 self.vocabulary.update(set(k.canon_tokens))
-            if k.surnames and len(k.canon_tokens) >= _FUZZY_MIN_WORDS and len(k.canon) >= _FUZZY_MIN_LETTERS:
+            if k.first and len(k.canon_tokens) >= _FUZZY_MIN_WORDS and len(k.canon) >= _FUZZY_MIN_LETTERS:
                 for block in _fuzzy_blocks(k):
                     self.by_fuzzy.setdefault(block, []).append(i)
         return i
@@ -444,19 +457,15 @@ class DuplicateIndex:
         return not (a.doi and b.doi and a.doi != b.doi)
 
     def _title_matches(self, k: _Keys, hit: Callable[[int, str], None]) -> None:
-        for j in self.by_title.get(k.title, ())[: self.MAX_BLOCK]:
+        for j in self.by_canon.get(k.canon, ())[: self.MAX_BLOCK]:  # equal titles have equal canonical forms
             other = self.keys[j]
             if self._ids_compatible(k, other):
                 why = _authors_evidence(k, other)
-                if why:
+                if why and other.title == k.title:
                     hit(j, f"same title after normalisation, {why}")
-        for j in self.by_canon.get(k.canon, ())[: self.MAX_BLOCK]:
-            other = self.keys[j]
-            if other.title != k.title and self._ids_compatible(k, other):
-                why = _authors_evidence(k, other)
-                if why:
+                elif why:
                     hit(j, f"titles differ only in spelling, plurals, articles or hyphenation; {why}")
-        if not k.surnames or len(k.canon_tokens) < _FUZZY_MIN_WORDS or len(k.canon) < _FUZZY_MIN_LETTERS:
+        if not k.first or len(k.canon_tokens) < _FUZZY_MIN_WORDS or len(k.canon) < _FUZZY_MIN_LETTERS:
             return
         head, tail = _fuzzy_blocks(k)
         by_fuzzy = self.by_fuzzy
@@ -468,7 +477,7 @@ class DuplicateIndex:
             other = self.keys[j]
             if other.canon == k.canon or not self._ids_compatible(k, other):
                 continue
-            at = self._typo(k.canon_tokens, other.canon_tokens)
+            at = self._typo(k, other)
             if at is None:
                 continue
             why = _strong_evidence(k, other)
@@ -476,15 +485,19 @@ class DuplicateIndex:
                 was, now = _word(other.title_text, at), _word(k.title_text, at)
                 hit(j, f"near-identical titles ({was!r} / {now!r}), {why}")
 
-    def _typo(self, a: tuple[str, ...], b: tuple[str, ...]) -> int | None:
+    def _typo(self, k: _Keys, other: _Keys) -> int | None:
         """Where two titles differ in exactly one word, when that is a one-letter typo of a rare word."""
+        a, b = k.canon_tokens, other.canon_tokens
         if len(a) != len(b):
             return None
         diff = [n for n, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
         if len(diff) != 1:
             return None
         x, y = a[diff[0]], b[diff[0]]
-        if min(len(x), len(y)) < 5 or not (x.isalpha() and y.isalpha()) or not _one_typo(x, y):
+        if min(len(x), len(y)) < 5 or not (x.isalpha() and y.isalpha()):
+            return None
+        # the words as written, too: spelling rules can take a typo further ("blockise" reads as "blockize")
+        if not _one_typo(x, y) and not _one_typo(_word(k.title_text, diff[0]), _word(other.title_text, diff[0])):
             return None
         # A typo makes a word that (almost) no other title uses; two words both in use (model / modal) differ.
         rare, common = sorted((self.vocabulary[x], self.vocabulary[y]))
