@@ -386,21 +386,18 @@ def test_installed_executable_writes_stdout(tmp_path: Path) -> None:
 # xfail: when the importer learns it, these start passing and the marker must go.
 
 
-@pytest.mark.xfail(strict=True, reason="importer: reads citation counts only as links ([**N**](url))")
 def test_importer_reads_citation_count_without_url() -> None:
     e = Entry(kind="paper", title="T", arxiv="2402.13753", venue="arXiv", citations=Citations(5, "Semantic Scholar"))
     back = parse(render(Library(entries=[e]))).library.entries[0]
     assert back.citations is not None and back.citations.count == 5
 
 
-@pytest.mark.xfail(strict=True, reason="importer: does not read 'stars: **N**' of projects and repository links")
 def test_importer_reads_stars() -> None:
     p = Entry(kind="project", title="P", url="https://github.com/o/p", owner="o", stars=4321)
     back = parse(render(Library(entries=[p]))).library.entries[0]
     assert back.stars == 4321
 
 
-@pytest.mark.xfail(strict=True, reason="importer: the italic author run may not contain an escaped '*'")
 def test_importer_reads_author_with_star() -> None:
     e = Entry(kind="paper", title="T", arxiv="2402.13753", venue="arXiv", authors=["Ann Lee*", "Bo Chen"])
     back = parse(render(Library(entries=[e]))).library.entries[0]
@@ -435,7 +432,6 @@ def test_any_text_reads_back_and_never_becomes_markup(title: str, desc: str, aut
     assert out.count("<a ") == 6 and out.count("<em>") == 2 and out.count("<img") == 1
 
 
-@pytest.mark.xfail(strict=True, reason="importer: strips a final '.' from the author run (Jr., initials)")
 def test_importer_keeps_final_dot_of_last_author() -> None:
     e = Entry(kind="paper", title="T", arxiv="2402.13753", venue="arXiv", authors=["A B", "Martin Luther King Jr."])
     back = parse(render(Library(entries=[e]))).library.entries[0]

@@ -104,8 +104,8 @@ def _strip_markers(s: str) -> tuple[str, bool, str]:
 
 
 def _split_authors(text: str) -> tuple[list[str], bool]:
-    text = collapse_ws(unescape(text)).strip().rstrip(".")
-    parts = re.split(r",\s*|\s+and\s+|;\s*", text)
+    # Split before unescaping, so that an escaped character inside a name stays part of it.
+    parts = [unescape(p) for p in re.split(r",\s*|\s+and\s+|;\s*", collapse_ws(text).strip())]
     authors: list[str] = []
     elided = False
     for part in parts:
@@ -309,7 +309,7 @@ class _Parser:
         code = re.search(r"`([^`]+)`", plain_s)
         if code:
             self._venue(entry, code.group(1))
-        au = re.search(r"(?<![*\w])\*(?!\*)(?P<a>[^*]+?)\*(?!\*)", plain_s)
+        au = re.search(r"(?<![*\w\\])\*(?!\*)(?P<a>(?:\\.|[^*\\])+?)\*(?!\*)", plain_s)
         if au:
             entry.authors, entry.authors_elided = _split_authors(au["a"])
 
@@ -344,7 +344,16 @@ class _Parser:
             repo = github_repo(url)
             if repo and idx + 1 < len(links) and _is_badge(links[idx + 1]):
                 label = label or repo[1]
-            entry.links.append(Link(_clean_label(label) or "link", url))
+            link_obj = Link(_clean_label(label) or "link", url)
+            if repo and idx + 1 < len(links) and _is_badge(links[idx + 1]):
+                link_obj.stars = _stars_after(rest, links[idx + 1].end)
+            entry.links.append(link_obj)
+        if entry.citations is None:
+            plain_count = _PLAIN_CITATION.search(plain_s)
+            if plain_count:
+                count = int(plain_count.group(1).replace(",", ""))
+                if count >= 0:
+                    entry.citations = Citations(count=count, source="unknown")
         if entry.arxiv is None and entry.venue is None and not entry.authors and not links:
             return None  # only bold text: not a paper item
         return entry
@@ -389,6 +398,9 @@ class _Parser:
         if desc:
             entry.description = unescape(desc["d"]).strip()
             rest_text = after[: desc.start()]
+        stars = _STARS.search(rest_text)
+        if stars:
+            entry.stars = int(stars.group(1).replace(",", ""))
         for link in _links(rest_text):
             if not link.image and is_web_url(link.url):
                 entry.links.append(Link(_clean_label(link.text) or "link", link.url))
@@ -436,6 +448,16 @@ class _Parser:
             Problem(line, "not a paper, project or link item; kept as a link with its raw text", text[:120])
         )
         return entry
+
+
+_STARS = re.compile(r"stars:\s*\*\*(\d[\d,]*)\*\*")
+_PLAIN_CITATION = re.compile(r"(?:cication|citations?)\s*:\s*\*\*(-?\d[\d,]*)\*\*", re.IGNORECASE)
+
+
+def _stars_after(text: str, pos: int) -> int | None:
+    """``stars: **1,234**`` right after a repository's star badge: the count the exporter wrote."""
+    m = _STARS.match(text[pos:].lstrip())
+    return int(m.group(1).replace(",", "")) if m else None
 
 
 def _clean_label(label: str) -> str:
