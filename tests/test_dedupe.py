@@ -500,3 +500,11 @@ def test_synthetic_list_every_planted_duplicate_found_no_false_merge() -> None:
     for i, n in group_of.items():
         members.setdefault(n, set()).add(synth.work[i])
     assert [works for works in members.values() if len(works) > 1] == []
+
+
+def test_a_hyphenated_phrase_holding_an_article_written_as_one_word() -> None:
+    a = paper("On the KV Caches of Unified Decoding in Needle-in-a-Haystack Retrieval", year=2022)
+    b = paper("On the KV Caches of Unified Decoding in NeedleinaHaystack Retrieval", year=2022)
+    groups = find_groups(lib_of(a, b))
+    assert [g.indexes for g in groups] == [[0, 1]]
+    assert groups[0].reasons[0].startswith("same title after normalisation")

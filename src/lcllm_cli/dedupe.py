@@ -374,6 +374,7 @@ class DuplicateIndex:
         self.by_url: dict[str, list[int]] = {}
         self.by_item_url: dict[str, list[int]] = {}  # rough URL of project and link items
         self.by_paper_link: dict[str, list[int]] = {}  # rough URL of papers' links
+        self.by_title: dict[str, list[int]] = {}
         self.by_canon: dict[str, list[int]] = {}
         self.by_fuzzy: dict[tuple[str, int, str], list[int]] = {}  # see _fuzzy_blocks
         self.vocabulary: Counter[str] = vocabulary if vocabulary is not None else Counter()
@@ -402,7 +403,9 @@ class DuplicateIndex:
         for link in k.links:
             self.by_paper_link.setdefault(link, []).append(i)
         if k.kind == "paper" and k.title:
-            self.by_canon.setdefault(k.canon, []).append(i)
+            self.by_title.setdefault(k.title, []).append(i)
+            if k.canon != k.title:
+                self.by_canon.setdefault(k.canon, []).append(i)
             if self._own_vocabulary:
                 self.vocabulary.update(set(k.canon_tokens))
             if k.first and len(k.canon_tokens) >= _FUZZY_MIN_WORDS and len(k.canon) >= _FUZZY_MIN_LETTERS:
@@ -457,13 +460,21 @@ class DuplicateIndex:
         return not (a.doi and b.doi and a.doi != b.doi)
 
     def _title_matches(self, k: _Keys, hit: Callable[[int, str], None]) -> None:
-        for j in self.by_canon.get(k.canon, ())[: self.MAX_BLOCK]:  # equal titles have equal canonical forms
+        # A title whose canonical form is itself is filed under by_title only (one map less to fill for most).
+        same = self.by_title.get(k.title, [])[: self.MAX_BLOCK]
+        alike = self.by_title.get(k.canon, [])[: self.MAX_BLOCK] if k.canon != k.title else []
+        alike = alike + self.by_canon.get(k.canon, [])[: self.MAX_BLOCK]
+        for j in same:
             other = self.keys[j]
             if self._ids_compatible(k, other):
                 why = _authors_evidence(k, other)
-                if why and other.title == k.title:
+                if why:
                     hit(j, f"same title after normalisation, {why}")
-                elif why:
+        for j in alike:
+            other = self.keys[j]
+            if other.canon == k.canon and other.title != k.title and self._ids_compatible(k, other):
+                why = _authors_evidence(k, other)
+                if why:
                     hit(j, f"titles differ only in spelling, plurals, articles or hyphenation; {why}")
         if not k.first or len(k.canon_tokens) < _FUZZY_MIN_WORDS or len(k.canon) < _FUZZY_MIN_LETTERS:
             return
