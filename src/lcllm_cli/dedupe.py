@@ -895,10 +895,12 @@ def dedupe_file(
         return report_for(lib)
     seen: DedupeReport | None = None
     if confirm is not None:
-        seen = report_for(store.load(path))
+        with _no_gc():
+            lib = store.load(path)
+        seen = report_for(lib)
         if not seen.groups or not confirm(seen):
             return seen
-    with store.edit(path) as lib:
+    with _no_gc(), store.edit(path) as lib:
         report = report_for(lib)
         if seen is not None and _signature(report.groups) != _signature(seen.groups):
             raise LcllmError(
