@@ -140,12 +140,12 @@ def test_on_a_terminal_it_asks_first(small: Path, monkeypatch: pytest.MonkeyPatc
     before = small.read_bytes()
     no = invoke(small, "dedupe", input="n\n")
     assert no.exit_code == 0
-    assert "Merge these 1 groups (1 entries go away)?" in no.output
+    assert "Merge this group (1 entry goes away)?" in no.output
     assert "nothing was changed" in no.output
     assert small.read_bytes() == before
     yes = invoke(small, "dedupe", input="y\n")
     assert yes.exit_code == 0, yes.output
-    assert "merged 1 groups: 3 entries -> 2" in yes.output
+    assert "merged 1 group: 3 entries -> 2" in yes.output
     assert [e.arxiv for e in store.load(small).entries] == ["2310.01889", "2402.13753"]
 
 

@@ -55,7 +55,8 @@ def dedupe_cmd(
     if report.merged:
         if not as_json:
             console().print(
-                f"merged {len(report.groups)} groups: {report.entries} entries -> {report.entries - report.removed}",
+                f"merged {_n(len(report.groups), 'group')}: {report.entries} entries -> "
+                f"{report.entries - report.removed}",
                 markup=False,
             )
         return
@@ -75,18 +76,25 @@ def _confirmer(as_json: bool) -> Callable[[DedupeReport], bool]:
             from lcllm_cli.errors import UsageError
 
             raise UsageError(
-                f"found {len(report.groups)} groups of duplicates but cannot ask before merging (no terminal); "
+                f"found {_n(len(report.groups), 'group')} of duplicates but cannot ask before merging (no terminal); "
                 "nothing was changed",
                 hint="pass --yes to merge them, or --dry-run to only look",
             )
         ok = typer.confirm(
-            f"Merge these {len(report.groups)} groups ({report.duplicates} entries go away)?", default=False, err=True
+            f"Merge {'this group' if len(report.groups) == 1 else f'these {len(report.groups)} groups'} "
+            f"({_n(report.duplicates, 'entry', 'entries')} go{'es' if report.duplicates == 1 else ''} away)?",
+            default=False,
+            err=True,
         )
         if not ok:
             typer.echo("nothing was changed", err=True)
         return ok
 
     return confirm
+
+
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else many or one + 's'}"
 
 
 def can_ask() -> bool:
@@ -117,7 +125,8 @@ def _show(report: DedupeReport) -> None:
             table.add_row(str(n), Text("\n".join(lines)), Text("\n".join(group.reasons)))
         out.print(table)
     out.print(
-        f"{len(report.groups)} groups: {report.duplicates} of {report.entries} entries duplicate another",
+        f"{_n(len(report.groups), 'group')}: {report.duplicates} of {report.entries} entries "
+        f"duplicate{'s' if report.duplicates == 1 else ''} another",
         markup=False,
     )
 
