@@ -508,3 +508,12 @@ def test_a_hyphenated_phrase_holding_an_article_written_as_one_word() -> None:
     groups = find_groups(lib_of(a, b))
     assert [g.indexes for g in groups] == [[0, 1]]
     assert groups[0].reasons[0].startswith("same title after normalisation")
+
+
+def test_an_item_repeated_thousands_of_times_is_one_group() -> None:
+    copies = [paper(arxiv="2310.01889", version=1 + n % 4) for n in range(3000)]
+    copies += [project("https://github.com/lhao499/RingAttention/") for _ in range(1000)]
+    copies += [paper(MAZE, MAZE_AUTHORS, year=2023) for _ in range(1000)]  # no ids: title and authors only
+    groups = find_groups(lib_of(*copies))
+    assert [len(g.indexes) for g in groups] == [3000, 1000, 1000]
+    assert groups[0].reasons == ["same arXiv id 2310.01889, v1, v2, v3 and v4"]

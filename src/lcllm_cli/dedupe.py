@@ -421,32 +421,44 @@ class DuplicateIndex:
         return (found[0].index, found[0].reason) if found else None
 
     def matches(self, k: _Keys) -> list[_Match]:
-        """Entries of the index that an entry with keys ``k`` duplicates, strongest evidence first."""
+        """Entries of the index that an entry with keys ``k`` duplicates, strongest evidence first.
+
+        Entries sharing an id or URL already form one group, so a few of them are enough to join it: a list holding
+        one item 1,000 times costs 1,000 steps, not a million.
+        """
         found: list[_Match] = []
+        seen: set[int] = set()
 
         def hit(j: int, reason: str, how: str = "key") -> None:
-            if all(m.index != j for m in found):
+            if j not in seen:
+                seen.add(j)
                 found.append(_Match(j, reason, how))
 
+        def first_compatible(candidates: list[int], reason: str, limit: int = 3) -> None:
+            for j in candidates:
+                if self._ids_compatible(k, self.keys[j]):
+                    hit(j, reason)
+                    limit -= 1
+                    if not limit:
+                        return
+
         if k.arxiv:
-            for j in self.by_arxiv.get(k.arxiv, ()):
-                hit(j, f"same arXiv id {k.arxiv}", "arxiv")
+            same = self.by_arxiv.get(k.arxiv)
+            if same:
+                hit(same[0], f"same arXiv id {k.arxiv}", "arxiv")
         if k.doi:
-            for j in self.by_doi.get(k.doi, ()):
-                if self._ids_compatible(k, self.keys[j]):
-                    hit(j, f"same DOI {k.doi}")
+            first_compatible(self.by_doi.get(k.doi, []), f"same DOI {k.doi}")
         if k.url:
-            for j in self.by_url.get(k.url, ()):
-                if self._ids_compatible(k, self.keys[j]):
-                    hit(j, f"same URL {k.url}")
+            first_compatible(self.by_url.get(k.url, []), f"same URL {k.url}")
             if k.kind in ("project", "link") and k.url_rough is not None:
-                for j in self.by_paper_link.get(k.url_rough, ()):
+                # every paper holding the link, up to a bound: one held by papers of two groups is ambiguous
+                for j in self.by_paper_link.get(k.url_rough, [])[: self.MAX_BLOCK]:
                     paper = self.keys[j]
                     if self._ids_compatible(k, paper) and _holds_link(paper, k.url_rough, k.url):
                         hit(j, f"the {k.kind} only repeats the link {k.url} of {paper.label}", "fold")
         if k.kind == "paper":
             for rough in k.links if self.by_item_url else ():
-                for j in self.by_item_url.get(rough, ()):
+                for j in self.by_item_url.get(rough, [])[: self.MAX_BLOCK]:
                     item = self.keys[j]
                     if item.url and self._ids_compatible(k, item) and _holds_link(k, rough, item.url):
                         hit(j, f"the {item.kind} only repeats the link {item.url} of {k.label}", "fold")
@@ -582,9 +594,9 @@ def _join(words: list[str]) -> str:
 def _arxiv_reason(arxiv_id: str, forms: list[str]) -> str:
     versions = sorted((f for f in forms if re.fullmatch(r"v\d+", f)), key=lambda f: int(f[1:]))
     others = [f for f in forms if not re.fullmatch(r"v\d+", f)]
-    shown = versions + others
-    if len(set(shown)) == 1:
-        return f"same arXiv id {arxiv_id}, {shown[0]} in {'both' if len(shown) == 2 else f'all {len(shown)}'}"
+    shown = list(dict.fromkeys(versions + others))
+    if len(shown) == 1:
+        return f"same arXiv id {arxiv_id}, {shown[0]} in {'both' if len(forms) == 2 else f'all {len(forms)}'}"
     return f"same arXiv id {arxiv_id}, {_join(shown)}"
 
 
