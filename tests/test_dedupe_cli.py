@@ -303,3 +303,15 @@ def test_import_dedupe_merges_into_the_entry_already_there(tmp_path: Path) -> No
     assert ring.authors == ["Hao Liu", "Matei Zaharia", "Pieter Abbeel"]
     assert [link.url for link in ring.links] == ["https://github.com/lhao499/RingAttention"]
     assert ring.citations is not None and ring.citations.count == 6
+
+
+def test_import_does_not_flood_the_terminal_with_skipped_items(
+    seeded: Path, seed_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("lcllm_cli.cli.importing.MAX_LINES", 5)
+    result = invoke(seeded, "import", str(seed_path))
+    assert result.exit_code == 0, result.output
+    assert result.output.count("already in the list as") == 4
+    assert "... and 57 more (--json lists them all)" in result.output
+    data = json.loads(invoke(seeded, "import", str(seed_path), "--json").output)
+    assert len(data["already_present_items"]) == 61

@@ -10,6 +10,8 @@ import typer
 from lcllm_cli.cli.app import BUILD, command, state
 from lcllm_cli.cli.output import console, print_json
 
+MAX_LINES = 200  # item lines shown at most; --json has them all
+
 
 @command(
     "import",
@@ -92,23 +94,28 @@ def _print_report(report, source: Path, path: Path, *, as_json: bool, dry_run: b
         markup=False,
         soft_wrap=True,
     )
+    lines: list[str] = []
     for p in report.already_present:
         did = "merged into" if p.merged else "already in the list as"
-        out.print(
-            f"  line {p.line}: {did} entry #{p.position} {p.existing.ident} ({p.reason}): {p.entry.title[:60]}",
-            markup=False,
-            soft_wrap=True,
+        lines.append(
+            f"  line {p.line}: {did} entry #{p.position} {p.existing.ident} ({p.reason}): {p.entry.title[:60]}"
         )
     for rep in report.repeats:
         did = "merged into" if rep.merged else "repeats"
-        out.print(f"  line {rep.line}: {did} line {rep.first_line} ({rep.what})", markup=False, soft_wrap=True)
-    for prob in report.problems:
-        out.print(f"  line {prob.line}: {prob.message}: {prob.text}", markup=False, soft_wrap=True)
+        lines.append(f"  line {rep.line}: {did} line {rep.first_line} ({rep.what})")
+    lines.extend(f"  line {prob.line}: {prob.message}: {prob.text}" for prob in report.problems)
+    if len(lines) > MAX_LINES:  # re-importing a list of 12,000 items should not flood the terminal
+        hidden = len(lines) - MAX_LINES + 1
+        lines[MAX_LINES - 1 :] = [f"  ... and {hidden} more (--json lists them all)"]
+    for line in lines:
+        out.print(line, markup=False, soft_wrap=True)
     unmerged_repeats = any(not r.merged for r in report.repeats)
     unmerged_present = any(not p.merged for p in report.already_present)
     if unmerged_repeats:
         out.print(
-            "run `lcllm dedupe` to merge the repeats (or import with --dedupe to merge on the way in)", markup=False
+            "run `lcllm dedupe` to merge the repeats (or import with --dedupe to merge on the way in)",
+            markup=False,
+            soft_wrap=True,
         )
     elif unmerged_present:
         out.print(
