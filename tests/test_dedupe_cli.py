@@ -312,6 +312,7 @@ def test_import_does_not_flood_the_terminal_with_skipped_items(
     result = invoke(seeded, "import", str(seed_path))
     assert result.exit_code == 0, result.output
     assert result.output.count("already in the list as") == 4
-    assert "... and 57 more (--json lists them all)" in result.output
+    assert "... and 57 more (--json lists them all)" in result.output  # 61 items, 4 shown
+    assert "lcllm dedupe" not in result.output  # nothing was added, so nothing repeats
     data = json.loads(invoke(seeded, "import", str(seed_path), "--json").output)
     assert len(data["already_present_items"]) == 61

@@ -120,4 +120,8 @@ def import_into(
         new.append(entry)
     target.add_entries(new)
     report.added = new
+    # A repeat that was not added (its entry was already in the list) leaves nothing to merge: it is reported once,
+    # as already present.
+    skipped = {p.line for p in report.already_present if not p.merged}
+    report.repeats = [r for r in report.repeats if r.merged or r.line not in skipped]
     return report
