@@ -517,3 +517,11 @@ def test_an_item_repeated_thousands_of_times_is_one_group() -> None:
     groups = find_groups(lib_of(*copies))
     assert [len(g.indexes) for g in groups] == [3000, 1000, 1000]
     assert groups[0].reasons == ["same arXiv id 2310.01889, v1, v2, v3 and v4"]
+
+
+def test_same_title_and_a_common_first_surname_alone_is_not_enough() -> None:
+    a = paper("A Survey on Long Context Language Models", ["Wei Wang", "Jun Li", "Min Zhao"], year=2024)
+    b = paper("A Survey on Long Context Language Models", ["Xin Wang", "Tao Sun", "Yi Zhou"], year=2024)
+    c = paper("A Survey on Long Context Language Models", ["Wei Wang", "Min Zhao"], year=2025, venue="ACM CSUR")
+    assert groups_of(a, b) == []
+    assert groups_of(a, b, c) == [[0, 2]]

@@ -277,9 +277,11 @@ def _authors_evidence(a: _Keys, b: _Keys) -> str | None:
     sa, sb = _surnames(a), _surnames(b)
     if sa and sb:
         shared = set(sa) & set(sb)
-        if not shared:
+        fewer = min(len(set(sa)), len(set(sb)))
+        # one shared surname (Wang and Wang) is not enough where both lists name more people
+        if len(shared) < min(2, fewer):
             return None
-        if sa[0] != sb[0] and len(shared) * 2 < min(len(set(sa)), len(set(sb))):
+        if sa[0] != sb[0] and len(shared) * 2 < fewer:
             return None
         if sa[0] == sb[0]:
             text = f"same first author ({sa[0].title()})"
