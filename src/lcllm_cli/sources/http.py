@@ -13,6 +13,10 @@ run answered from the cache never opens a connection). Every request:
   (``--ttl`` / ``LCLLM_CACHE_TTL``, default 1 day) is stored. With ``offline`` the cache is the only source (answers
   of any age count) and a missing answer raises :class:`OfflineError`.
 
+No answer may exceed ``max_bytes`` (``LCLLM_MAX_ANSWER_MB``, default 16 MB; real answers are well under 1 MB):
+a bigger one is refused with a clear error as soon as its ``Content-Length`` or the bytes read so far say so, and
+the whole answer must arrive within ``timeout`` seconds, so a server that streams forever cannot hang a run.
+
 A GitHub-style exhausted quota (403/429 with ``X-RateLimit-Remaining: 0`` and no ``Retry-After``) is not waited
 for (it resets within the hour): it raises :class:`RateLimitError` at once.
 """
@@ -41,6 +45,7 @@ DEFAULT_RETRIES = 4
 DEFAULT_BACKOFF = 1.0
 DEFAULT_MAX_WAIT = 120.0
 DEFAULT_TTL = 24 * 3600.0
+DEFAULT_MAX_ANSWER_MB = 16.0
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
@@ -50,6 +55,33 @@ class OfflineError(NetworkError):
 
 class RateLimitError(NetworkError):
     """A service's request quota is used up (or would be by the work asked for)."""
+
+
+class AnswerTooLargeError(NetworkError):
+    """A service sent (or announced) an answer bigger than ``LCLLM_MAX_ANSWER_MB``: refused, never retried."""
+
+
+def max_answer_bytes() -> int:
+    """The largest answer accepted from any service, from ``LCLLM_MAX_ANSWER_MB`` (default 16)."""
+    raw = os.environ.get("LCLLM_MAX_ANSWER_MB", "").strip()
+    if not raw:
+        return int(DEFAULT_MAX_ANSWER_MB * 1024 * 1024)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise UsageError(
+            f"LCLLM_MAX_ANSWER_MB must be a positive number of megabytes, not {raw!r}", hint="fix or unset it"
+        )
+    return max(1, int(value * 1024 * 1024))
+
+
+def too_large(service: str, url: str, limit: int) -> AnswerTooLargeError:
+    return AnswerTooLargeError(
+        f"{service} sent an answer larger than {limit / 1024 / 1024:g} MB for {url}; lcllm refuses it",
+        hint="check that the service URL points at the real API, or raise LCLLM_MAX_ANSWER_MB",
+    )
 
 
 def parse_duration(text: str) -> float:
@@ -86,6 +118,7 @@ class HttpConfig:
     ttl: float = DEFAULT_TTL
     offline: bool = False
     cache_dir: Path | None = None
+    max_bytes: int = int(DEFAULT_MAX_ANSWER_MB * 1024 * 1024)
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
 
     @classmethod
@@ -99,6 +132,7 @@ class HttpConfig:
             max_wait=_env_float("LCLLM_HTTP_MAX_WAIT", DEFAULT_MAX_WAIT),
             ttl=ttl if ttl is not None else _env_float("LCLLM_CACHE_TTL", DEFAULT_TTL),
             offline=offline,
+            max_bytes=max_answer_bytes(),
         )
 
 
@@ -276,7 +310,7 @@ class HttpClient:
             problem: str
             retry_after: float | None = None
             try:
-                resp = client.request(method, url, headers=dict(headers or {}), json=json_body)
+                resp, body = self._fetch(client, method, url, headers, json_body, service)
             except httpx.TimeoutException:
                 problem = f"no answer within {cfg.timeout:g} s"
             except httpx.TooManyRedirects:
@@ -297,7 +331,7 @@ class HttpClient:
                 if not retryable:
                     return Answer(
                         status=status,
-                        text=resp.text,
+                        text=_decode(body, resp),
                         url=str(resp.url),
                         headers=kept,
                         redirected=bool(resp.history),
@@ -320,6 +354,43 @@ class HttpClient:
             if delay > 0:
                 cfg.sleep(delay)
             attempt += 1
+
+    def _fetch(
+        self,
+        client: httpx.Client,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        json_body: Any,
+        service: str,
+    ) -> tuple[httpx.Response, bytes]:
+        """One request, its body read in chunks: at most ``max_bytes``, all of it within ``timeout`` seconds."""
+        import httpx
+
+        limit = self.config.max_bytes
+        deadline = time.monotonic() + self.config.timeout
+        with client.stream(method, url, headers=dict(headers or {}), json=json_body) as resp:
+            declared = resp.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise too_large(service, url, limit)
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in resp.iter_bytes(64 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise too_large(service, url, limit)
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout(f"no complete answer within {self.config.timeout:g} s")
+        return resp, b"".join(chunks)
+
+
+def _decode(body: bytes, resp: httpx.Response) -> str:
+    """The body as text: the declared charset, else UTF-8 (an unknown charset name is taken as UTF-8)."""
+    try:
+        return body.decode(resp.charset_encoding or "utf-8", errors="replace")
+    except LookupError:
+        return body.decode("utf-8", errors="replace")
 
 
 def _describe(exc: Exception) -> str:
