@@ -107,11 +107,9 @@ _CANONICAL: dict[str, str] = {}
 
 def canonical_token(token: str) -> str:
     """A spelling-tolerant form of one title word: US spelling, no plural ``s``."""
-    if len(token) < 4 or not token.isalpha():
-        return token
     known = _CANONICAL.get(token)
     if known is None:
-        known = _CANONICAL[token] = _canonical_token(token)
+        known = _CANONICAL[token] = _canonical_token(token) if len(token) >= 4 and token.isalpha() else token
     return known
 
 
