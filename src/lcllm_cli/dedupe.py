@@ -12,9 +12,9 @@ the candidates to look at:
 * for papers, the title after normalisation (case, Unicode forms and accents, LaTeX markup such as ``$\\infty$``,
   punctuation, whitespace, hyphenation), then a spelling-tolerant form of it (plurals, British spellings,
   articles), each only with agreeing authors or year;
-* for papers, blocks of titles sharing first-author surname and the first or last characters of the spelling-
-  tolerant title, inside which a one-letter typo in a single rare word is tolerated, only with strong author
-  and year agreement.
+* for papers, blocks of titles sharing first-author surname, word count and the first or the second half of
+  their words, inside which a one-letter typo in a single rare word is tolerated, only with strong author and
+  year agreement.
 
 Two entries with different arXiv ids (or different non-arXiv DOIs) are never grouped, whatever else they share;
 two papers that merely share a code link are never grouped; a false merge is worse than a missed one.
