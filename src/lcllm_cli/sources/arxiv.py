@@ -11,7 +11,10 @@ What this module adds around ``arxiv.Client``:
 * its own retries (the package's are switched off: they retry HTTP 400 too and ignore ``Retry-After``): HTTP 429,
   500, 502, 503, 504, connection errors and timeouts are tried again, up to ``tries`` times, after an exponential
   backoff or the server's ``Retry-After``, whichever is longer;
-* the endpoint from ``LCLLM_ARXIV_API_URL`` (the full query URL).
+* the endpoint from ``LCLLM_ARXIV_API_URL`` (the full query URL);
+* no answer bigger than ``LCLLM_MAX_ANSWER_MB`` (16 MB; a full batch is well under 1 MB): refused, not retried;
+* a feed that is not well-formed XML (cut off, garbled) is retried like a dropped connection and, if it stays
+  broken, is an error: papers are never taken from half a document, nor reported missing because of one.
 
 Abstracts are not stored in ``entries.toml`` (they would make the reviewed file long); :func:`save_abstracts`
 keeps them in the user cache dir, one text file per paper, where :func:`load_abstract` finds them.
@@ -62,6 +65,7 @@ class ArxivConfig:
     tries: int = DEFAULT_TRIES  # attempts per batch, the first included
     backoff: float = DEFAULT_BACKOFF  # wait before the first retry; doubles each time
     max_wait: float = 300.0  # a longer Retry-After is not waited for: the batch fails with a clear message
+    max_bytes: int = 16 * 1024 * 1024  # a bigger answer is refused (LCLLM_MAX_ANSWER_MB)
     sleep: Callable[[float], None] | None = None  # how to wait (default time.sleep); tests record instead
 
     @classmethod
@@ -78,9 +82,12 @@ class ArxivConfig:
             timeout = _env_number("LCLLM_HTTP_TIMEOUT", DEFAULT_TIMEOUT, minimum=0.001)
         elif timeout <= 0:
             raise UsageError(f"the timeout must be more than 0 seconds, not {timeout:g}")
+        from lcllm_cli.sources.http import max_answer_bytes
+
         return cls(
             url=url,
             timeout=timeout,
+            max_bytes=max_answer_bytes(),
             delay=_env_number("LCLLM_ARXIV_DELAY", DEFAULT_DELAY, minimum=0.0),
             tries=int(_env_number("LCLLM_ARXIV_TRIES", DEFAULT_TRIES, minimum=1.0, integer=True)),
             backoff=_env_number("LCLLM_ARXIV_BACKOFF", DEFAULT_BACKOFF, minimum=0.0),
@@ -138,7 +145,7 @@ def fetch(
     client = arxiv.Client(page_size=config.batch_size, delay_seconds=0.0, num_retries=0)
     client.query_url_format = _query_url_format(config.url)
     pacer = _Pacer(config.delay, config.sleep if config.sleep is not None else time.sleep)
-    session = _bounded_session(config.timeout, pacer)
+    session = _bounded_session(config.timeout, pacer, config.max_bytes)
     if not hasattr(client, "_session"):  # pragma: no cover - guards against a change in the package
         raise RuntimeError("arxiv.Client has no _session: lcllm cannot set its timeout")
     client._session.close()
@@ -227,10 +234,39 @@ def _quiet_package_logging() -> None:
         logger.propagate = False
 
 
-def _bounded_session(timeout: float, pacer: _Pacer) -> Any:
+def _endpoint(url: str | bytes) -> str:
+    """The URL without its query (the id list), for messages."""
+    text = url.decode("utf-8", "replace") if isinstance(url, bytes) else url
+    return text.split("?", 1)[0]
+
+
+class MalformedFeed(Exception):
+    """An answer with HTTP 200 that claims to be a feed but is not well-formed XML (cut off or garbled)."""
+
+
+def _malformed(body: bytes) -> str | None:
+    """Why ``body`` (a 200 answer) cannot be trusted as a feed, or None. Only feeds are judged: an HTML page or
+    other text is left to :func:`_check_feed`, which names it as not a feed."""
+    if not re.search(rb"<(?:\w+:)?feed\b", body[:4096]):
+        return None
+    import xml.parsers.expat
+
+    parser = xml.parsers.expat.ParserCreate()
+    try:
+        parser.Parse(body, True)
+    except xml.parsers.expat.ExpatError as exc:
+        return f"the feed is not well-formed XML ({xml.parsers.expat.ErrorString(exc.code)} at line {exc.lineno})"
+    return None
+
+
+def _bounded_session(timeout: float, pacer: _Pacer, max_bytes: int = 16 * 1024 * 1024) -> Any:
     """A ``requests.Session`` whose every request waits for ``pacer``, is counted, and ends within about
-    ``timeout`` seconds, body included. Pacing here also covers any further page the package asks for itself."""
+    ``timeout`` seconds, body included. Pacing here also covers any further page the package asks for itself.
+    An answer over ``max_bytes`` raises :class:`~lcllm_cli.sources.http.AnswerTooLargeError`; a 200 answer that
+    is a broken feed raises :class:`MalformedFeed`."""
     import requests
+
+    from lcllm_cli.sources.http import too_large
 
     class BoundedSession(requests.Session):
         last_response: requests.Response | None = None
@@ -249,8 +285,15 @@ def _bounded_session(timeout: float, pacer: _Pacer) -> Any:
                 deadline = time.monotonic() + timeout
                 resp = super().request(method, url, *args, **kwargs)
                 chunks: list[bytes] = []
+                size = 0
                 try:
+                    declared = resp.headers.get("Content-Length", "")
+                    if declared.isdigit() and int(declared) > max_bytes:
+                        raise too_large("arXiv", _endpoint(url), max_bytes)
                     for chunk in resp.iter_content(64 * 1024):
+                        size += len(chunk)
+                        if size > max_bytes:
+                            raise too_large("arXiv", _endpoint(url), max_bytes)
                         chunks.append(chunk)
                         if time.monotonic() > deadline:
                             raise requests.exceptions.ReadTimeout(f"no complete answer within {timeout:g} s")
@@ -261,6 +304,10 @@ def _bounded_session(timeout: float, pacer: _Pacer) -> Any:
                 pacer.done()
             resp._content = b"".join(chunks)
             self.last_response = resp
+            if resp.status_code == 200:
+                problem = _malformed(resp._content)
+                if problem:
+                    raise MalformedFeed(problem)
             return resp
 
     return BoundedSession()
@@ -316,6 +363,8 @@ def _fetch_batch(
                 raise _http_error(exc.status, resp, config.url) from None
             problem = f"HTTP {exc.status}"
             wait = _retry_after(resp.headers.get("Retry-After") if resp is not None else None)
+        except MalformedFeed as exc:
+            problem = str(exc)
         except requests.exceptions.Timeout:
             problem = f"no answer within {config.timeout:g} s"
         except requests.exceptions.RequestException as exc:
