@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from json.encoder import encode_basestring as _escape  # the C escaper json.dumps uses with ensure_ascii=False
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -17,7 +18,83 @@ def console(stderr: bool = False) -> Console:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+    sys.stdout.write(dumps_json(data) + "\n")
+
+
+class _Unusual(Exception):
+    """A value the fast writer leaves to the json module (floats, subclasses, non-string keys)."""
+
+
+def dumps_json(data: Any) -> str:
+    """``json.dumps(data, ensure_ascii=False, indent=2)``, the same text, several times faster.
+
+    With ``indent`` the json module falls back to its pure-Python encoder; ``list --json`` on 100,000 entries
+    spent seconds there. Strings go through the same C escaper json uses; anything but dicts with string keys,
+    lists, tuples, strings, ints, booleans and None is left to ``json.dumps`` itself.
+    """
+    parts: list[str] = []
+    try:
+        _encode(data, "\n", parts)
+    except (_Unusual, RecursionError):
+        return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
+    return "".join(parts)
+
+
+_LITERALS = {None: "null", True: "true", False: "false"}
+
+
+def _leaf(value: Any) -> str | None:
+    """The JSON text of a string, int, boolean or None; None for containers."""
+    kind = type(value)
+    if kind is str:
+        return _escape(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None or kind is bool:
+        return _LITERALS[value]
+    if kind is dict or kind is list or kind is tuple:
+        return None
+    raise _Unusual
+
+
+def _encode(value: Any, newline: str, parts: list[str]) -> None:
+    text = _leaf(value)
+    if text is not None:
+        parts.append(text)
+        return
+    if not value:
+        parts.append("{}" if type(value) is dict else "[]")
+        return
+    inner = newline + "  "
+    after = "," + inner
+    if type(value) is dict:
+        parts.append("{" + inner)
+        first = True
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            if not first:
+                parts.append(after)
+            first = False
+            text = _leaf(item)
+            if text is not None:
+                parts.append(f"{_escape(key)}: {text}")
+            else:
+                parts.append(_escape(key) + ": ")
+                _encode(item, inner, parts)
+        parts.append(newline + "}")
+        return
+    if all(type(item) is str for item in value):
+        parts.append("[" + inner + after.join(map(_escape, value)) + newline + "]")
+        return
+    parts.append("[" + inner)
+    first = True
+    for item in value:
+        if not first:
+            parts.append(after)
+        first = False
+        _encode(item, inner, parts)
+    parts.append(newline + "]")
 
 
 def info(message: str) -> None:
