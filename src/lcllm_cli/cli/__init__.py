@@ -6,12 +6,36 @@ to a one-line message and an exit code (see :mod:`lcllm_cli.cli.app`). Commands 
 
 from __future__ import annotations
 
-# Importing a module registers its commands on ``app`` (in this order in --help).
-from lcllm_cli.cli import add, browse, dedupe, export, importing, refresh  # noqa: F401
+import importlib
+import sys
+
 from lcllm_cli.cli.app import app
+
+# Importing a module registers its commands on ``app`` (in this order in --help).
+COMMAND_MODULES = ("add", "browse", "dedupe", "export", "importing", "refresh")
+
+
+def _selected() -> str | None:
+    """The one command module the ``lcllm`` executable asked for (see lcllm_cli.__main__), else None (all)."""
+    main = sys.modules.get("lcllm_cli.__main__")
+    selected = getattr(main, "SELECTED", None)
+    return selected if selected in COMMAND_MODULES else None
+
+
+def _register() -> None:
+    only = _selected()
+    for name in COMMAND_MODULES if only is None else (only,):
+        importlib.import_module(f"lcllm_cli.cli.{name}")
+
+
+_register()
 
 
 def run() -> None:
+    if any(arg in ("-h", "--help") for arg in sys.argv[1:]) or len(sys.argv) < 2:
+        from lcllm_cli.cli.app import import_help_renderer
+
+        import_help_renderer()
     app()
 
 

@@ -83,6 +83,57 @@ def main(
     ctx.obj = State(file=file)
 
 
+class _Deferred(type):
+    """A stand-in class that imports the real one (module ``_module``, name ``__name__``) when first used."""
+
+    _module: str
+
+    def _real(cls) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(cls._module), cls.__name__)
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        return cls._real()(*args, **kwargs)
+
+    def __getattr__(cls, name: str) -> Any:
+        return getattr(cls._real(), name)
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, cls._real())
+
+
+def import_help_renderer() -> None:
+    """Import typer's help renderer without the two rich modules it imports but lcllm never uses there.
+
+    ``typer.rich_utils`` imports ``rich.markdown`` (and with it markdown-it and pygments: ~40 ms) and
+    ``rich.traceback`` at its top, for help in Markdown mode and for pretty tracebacks; lcllm renders help in rich
+    mode and turns pretty tracebacks off. While the renderer is imported those two modules are stand-ins whose
+    classes import the real ones if ever used; the stand-ins are taken away right after, so anything importing
+    ``rich.markdown`` later gets the real module. Any surprise: the renderer is imported the ordinary way.
+    """
+    import types
+
+    if "typer.rich_utils" in sys.modules:
+        return
+    stand_ins: dict[str, types.ModuleType] = {}
+    for module, name in (("rich.markdown", "Markdown"), ("rich.traceback", "Traceback")):
+        if module in sys.modules:
+            continue
+        stand_in = types.ModuleType(module)
+        setattr(stand_in, name, _Deferred(name, (), {"_module": module}))
+        stand_ins[module] = stand_in
+    sys.modules.update(stand_ins)
+    try:
+        import typer.rich_utils  # noqa: F401
+    except Exception:
+        sys.modules.pop("typer.rich_utils", None)
+    finally:
+        for module, stand_in in stand_ins.items():
+            if sys.modules.get(module) is stand_in:
+                del sys.modules[module]
+
+
 def report_error(exc: LcllmError) -> None:
     """Print ``error: ...`` (and ``hint: ...``) on stderr: one clear line, no traceback."""
     typer.echo(f"error: {exc.message}", err=True)
