@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -9,12 +10,15 @@ import typer
 from lcllm_cli.cli.app import BROWSE, BUILD, command, state
 from lcllm_cli.cli.output import console, print_json
 
+_FLAT = str.maketrans({"\t": " ", "\n": " ", "\r": " "})  # a cell of the tab-separated output stays one cell
+
 
 @command(
     "list",
     panel=BROWSE,
     help=(
-        "List entries as a table (id or kind, title, first author, year, section).\n\n"
+        "List entries as a table (id or kind, title, first author, year, section); piped or redirected, as "
+        "tab-separated lines (the count goes to stderr).\n\n"
         "Example: `lcllm list --section Papers --search rope`"
     ),
 )
@@ -34,6 +38,16 @@ def list_cmd(
     entries = browse.filter_entries(lib, section=section, search=search, kind=kind)
     if as_json:
         print_json([entry_to_dict(e) for e in entries])
+        return
+    if not sys.stdout.isatty():
+        # Piped or redirected: one tab-separated line per entry (id, title, first author, year, section), streamed,
+        # for grep/cut/sort; the count goes to stderr. The table below is for terminals (and would make rich
+        # lay out every row first: minutes for 100,000 entries).
+        write = sys.stdout.write
+        for row in browse.rows(entries):
+            write("\t".join(cell.translate(_FLAT) for cell in row) + "\n")
+        sys.stdout.flush()
+        sys.stderr.write(f"{len(entries)} of {len(lib.entries)} entries\n")
         return
     from rich.table import Table
 
