@@ -316,7 +316,7 @@ class HttpClient:
             except httpx.TooManyRedirects:
                 raise NetworkError(f"{service}: too many redirects for {url}") from None
             except httpx.TransportError as exc:
-                problem = f"cannot connect ({_describe(exc)})"
+                problem = _transport_problem(exc)
             else:
                 kept = {k: resp.headers[k] for k in _KEPT_HEADERS if k in resp.headers}
                 status = resp.status_code
@@ -375,7 +375,7 @@ class HttpClient:
                 raise too_large(service, url, limit)
             chunks: list[bytes] = []
             size = 0
-            for chunk in resp.iter_bytes(64 * 1024):
+            for chunk in resp.iter_bytes():  # as the bytes arrive: a trickle must meet the deadline too
                 size += len(chunk)
                 if size > limit:
                     raise too_large(service, url, limit)
@@ -391,6 +391,19 @@ def _decode(body: bytes, resp: httpx.Response) -> str:
         return body.decode(resp.charset_encoding or "utf-8", errors="replace")
     except LookupError:
         return body.decode("utf-8", errors="replace")
+
+
+def _transport_problem(exc: Exception) -> str:
+    """A few words for a failed exchange: no connection, a connection closed without an answer, or half an answer."""
+    import httpx
+
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
+        return f"cannot connect ({_describe(exc)})"
+    if isinstance(exc, httpx.RemoteProtocolError) and "without sending a response" not in str(exc):
+        return f"the answer was cut off ({_describe(exc)})"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "the server closed the connection without answering"
+    return f"the connection failed ({_describe(exc)})"
 
 
 def _describe(exc: Exception) -> str:
