@@ -25,7 +25,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from lcllm_cli.ids import try_parse_arxiv_id
+from lcllm_cli.ids import ArxivId, try_parse_arxiv_id
 from lcllm_cli.importers import ImportResult, Problem
 from lcllm_cli.mdsyntax import INLINE_LINK, MARKER_END, MARKER_START, collapse_ws, unescape
 from lcllm_cli.model import DEFAULT_SECTION, Citations, Entry, Library, Link, Section
@@ -68,8 +68,54 @@ class _Link:
     end: int
 
 
+# The text most recently scanned for links, and what was found. An item's text is scanned once: its body and the
+# rest after its title are suffixes of it, and INLINE_LINK (no anchors, no look-behind) finds in a suffix exactly the
+# links of the whole that start inside the suffix, unless one link straddles the cut. Speed only: same results.
+_last_scan: tuple[str, list[_Link]] = ("", [])
+
+
 def _links(s: str) -> list[_Link]:
-    return [_Link(unescape(m["text"]), m["url"], bool(m["image"]), m.start(), m.end()) for m in INLINE_LINK.finditer(s)]
+    global _last_scan
+    text, found = _last_scan
+    if s and len(s) <= len(text) and text.endswith(s):
+        off = len(text) - len(s)
+        if not off:
+            return list(found)
+        if not any(link.start < off < link.end for link in found):
+            return [
+                _Link(link.text, link.url, link.image, link.start - off, link.end - off)
+                for link in found
+                if link.start >= off
+            ]
+    found = [
+        _Link(_unescape(m["text"]), m["url"], bool(m["image"]), m.start(), m.end()) for m in INLINE_LINK.finditer(s)
+    ]
+    _last_scan = (s, found)
+    return found
+
+
+def _unescape(text: str) -> str:
+    """:func:`unescape`, skipping texts it cannot change (no backslash, no entity): most of them."""
+    return unescape(text) if ("\\" in text or "&" in text) else text
+
+
+# An absolute http(s) URL whose host part is plain ASCII: what is_web_url accepts without asking urlsplit, when
+# it holds none of the characters is_web_url refuses. Everything else goes to is_web_url itself.
+_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#]|$)", re.IGNORECASE)
+_REFUSED = re.compile(r'[\x00\n\r\t <>"`]')
+
+
+def _arxiv_id(text: str) -> ArxivId | None:
+    """:func:`try_parse_arxiv_id`, answering at once for URLs that cannot name an arXiv paper (no "arxiv" in them)."""
+    if "://" in text and "arxiv" not in text.lower():
+        return None
+    return try_parse_arxiv_id(text)
+
+
+def _is_web_url(url: str) -> bool:
+    if _PLAIN_WEB_URL.match(url):
+        return not _REFUSED.search(url)
+    return is_web_url(url)
 
 
 def _is_badge(link: _Link) -> bool:
@@ -105,7 +151,7 @@ def _strip_markers(s: str) -> tuple[str, bool, str]:
 
 def _split_authors(text: str) -> tuple[list[str], bool]:
     # Split before unescaping, so that an escaped character inside a name stays part of it.
-    parts = [unescape(p) for p in re.split(r",\s*|\s+and\s+|;\s*", collapse_ws(text).strip())]
+    parts = [_unescape(p) for p in re.split(r",\s*|\s+and\s+|;\s*", collapse_ws(text).strip())]
     authors: list[str] = []
     elided = False
     for part in parts:
@@ -189,7 +235,7 @@ class _Parser:
             h = _HEADING.match(line)
             if h and not line.startswith((" ", "\t")):
                 flush()
-                level, name = len(h.group(1)), collapse_ws(unescape(h.group(2)))
+                level, name = len(h.group(1)), collapse_ws(_unescape(h.group(2)))
                 if level == 1 and not seen_heading and not self.lib.entries:
                     self.lib.title = name
                 else:
@@ -255,7 +301,7 @@ class _Parser:
             else:
                 # a detail bullet: its links belong to the parent
                 for link in _links(child_text):
-                    if not link.image and is_web_url(link.url):
+                    if not link.image and _is_web_url(link.url):
                         entry.links.append(Link(link.text or "link", link.url))
                 rest = INLINE_LINK.sub("", child_text).strip(" -·:,")
                 if rest and not _links(child_text):
@@ -270,7 +316,7 @@ class _Parser:
         if body.startswith("**") or body.startswith("[**"):
             return True
         links = [link for link in _links(body) if not link.image]
-        return bool(links) and links[0].start == 0 and any(try_parse_arxiv_id(x.url) for x in links)
+        return bool(links) and links[0].start == 0 and any(_arxiv_id(x.url) for x in links)
 
     def _parse_item(self, text: str, line: int) -> Entry | None:
         """One list item (white space already collapsed) into an entry; None for a bare heading-like bullet."""
@@ -295,16 +341,21 @@ class _Parser:
         m = re.match(r"\*\*(?P<title>.+?)\*\*(?!\*)(?P<rest>.*)$", body)
         if not m:
             return None
-        title = collapse_ws(unescape(m["title"])).strip()
+        title = collapse_ws(_unescape(m["title"])).strip()
         rest = m["rest"]
         entry = Entry(kind="paper", title=title)
         links = _links(rest)
         # Remove link spans so that the italic author run and code span are found outside them.
-        plain = list(rest)
+        pieces: list[str] = []
+        pos = 0
         for link in links:
-            for k in range(link.start, link.end):
-                plain[k] = " "
-        plain_s = "".join(plain)
+            if link.end > pos:
+                start = max(link.start, pos)
+                pieces.append(rest[pos:start])
+                pieces.append(" " * (link.end - start))
+                pos = link.end
+        pieces.append(rest[pos:])
+        plain_s = "".join(pieces)
 
         code = re.search(r"`([^`]+)`", plain_s)
         if code:
@@ -323,12 +374,12 @@ class _Parser:
             label = link.text.strip()
             if _CITATION.search(before.rstrip(" ,")) or (label.startswith("**") and _COUNT.match(label)):
                 cm = _COUNT.match(label)
-                if cm and is_web_url(url):
+                if cm and _is_web_url(url):
                     count = int(cm.group(1).replace(",", ""))
                     if count >= 0:
                         entry.citations = Citations(count=count, source=_citation_source(url), url=url)
                 continue
-            aid = try_parse_arxiv_id(url)
+            aid = _arxiv_id(url)
             if aid is not None and (entry.arxiv is None or entry.arxiv == aid.id):
                 if entry.arxiv is None:
                     entry.arxiv, entry.version = aid.id, aid.version
@@ -336,7 +387,7 @@ class _Parser:
                     entry.version = aid.version
                 if "/pdf/" in url or label.lower() in ("arxiv", "pdf", "paper", "abs"):
                     continue
-            if not is_web_url(url):
+            if not _is_web_url(url):
                 continue
             if not entry.arxiv and entry.url is None and label.lower() in ("paper", "pdf", "link", "url"):
                 entry.url = url
@@ -362,7 +413,7 @@ class _Parser:
         parts = [p.strip() for p in code.split(",") if p.strip()]
         rest: list[str] = []
         for p in parts:
-            aid = try_parse_arxiv_id(p)
+            aid = _arxiv_id(p)
             if aid is not None:
                 entry.arxiv = entry.arxiv or aid.id
                 if entry.arxiv == aid.id and aid.version and entry.version is None:
@@ -370,7 +421,7 @@ class _Parser:
             else:
                 rest.append(p)
         venue = ", ".join(rest) if rest else "arXiv"
-        entry.venue = unescape(venue)
+        entry.venue = _unescape(venue)
         if rest:
             ym = _YEAR.search(venue)
             if ym and venue.lower() != "arxiv":
@@ -383,26 +434,26 @@ class _Parser:
         first = links[0]
         name = collapse_ws(first.text).strip()
         name = re.sub(r"^(\*\*|__)(.*)(\*\*|__)$", r"\2", name)
-        if not is_web_url(first.url):
+        if not _is_web_url(first.url):
             return None
         after = body[first.end :]
         owner_m = re.match(r"\s*[-–—]\s*([^\s!*\[]+)", after)
         entry = Entry(kind="project", title=name, url=first.url)
         repo = github_repo(first.url)
         if owner_m:
-            entry.owner = unescape(owner_m.group(1))
+            entry.owner = _unescape(owner_m.group(1))
         elif repo:
             entry.owner = repo[0]
         desc = re.search(r"(?<![*\w])\*(?!\*)(?P<d>.+)\*(?!\*)\s*$", after)
         rest_text = after
         if desc:
-            entry.description = unescape(desc["d"]).strip()
+            entry.description = _unescape(desc["d"]).strip()
             rest_text = after[: desc.start()]
         stars = _STARS.search(rest_text)
         if stars:
             entry.stars = int(stars.group(1).replace(",", ""))
         for link in _links(rest_text):
-            if not link.image and is_web_url(link.url):
+            if not link.image and _is_web_url(link.url):
                 entry.links.append(Link(_clean_label(link.text) or "link", link.url))
         return entry
 
@@ -411,30 +462,30 @@ class _Parser:
         if not links or links[0].start != 0 or links[0].image:
             return None
         first = links[0]
-        if not is_web_url(first.url):
+        if not _is_web_url(first.url):
             return None
         title = collapse_ws(first.text).strip()
         if markers:
             title = f"{markers} {title}"
         entry = Entry(kind="link", title=title or first.url, url=first.url)
-        aid = try_parse_arxiv_id(first.url)
+        aid = _arxiv_id(first.url)
         tail = body[first.end :]
         for link in _links(tail):
-            if not link.image and is_web_url(link.url):
+            if not link.image and _is_web_url(link.url):
                 entry.links.append(Link(_clean_label(link.text) or "link", link.url))
         desc = INLINE_LINK.sub("", tail).strip(" -–—:·,")
         if desc:
-            entry.description = unescape(collapse_ws(desc))
+            entry.description = _unescape(collapse_ws(desc))
         if aid is not None and first.text and not desc:
             # `[Title](https://arxiv.org/abs/...)`: a paper written as a link
             entry.kind, entry.arxiv, entry.version, entry.url = "paper", aid.id, aid.version, None
         return entry
 
     def _fallback(self, text: str, line: int) -> Entry | None:
-        links = [link for link in _links(text) if not link.image and is_web_url(link.url)]
+        links = [link for link in _links(text) if not link.image and _is_web_url(link.url)]
         bare = re.findall(r"https?://[^\s<>()\]]+", INLINE_LINK.sub(" ", text))
-        urls = [link.url for link in links] + [u for u in bare if is_web_url(u)]
-        visible = collapse_ws(unescape(INLINE_LINK.sub(lambda m: m["text"], text))).strip()
+        urls = [link.url for link in links] + [u for u in bare if _is_web_url(u)]
+        visible = collapse_ws(_unescape(INLINE_LINK.sub(lambda m: m["text"], text))).strip()
         if not urls and not visible:
             return None
         title = visible.strip("*_ ") or (urls[0] if urls else text)
@@ -442,7 +493,7 @@ class _Parser:
         for link in links[1:]:
             entry.links.append(Link(_clean_label(link.text) or "link", link.url))
         for u in bare:
-            if is_web_url(u) and u != entry.url:
+            if _is_web_url(u) and u != entry.url:
                 entry.links.append(Link("link", u))
         self.problems.append(
             Problem(line, "not a paper, project or link item; kept as a link with its raw text", text[:120])
