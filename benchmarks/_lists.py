@@ -9,8 +9,9 @@ For each size the folder holds:
 * ``list.md``: ``lcllm export --markdown`` of it, the input of the import benchmark;
 * ``truth.json``: which entries are planted duplicates (for bench_dedupe's scoring).
 
-The folder name carries a hash of the generator and of the code that writes the files, so a change to any of them
-makes new lists. Default folder: ``$LCLLM_BENCH_DATA``, else ``<user cache dir>/lcllm-bench``.
+The folder name carries a hash of the generator (synth.py), so a change to it makes new lists; delete
+the folder to remake them after a change to lcllm's own formats. Default folder: ``$LCLLM_BENCH_DATA``, else
+``<user cache dir>/lcllm-bench``.
 """
 
 from __future__ import annotations
@@ -29,17 +30,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SRC = ROOT / "src" / "lcllm_cli"
-# The files whose code decides the bytes of the generated lists.
-INPUTS = [
-    HERE / "synth.py",
-    HERE / "_lists.py",
-    SRC / "model.py",
-    SRC / "store.py",
-    SRC / "keys.py",
-    SRC / "exporters" / "markdown.py",
-    SRC / "exporters" / "bibtex.py",
-    SRC / "exporters" / "__init__.py",
-]
+# The generator's code decides the lists; lcllm's own code only their formatting, which any lcllm version reads.
+INPUTS = [HERE / "synth.py"]
+LISTS_VERSION = 1  # raise when what prepare() writes changes
 
 
 @dataclass(slots=True)
@@ -78,7 +71,7 @@ def data_root() -> Path:
 
 def _fingerprint(n: int, seed: int) -> str:
     h = hashlib.blake2b(digest_size=8)
-    h.update(f"{n} {seed} {sys.version_info[:2]}".encode())
+    h.update(f"{n} {seed} {sys.version_info[:2]} v{LISTS_VERSION}".encode())
     for path in INPUTS:
         h.update(path.name.encode())
         h.update(path.read_bytes() if path.exists() else b"-")

@@ -1,0 +1,175 @@
+"""Scale: whole-process wall time and peak memory of lcllm commands on synthetic lists of 1k, 10k and 100k entries.
+
+    .venv/bin/python benchmarks/bench_scale.py [--sizes 1000 10000 100000] [--runs 5] [--runs-large 3]
+
+The lists come from benchmarks/synth.py (5-10 authors, 2-3 links, dates, venue, planted duplicates), made once and
+cached (benchmarks/_lists.py). For each size, each figure is one unmeasured warm-up run and then ``--runs`` measured
+runs (``--runs-large`` from 100k up), each a fresh ``lcllm`` process with stdout to /dev/null:
+
+* ``list --json``, ``export --markdown``, ``export --bibtex`` (citation keys already stored, so read-only) and
+  ``dedupe --dry-run`` read the list; lcllm's parse cache (keyed by the file's bytes) is warm after the warm-up;
+* ``import LIST.md`` reads the Markdown export of the list into a new entries.toml (a new file every run);
+* ``list --json, cold`` runs with an empty cache every time: the TOML is parsed and validated;
+* ``export --bibtex, first`` runs on the list before it had keys: it assigns and stores them (a write).
+
+The baseline of a size is ``tomli.loads`` of its entries.toml in a fresh Python: the cost of reading the TOML at all.
+Targets (issue 8): under 1 s at 10k and under 10 s at 100k, under 1 GB, and 100k no more than 12x the 10k figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _lists import Lists, prepare
+from _measure import Figure, Row, format_table, measure, repeat
+
+LCLLM = str(Path(sys.executable).with_name("lcllm"))
+TARGET_S = {10_000: 1.0, 100_000: 10.0}
+MAX_MB = 1024
+MAX_GROWTH = 12.0
+
+
+def child_env(cache: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LCLLM_")}
+    env["XDG_CACHE_HOME"] = str(cache)
+    return env
+
+
+def _label(n: int) -> str:
+    return f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def rows(
+    sizes: list[int], runs: int, runs_large: int, *, log: Callable[[str], None] = print, dedupe_score: bool = True
+) -> list[Row]:
+    out: list[Row] = []
+    previous: dict[str, Row] = {}
+    for n in sorted(sizes):
+        lists = prepare(n, log=log)
+        k = runs if n < 100_000 else runs_large
+        log(f"scale figures at {n:,} entries ({lists.size_mb():.0f} MB of TOML), {k} runs each ...")
+        current = _size_rows(lists, k, previous, dedupe_score=dedupe_score)
+        out.extend(current)
+        previous = {r.figure.split(", ", 1)[1]: r for r in current if ", " in r.figure}
+    return out
+
+
+def _size_rows(lists: Lists, runs: int, previous: dict[str, Row], *, dedupe_score: bool) -> list[Row]:
+    n = lists.n
+    md_mb = lists.markdown.stat().st_size / 2**20
+    section = f"{_label(n)} entries: {lists.size_mb():.1f} MB entries.toml, {md_mb:.1f} MB Markdown"
+    target = TARGET_S.get(n)
+    out: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix=f"lcllm-bench-{n}-") as tmp_name:
+        tmp = Path(tmp_name)
+        work = tmp / "entries.toml"
+        shutil.copyfile(lists.toml, work)
+        env = child_env(tmp / "cache")
+        f = ["--file", str(work)]
+
+        def fig(argv: list[str], before: Callable[[int], None] | None = None, **kw: object) -> Figure:
+            if before is not None:
+                before(-1)
+            measure(argv, env=env, ok_codes=(0, 1), **kw)  # type: ignore[arg-type]  # warm-up (fills the parse cache)
+            return repeat(runs, argv, before=before, env=env, ok_codes=(0, 1), **kw)  # type: ignore[arg-type]
+
+        def row(name: str, figure: Figure, *, targeted: bool = True, note: str = "") -> Row:
+            r = Row(
+                f"{_label(n)}, {name}",
+                figure,
+                target_s=target if targeted else None,
+                target_mb=MAX_MB,
+                base=base,
+                smaller=previous.get(name),
+                max_growth=MAX_GROWTH if targeted and n >= 100_000 else None,
+                note=note,
+                section=section,
+            )
+            out.append(r)
+            return r
+
+        base = fig([sys.executable, "-c", _TOMLI, str(work)])
+        out.append(Row(f"{_label(n)}, baseline: tomli.loads", base, section=section, note="the TOML parse alone"))
+        row("list --json", fig([LCLLM, *f, "list", "--json"]))
+        row("export --markdown", fig([LCLLM, *f, "export", "--markdown"]))
+        row("export --bibtex", fig([LCLLM, *f, "export", "--bibtex"]))
+
+        target_file = tmp / "imported.toml"
+
+        def fresh_target(_: int) -> None:
+            target_file.unlink(missing_ok=True)
+
+        row("import LIST.md", fig([LCLLM, "--file", str(target_file), "import", str(lists.markdown)], fresh_target))
+
+        note = ""
+        if dedupe_score:
+            note = _dedupe_note(lists, f, env)
+        row("dedupe --dry-run", fig([LCLLM, *f, "dedupe", "--dry-run"]), note=note)
+
+        cold_cache = tmp / "cold-cache"
+
+        def empty_cache(_: int) -> None:
+            shutil.rmtree(cold_cache, ignore_errors=True)
+
+        cold = repeat(runs, [LCLLM, *f, "list", "--json"], before=empty_cache, env=child_env(cold_cache))
+        row("list --json, cold", cold, targeted=False, note="empty parse cache: TOML parsed and validated")
+
+        first = tmp / "first.toml"
+
+        def unkeyed(_: int) -> None:
+            shutil.copyfile(lists.nokeys, first)
+
+        row(
+            "export --bibtex, first",
+            fig([LCLLM, "--file", str(first), "export", "--bibtex"], unkeyed),
+            targeted=False,
+            note="assigns and stores every citation key (read, render, write)",
+        )
+    return out
+
+
+_TOMLI = "import sys, tomli; tomli.loads(open(sys.argv[1], encoding='utf-8').read())"
+
+
+def _dedupe_note(lists: Lists, f: list[str], env: dict[str, str]) -> str:
+    """bench_dedupe's scoring of one ``dedupe --dry-run --json`` against the planted truth."""
+    try:
+        from bench_dedupe import score
+    except ImportError:
+        return ""
+    try:
+        truth = json.loads(lists.truth.read_text())
+        sample = measure([LCLLM, *f, "dedupe", "--dry-run", "--json"], env=env, ok_codes=(0, 1), keep_output=True)
+        s = score(json.loads(sample.stdout), truth["work"], truth["planted"], truth["near_misses"])
+    except Exception as exc:  # a scoring problem must not hide the timings
+        return f"(scoring failed: {exc})"
+    if not s["planted"]:
+        return ""
+    merged = sum(s["near_misses_merged"].values())  # type: ignore[union-attr]
+    return (
+        f"found {s['found']}/{s['planted']} planted duplicates, {s['false_merge_groups']} false merges, "
+        f"{merged}/{s['near_misses']} near-misses merged"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--runs", type=int, default=5, help="measured runs per figure below 100k (default 5)")
+    parser.add_argument("--runs-large", type=int, default=3, help="measured runs per figure from 100k (default 3)")
+    args = parser.parse_args()
+    table = rows(args.sizes, args.runs, args.runs_large, log=lambda m: print(m, file=sys.stderr))
+    print(format_table(table))
+
+
+if __name__ == "__main__":
+    main()
