@@ -57,8 +57,11 @@ OLD_ARCHIVES = frozenset(
     ]
 )
 
-_NEW = re.compile(r"(?P<yymm>\d{4})\.(?P<num>\d{4,5})(?:v(?P<v>\d+))?")
-_OLD = re.compile(r"(?P<arch>[a-z][a-z-]*)(?:\.(?P<subj>[A-Za-z]{2}))?/(?P<yymm>\d{4})(?P<num>\d{3})(?:v(?P<v>\d+))?")
+# ASCII digits only (re.ASCII): '\d' would also take full-width digits such as '２４０２.１３７５３'.
+_NEW = re.compile(r"(?P<yymm>\d{4})\.(?P<num>\d{4,5})(?:v(?P<v>\d+))?", re.ASCII)
+_OLD = re.compile(
+    r"(?P<arch>[a-z][a-z-]*)(?:\.(?P<subj>[A-Za-z]{2}))?/(?P<yymm>\d{4})(?P<num>\d{3})(?:v(?P<v>\d+))?", re.ASCII
+)
 _URL = re.compile(
     r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|format|src|ps)/(?P<rest>.+?)/?$", re.IGNORECASE
 )
