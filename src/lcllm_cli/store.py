@@ -347,6 +347,8 @@ def _esc(match: re.Match[str]) -> str:
 
 def toml_str(value: str) -> str:
     """A TOML basic string. Control characters (NUL, newlines, DEL) are escaped, so nothing can break out."""
+    if _NEEDS_ESCAPE.search(value) is None:  # most strings: nothing to escape (a search is cheaper than a sub)
+        return '"' + value + '"'
     return '"' + _NEEDS_ESCAPE.sub(_esc, value) + '"'
 
 
@@ -359,6 +361,8 @@ def _inline_table(pairs: list[tuple[str, Any]]) -> str:
 
 
 def _scalar(value: Any) -> str:
+    if type(value) is str:
+        return toml_str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -375,12 +379,23 @@ def _array(name: str, items: list[str], *, always_multiline: bool = False) -> li
     return [f"{name} = ["] + [f"    {item}," for item in items] + ["]"]
 
 
+def _link_table(link: Link) -> str:
+    if type(link.label) is str and type(link.url) is str:  # the usual case, written out (this runs per link)
+        stars = "" if link.stars is None else f", stars = {_scalar(link.stars)}"
+        return f"{{ label = {toml_str(link.label)}, url = {toml_str(link.url)}{stars} }}"
+    return _inline_table([("label", link.label), ("url", link.url), ("stars", link.stars)])
+
+
+_FIELD_ITEMS = tuple(ENTRY_FIELDS.items())
+
+
 def _entry_lines_out(entry: Entry) -> list[str]:
     out = ["[[entry]]"]
     tail: list[str] = []
-    for name, kind in ENTRY_FIELDS.items():
+    for name, kind in _FIELD_ITEMS:
         value = getattr(entry, name)
-        if value is None or value is False or value == [] or value == {}:
+        # Unset fields are skipped; `not value` first, as the exact test is only needed for falsy values.
+        if not value and (value is None or value is False or value == [] or value == {}):
             if name in ("kind", "title"):
                 out.append(f"{name} = {toml_str(value or '')}")
             continue
@@ -389,8 +404,7 @@ def _entry_lines_out(entry: Entry) -> list[str]:
         elif kind == _STRLIST:
             out.extend(_array(name, [toml_str(v) for v in value]))
         elif kind == _LINKS:
-            items = [_inline_table([("label", link.label), ("url", link.url), ("stars", link.stars)]) for link in value]
-            out.extend(_array(name, items, always_multiline=True))
+            out.extend(_array(name, [_link_table(link) for link in value], always_multiline=True))
         elif kind == _CITATIONS:
             out.append(
                 f"{name} = "
@@ -544,4 +558,17 @@ def edit(path: Path, *, create: bool = False, title: str | None = None) -> Itera
         yield lib
         after = dumps(lib)
         if after != before:
+            _refuse_invalid(lib, path)
             write_atomic(path, after)
+
+
+def _refuse_invalid(lib: Library, path: Path) -> None:
+    """Never write a list that :func:`load` would refuse (e.g. an imported entry with no title): the old file stays."""
+    for i, entry in enumerate(lib.entries):
+        problem = validate_entry(entry)
+        if problem:
+            shown = (entry.key or entry.arxiv or entry.url or entry.title or "")[:60]
+            raise StoreError(
+                f"{path} was not written: entry #{i + 1}{f' ({shown})' if shown else ''} would be invalid: {problem}",
+                hint="nothing was changed; please report this as a bug, with the input that led to it",
+            )
