@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from lcllm_cli.cli.app import BROWSE, BUILD, command, state
-from lcllm_cli.cli.output import console, print_json
+from lcllm_cli.cli.output import console, print_json, print_json_list
 
 _FLAT = str.maketrans({"\t": " ", "\n": " ", "\r": " "})  # a cell of the tab-separated output stays one cell
 
@@ -37,7 +37,7 @@ def list_cmd(
     lib = store.load(state(ctx).path)
     entries = browse.filter_entries(lib, section=section, search=search, kind=kind)
     if as_json:
-        print_json([entry_to_dict(e) for e in entries])
+        print_json_list(entry_to_dict(e) for e in entries)
         return
     if not sys.stdout.isatty():
         # Piped or redirected: one tab-separated line per entry (id, title, first author, year, section), streamed,

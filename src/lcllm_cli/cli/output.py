@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from json.encoder import encode_basestring as _escape  # the C escaper json.dumps uses with ensure_ascii=False
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,23 @@ def console(stderr: bool = False) -> Console:
 
 def print_json(data: Any) -> None:
     sys.stdout.write(dumps_json(data) + "\n")
+
+
+def print_json_list(items: Iterable[Any]) -> None:
+    """``print_json(list(items))``, written item by item: big lists never sit in memory twice as text."""
+    write = sys.stdout.write
+    first = True
+    for item in items:
+        try:
+            parts = ["[\n  " if first else ",\n  "]
+            _encode(item, "\n  ", parts)
+            text = "".join(parts)
+        except (_Unusual, RecursionError):
+            body = json.dumps([item], ensure_ascii=False, indent=2, sort_keys=False)
+            text = ("[" if first else ",") + body[1 : -len("\n]")]
+        write(text)
+        first = False
+    write("[]\n" if first else "\n]\n")
 
 
 class _Unusual(Exception):
