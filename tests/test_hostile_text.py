@@ -296,3 +296,82 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def test_exports_carry_no_control_characters(listed: Path, fmt: str) -> None:
     text = run(listed, "export", fmt)
     assert not _CONTROL.search(text), _CONTROL.findall(text)[:5]
+
+
+# --------------------------------------------------------------------------------------------- terminal output
+
+TERMINAL_HOSTILE = "Evil [/] [bold red]x[/bold red] \x1b]0;pwned\x07 \x1b[2J \x00 \u202eabc"
+
+
+def _terminal_list(tmp_path: Path) -> Path:
+    path = tmp_path / "entries.toml"
+    lib = Library(title="T")
+    lib.add_entries([Entry(kind="paper", title=TERMINAL_HOSTILE, arxiv="2402.13753", authors=["A [/] \x1b[2J"])])
+    store.save(lib, path)
+    return path
+
+
+def _assert_inert(out: str) -> None:
+    assert "Traceback" not in out and "MarkupError" not in out
+    assert "[/]" in out  # markup shown as text, not interpreted
+    for raw in ("\x1b]0;pwned", "\x1b[2J", "\x00", "\u202e"):
+        assert raw not in out, repr(raw)
+    assert "\\x1b]0;pwned" in out and "\\u202e" in out  # shown as visible escapes
+
+
+@pytest.mark.parametrize("args", [["list"], ["show", "2402.13753"], ["remove", "2402.13753"]])
+def test_piped_output_shows_hostile_titles_as_inert_text(tmp_path: Path, args: list[str]) -> None:
+    result = CliRunner().invoke(app, ["--file", str(_terminal_list(tmp_path)), *args])
+    assert result.exit_code == 0, result.output
+    _assert_inert(result.stdout)
+
+
+@pytest.mark.parametrize("args", [["list"], ["show", "2402.13753"]])
+def test_terminal_output_shows_hostile_titles_as_inert_text(tmp_path: Path, args: list[str]) -> None:
+    """On a terminal (a pty) list draws a rich table: markup in a title crashed it, escapes went through."""
+    import os
+    import subprocess
+    import sys
+
+    path = _terminal_list(tmp_path)
+    leader, follower = os.openpty()
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("lcllm")), "--file", str(path), *args],
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, "COLUMNS": "200", "TERM": "xterm"},
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(leader)
+    assert proc.wait(30) == 0
+    out = b"".join(chunks).decode("utf-8", "replace")
+    _assert_inert(out)
+
+
+def test_add_and_refresh_tables_show_markup_in_titles_as_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.arxiv_stub import ArxivStub
+
+    title = "Evil [/] [bold red]x[/bold red] \u202eabc"
+    with ArxivStub() as stub:
+        monkeypatch.setenv("LCLLM_ARXIV_API_URL", stub.url)
+        monkeypatch.setenv("LCLLM_ARXIV_DELAY", "0")
+        stub.set_paper("2402.13753", title=title)
+        path = tmp_path / "entries.toml"
+        added = CliRunner().invoke(app, ["--file", str(path), "add", "2402.13753"])
+        assert added.exit_code == 0, added.output
+        assert "Evil [/] [bold red]x[/bold red] \\u202eabc" in " ".join(added.stdout.split())
+        assert store.load(path).entries[0].title == title  # stored exactly; only the display is escaped
+        stub.set_paper("2402.13753", title=title + " [/]", version=2)
+        refreshed = CliRunner().invoke(app, ["--file", str(path), "refresh", "--ttl", "0"])
+        assert refreshed.exit_code == 0, refreshed.output
+        assert "Traceback" not in refreshed.output and "[/]" in refreshed.stdout

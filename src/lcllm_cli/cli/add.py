@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from lcllm_cli.cli.app import BUILD, command, report_error, state
-from lcllm_cli.cli.output import console, print_json
+from lcllm_cli.cli.output import console, print_json, shown
 
 if TYPE_CHECKING:
     from lcllm_cli.adding import AddReport
@@ -125,7 +125,7 @@ def _print_table(report: AddReport) -> None:
                 detail = (o.entry.title if o.entry else "") + (f" ({o.reason})" if o.reason else "")
             ident = f"{o.arxiv}v{o.entry.version}" if o.entry is not None and o.entry.version else (o.arxiv or "")
             # Titles and ids come from outside (arXiv, the user): plain Text, never rich markup.
-            table.add_row(Text(o.status, style=styles[o.status]), Text(ident), Text(detail), end_section=False)
+            table.add_row(Text(o.status, style=styles[o.status]), Text(ident), Text(shown(detail)), end_section=False)
         out.print(table)
     counts = report.counts()
     where = f" in {report.path}" if report.written else f"; {report.path} unchanged"

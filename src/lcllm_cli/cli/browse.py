@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from lcllm_cli.cli.app import BROWSE, BUILD, command, state
-from lcllm_cli.cli.output import console, print_json, print_json_list
+from lcllm_cli.cli.output import console, print_json, print_json_list, shown
 
 _FLAT = str.maketrans({"\t": " ", "\n": " ", "\r": " "})  # a cell of the tab-separated output stays one cell
 
@@ -45,7 +45,7 @@ def list_cmd(
         # lay out every row first: minutes for 100,000 entries).
         write = sys.stdout.write
         for row in browse.rows(entries):
-            write("\t".join(cell.translate(_FLAT) for cell in row) + "\n")
+            write(shown("\t".join(cell.translate(_FLAT) for cell in row)) + "\n")  # tab is not escaped
         sys.stdout.flush()
         sys.stderr.write(f"{len(entries)} of {len(lib.entries)} entries\n")
         return
@@ -60,7 +60,7 @@ def list_cmd(
     from rich.text import Text
 
     for row in browse.rows(entries):
-        table.add_row(*(Text(cell) for cell in row))  # titles are data, never rich markup
+        table.add_row(*(Text(shown(cell)) for cell in row))  # titles are data, never rich markup
     out = console()
     out.print(table)
     out.print(f"{len(entries)} of {len(lib.entries)} entries", style="dim")
@@ -94,7 +94,7 @@ def show_cmd(
             out.print()
         for name, value in [*browse.describe(entry), *browse.cached_extras(entry).items()]:
             out.print(f"[bold]{name:>16}[/bold]  ", end="")
-            out.print(value, markup=False, highlight=False)
+            out.print(shown(value), markup=False, highlight=False)
 
 
 @command(
@@ -120,7 +120,7 @@ def remove_cmd(
     else:
         out = console()
         for entry in removed:
-            out.print(f"removed {entry.ident}: {entry.title}", markup=False)
+            out.print(shown(f"removed {entry.ident}: {entry.title}"), markup=False)
         err = console(stderr=True)
         for ident in missing:
             err.print(f"not in the list: {ident}", markup=False)

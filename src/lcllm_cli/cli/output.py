@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable
 from json.encoder import encode_basestring as _escape  # the C escaper json.dumps uses with ensure_ascii=False
@@ -10,6 +11,21 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+
+# Characters a terminal acts on instead of showing: C0/C1 controls (ESC starts colour, cursor and title sequences)
+# and the bidirectional overrides and isolates that reorder what follows them on the line.
+_UNSHOWABLE = {c: f"\\x{c:02x}" for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]} | {
+    c: f"\\u{c:04x}" for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+}
+
+
+_NEEDS_ESCAPE = re.compile("[" + "".join(map(chr, _UNSHOWABLE)).replace("\\", "\\\\") + "]")
+
+
+def shown(text: str) -> str:
+    """``text`` safe to print on a terminal: controls and bidi overrides written as visible escapes (``\\x1b``)."""
+    return text.translate(_UNSHOWABLE) if _NEEDS_ESCAPE.search(text) else text
 
 
 def console(stderr: bool = False) -> Console:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from lcllm_cli.cli.app import CLEAN, command, state
-from lcllm_cli.cli.output import console, print_json
+from lcllm_cli.cli.output import console, print_json, shown
 
 if TYPE_CHECKING:
     from lcllm_cli.enriching import Change
@@ -95,9 +95,9 @@ def _changes_table(changes: list[Change]) -> None:
     last = None
     for c in changes:
         table.add_row(  # titles and ids come from outside: plain Text, never rich markup
-            Text(c.ident if c.ident != last else ""),
+            Text(shown(c.ident) if c.ident != last else ""),
             Text(c.field),
-            Text(f"{_short(c.old, c.field)} -> {_short(c.new, c.field)}"),
+            Text(shown(f"{_short(c.old, c.field)} -> {_short(c.new, c.field)}")),
         )
         last = c.ident
     console().print(table)
@@ -226,7 +226,7 @@ def refresh_cmd(
             + f"; {report.requests} requests, {report.cache_hits} answers from the cache"
         )
         for ident in report.skipped:
-            typer.echo(f"not an arXiv paper, skipped: {ident}", err=True)
+            typer.echo(f"not an arXiv paper, skipped: {shown(ident)}", err=True)
         for arxiv_id in report.missing:
             typer.echo(f"not on arXiv: {arxiv_id}", err=True)
     if report.error:
