@@ -375,3 +375,25 @@ def test_add_and_refresh_tables_show_markup_in_titles_as_text(tmp_path: Path, mo
         refreshed = CliRunner().invoke(app, ["--file", str(path), "refresh", "--ttl", "0"])
         assert refreshed.exit_code == 0, refreshed.output
         assert "Traceback" not in refreshed.output and "[/]" in refreshed.stdout
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="cli/importing.py (problem lines, repeats) and cli/dedupe.py (group table) print titles and raw lines "
+    "with their control characters: an ESC sequence in an imported README reaches the terminal; fix: pass them "
+    "through lcllm_cli.cli.output.shown() as list/show/add/refresh do",
+)
+@pytest.mark.parametrize("args", [["import", "IN"], ["dedupe", "--dry-run"]])
+def test_import_and_dedupe_reports_show_control_characters_as_escapes(tmp_path: Path, args: list[str]) -> None:
+    source = tmp_path / "in.md"
+    source.write_text(
+        "## Papers\n\n- [A \x1b]0;pwned\x07 x](https://arxiv.org/abs/2402.13753)\n"
+        "- [A \x1b]0;pwned\x07 x](https://arxiv.org/abs/2402.13753v2)\n\nstray \x1b[2J text\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "entries.toml"
+    if args[0] == "dedupe":
+        assert CliRunner().invoke(app, ["--file", str(path), "import", str(source)]).exit_code == 0
+    result = CliRunner().invoke(app, ["--file", str(path), *[str(source) if a == "IN" else a for a in args]])
+    assert "Traceback" not in result.output
+    assert "\x1b" not in result.output
