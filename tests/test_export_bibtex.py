@@ -122,7 +122,8 @@ def test_projects_and_links_are_misc_with_howpublished_url_and_note() -> None:
 
 def test_escaping_of_text_fields() -> None:
     assert latex.escape("A & B 100% #1 a_b {x} ~ ^ \\ $5") == (
-        "A \\& B 100\\% \\#1 a\\_b \\{x\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{} \\$5"
+        "A \\& B 100\\% \\#1 a\\_b \\textbraceleft{}x\\textbraceright{} \\textasciitilde{} \\textasciicircum{} "
+        "\\textbackslash{} \\$5"
     )
     e = Entry(kind="paper", title="$\\infty$Bench: 100K & GPT-4", arxiv="2402.13718", key="k")
     assert dict(entry_fields(e)[1])["title"] == "{$\\infty$Bench: {100K} \\& {GPT-4}}"
@@ -355,3 +356,21 @@ def test_pandoc_citeproc_reads_the_shipped_list(tmp_path: Path) -> None:
 def test_links_with_github_urls_get_no_special_fields() -> None:
     e = Entry(kind="paper", title="T", arxiv="2402.13753", key="k", links=[Link("code", "https://github.com/o/r")])
     assert "github" not in render([e]).text  # extra links are Markdown-only; BibTeX cites the paper
+
+
+def test_a_comma_inside_math_in_a_name_is_not_a_last_first_split() -> None:
+    e = Entry(kind="paper", title="T", arxiv="2402.13753", authors=["$\\,a$", "B C"], key="k")
+    assert dict(entry_fields(e)[1])["author"] == "{{$\\,a$} and C, B}"
+
+
+def test_lone_braces_cannot_end_a_field_and_math_cannot_hold_commands() -> None:
+    assert latex.escape("a } b {") == "a \\textbraceright{} b \\textbraceleft{}"
+    assert latex.unescape(latex.escape("a } b {")) == "a } b {"
+    assert latex.escape("$\\infty$ and $\\alpha_1$") == "$\\infty$ and $\\alpha_1$"  # math kept
+    assert latex.escape("$\\input{x}$") == "\\$\\textbackslash{}input\\textbraceleft{}x\\textbraceright{}\\$"
+    assert latex.escape("nul\x00 esc\x1b[2J") == "nul esc[2J"
+
+
+def test_math_with_a_space_in_a_name_stays_one_name() -> None:
+    e = Entry(kind="paper", title="T", arxiv="2402.13753", authors=["$\\ a$", "B C"], key="k")
+    assert dict(entry_fields(e)[1])["author"] == "{{$\\ a$} and C, B}"

@@ -20,8 +20,10 @@ MATH = re.compile(r"(?<![\\$])\$(?=[^\s$])(?P<body>[^$]*?[\\^_{}][^$]*?)(?<=[^\s
 
 _SPECIALS = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    # Classic BibTeX counts braces even when escaped, so a lone "\}" would end the field early: the
+    # brace commands balance whatever the text holds.
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",
@@ -118,13 +120,33 @@ for _i, _name in enumerate(_GREEK):
         _PUNCT[chr(0x3B1 + _i + (1 if _i >= 17 else 0))] = f"$\\{_name}$"
 
 
+# Commands allowed inside a kept $...$ span: math symbols and fonts only. A span with any other command
+# (\input, \write18, \def, \catcode, ...) is not kept as math but escaped as text, so no title can inject LaTeX.
+_MATH_WORDS = """varepsilon vartheta varpi varrho varsigma varphi infty partial nabla ell hbar aleph emptyset
+    cdot cdots ldots dots vdots ddots times div pm mp ast star circ bullet oplus otimes odot
+    leq geq le ge neq ne approx sim simeq cong equiv propto ll gg prec succ subset supset subseteq supseteq
+    in notin ni cap cup wedge vee setminus forall exists neg lnot top bot perp mid parallel
+    to rightarrow leftarrow Rightarrow Leftarrow leftrightarrow Leftrightarrow mapsto uparrow downarrow
+    sum prod int oint lim sup inf max min log ln exp sin cos tan arg det dim
+    frac dfrac tfrac sqrt binom overline underline hat tilde bar vec dot ddot widehat widetilde
+    mathbb mathcal mathrm mathbf mathit mathsf mathtt mathfrak boldsymbol operatorname text
+    left right big Big bigl bigr langle rangle lceil rceil lfloor rfloor quad qquad prime"""
+MATH_COMMANDS = frozenset([*_GREEK, *(g.capitalize() for g in _GREEK), *_MATH_WORDS.split()])
+_MATH_CMD = re.compile(r"\\([A-Za-z]+)")
+
+
+def _safe_math(body: str) -> bool:
+    return _balanced(body) and all(name in MATH_COMMANDS for name in _MATH_CMD.findall(body))
+
+
 def _split_math(text: str) -> list[tuple[bool, str]]:
-    """(is_math, piece) pieces of ``text``; math pieces include their dollars and have balanced braces."""
+    """(is_math, piece) pieces of ``text``; math pieces include their dollars, have balanced braces and
+    use only math commands (:data:`MATH_COMMANDS`)."""
     out: list[tuple[bool, str]] = []
     pos = 0
     for m in MATH.finditer(text):
         body = m["body"]
-        if not _balanced(body):
+        if not _safe_math(body):
             continue
         if m.start() > pos:
             out.append((False, text[pos : m.start()]))
@@ -190,8 +212,13 @@ def _escape_plain(text: str, ascii: bool, lost: list[str] | None) -> str:
     return "".join(out)
 
 
+# Control characters (NUL, ESC, ...) have no place in a .bib: dropped. Tab and newline are white space.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def escape(text: str, *, ascii: bool = False, lost: list[str] | None = None) -> str:
     """Plain text as LaTeX: specials escaped, ``$math$`` kept; with ``ascii``, accents as LaTeX commands."""
+    text = CONTROL.sub("", text)
     return "".join(piece if is_math else _escape_plain(piece, ascii, lost) for is_math, piece in _split_math(text))
 
 
@@ -206,6 +233,7 @@ def _needs_protection(word: str) -> bool:
 
 def protect_title(text: str, *, ascii: bool = False, lost: list[str] | None = None) -> str:
     """A title as LaTeX with acronyms and CamelCase words braced: ``{LongRoPE}: Extending {LLM} ...``."""
+    text = CONTROL.sub("", text)
     out: list[str] = []
     for is_math, piece in _split_math(text):
         if is_math:
@@ -259,6 +287,7 @@ _TEXT_CMDS = {
     "aa": "å",
     "AA": "Å",
 }
+_BRACE_CMDS = {"textbraceleft": "{", "textbraceright": "}"}
 _STYLE_CMDS = ("emph", "textit", "textbf", "texttt", "textsc", "textrm", "textsf", "mbox", "url", "href")
 # \'e  \'{e}  {\'e}  \'\i  \v{s}  \c c
 _ACCENT_RE = re.compile(
@@ -291,6 +320,8 @@ def unescape(text: str) -> str:
 
         def cmd(m: re.Match[str]) -> str:
             name = m["name"]
+            if name in _BRACE_CMDS:  # a literal brace: kept through the brace removal below
+                return f"\x00{ord(_BRACE_CMDS[name])}\x01"
             return _TEXT_CMDS.get(name, m.group())
 
         s = re.sub(r"(?<!\\)~", " ", s)  # a tie is a (non-breaking) space

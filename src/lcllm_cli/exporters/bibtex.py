@@ -80,6 +80,9 @@ def bib_name(name: str) -> str:
         return name
     if name.startswith("{") and name.endswith("}"):
         return name
+    if any(c in m.group() for m in latex.MATH.finditer(name) for c in ", "):
+        # math holding a comma or a space cannot be split into "Last, First" parts: one literal name
+        return "{" + name + "}"
     if "," in name:  # already Last, First
         return name
     if " and " in f" {name.lower()} ":  # an organisation whose name holds "and": one token

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from lcllm_cli.latex import CONTROL
 from lcllm_cli.mdsyntax import INLINE_LINK, MARKER_END, MARKER_START, collapse_ws, unescape
 from lcllm_cli.model import Entry, Library
 from lcllm_cli.urls import github_repo, is_web_url
@@ -37,7 +38,7 @@ def _escape_plain(text: str) -> str:
 def escape(text: str) -> str:
     """Text for an inline Markdown context: specials backslash-escaped, entity look-alikes defused,
     white space collapsed; ``$math$`` spans kept when safe."""
-    text = collapse_ws(text)
+    text = collapse_ws(CONTROL.sub("", text))
     out: list[str] = []
     pos = 0
     for m in _MATH.finditer(text):
