@@ -406,3 +406,21 @@ def test_a_bad_size_cap_is_a_usage_error(monkeypatch: pytest.MonkeyPatch, tmp_pa
     code, output = run(path, service)
     assert "LCLLM_MAX_ANSWER_MB must be a positive number" in one_clear_error(output)
     assert code == 2
+
+
+@pytest.mark.parametrize("command", list(SERVICES))
+def test_a_right_answer_under_a_wrong_content_type_is_judged_by_its_body(
+    server: StubServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, command: str
+) -> None:
+    """The declared type decides nothing: a correct body is used, whatever header comes with it (an HTML page
+    under a 200 is refused above, by its body)."""
+    service = SERVICES[command]
+    server.handler = lambda req: _with(service.good(req), content_type="text/html; charset=utf-8")
+    server.requests.clear()
+    point_at(monkeypatch, service, server.url)
+    path = seeded(tmp_path, service)
+    before = path.read_bytes()
+    code, output = run(path, service)
+    assert code == 0, output
+    assert "error:" not in output
+    assert path.read_bytes() != before  # the answers were applied
