@@ -399,3 +399,55 @@ def test_a_title_of_only_control_characters_still_exports_as_an_item(tmp_path: P
     html = MarkdownIt("commonmark").render(run(path, "export", "--markdown"))
     assert re.search(r"<li>\s*<p><strong>[^<]+</strong>", html), html
     assert "title = {}" not in run(path, "export", "--bibtex")
+
+
+# --------------------------------------------------------------------------------------------- hostile answers
+
+EVIL_ID = "abc) [x](javascript:alert(1)) <script>\n## h"
+
+
+def test_hostile_service_answers_never_become_urls_or_markup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Semantic Scholar's paperId and GitHub's names go into URLs in the list: only well-formed ones are taken."""
+    import json
+
+    from tests.stubserver import Reply, Request, StubServer
+
+    description = "<script>alert(1)</script> ](javascript:x) [y](https://evil.example)"
+
+    def answer(req: Request) -> Reply:
+        if req.path.endswith("/paper/batch"):
+            return Reply(200, json.dumps([{"paperId": EVIL_ID, "citationCount": 3}]), content_type="application/json")
+        if req.path.endswith("/rate_limit"):
+            core = {"remaining": 60, "limit": 60, "reset": 1}
+            return Reply(200, json.dumps({"resources": {"core": core}}), content_type="application/json")
+        repo = {
+            "full_name": "evil/x) [a](javascript:alert(1)",
+            "html_url": "javascript:alert(1)",
+            "stargazers_count": 5,
+            "description": description,
+        }
+        return Reply(200, json.dumps(repo), content_type="application/json")
+
+    with StubServer(answer) as srv:
+        monkeypatch.setenv("LCLLM_S2_API_URL", srv.url + "/graph/v1")
+        monkeypatch.setenv("LCLLM_GITHUB_API_URL", srv.url + "/gh")
+        monkeypatch.setenv("LCLLM_S2_INTERVAL", "0")
+        path = tmp_path / "entries.toml"
+        lib = Library()
+        lib.add_entries(
+            [
+                Entry(kind="paper", title="T", arxiv="2402.13753", authors=["A"]),
+                Entry(kind="project", title="P", section="Projects", url="https://github.com/o/p"),
+            ]
+        )
+        store.save(lib, path)
+        run(path, "enrich")
+    paper, project = store.load(path).entries
+    assert paper.citations is not None and paper.citations.count == 3
+    assert paper.citations.url is None  # the malformed id was dropped, the count kept
+    assert project.url == "https://github.com/o/p" and project.stars == 5
+    assert project.description == description  # stored exactly ...
+    html = MarkdownIt("commonmark").render(run(path, "export", "--markdown"))
+    hrefs = re.findall(r'<a href="([^"]*)"', html)
+    assert "<script" not in html  # ... and rendered inert
+    assert not [h for h in hrefs if "evil" in h or "javascript:" in h or "semanticscholar" in h], hrefs

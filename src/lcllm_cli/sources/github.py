@@ -238,7 +238,8 @@ def _parse(data: dict[str, object], owner: str, name: str) -> RepoInfo:
     if canonical is None:
         full = data.get("full_name")
         if isinstance(full, str) and full.count("/") == 1:
-            canonical = (full.split("/")[0], full.split("/")[1])
+            # the same check as a URL's: a name with spaces, brackets or a newline is not taken
+            canonical = github_repo(f"https://github.com/{full}")
     if canonical is None:
         canonical = (owner, name)
     stars = _int(data.get("stargazers_count"))

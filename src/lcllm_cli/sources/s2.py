@@ -11,6 +11,7 @@ no fresh answer for, and ``--offline`` can answer from earlier runs even when th
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -37,6 +38,9 @@ def interval() -> float:
     if not 0 <= value < float("inf"):
         raise UsageError(f"LCLLM_S2_INTERVAL must be a number of seconds, not {raw!r}", hint="fix or unset it")
     return value
+
+
+_PAPER_ID = re.compile(r"[0-9A-Za-z]{1,64}")
 
 
 def paper_page(paper_id: str) -> str:
@@ -78,7 +82,10 @@ def _parse(item: object) -> S2Paper | None:
     if not isinstance(count, int) or isinstance(count, bool) or count < 0:
         count = None
     pid = item.get("paperId")
-    return S2Paper(pid if isinstance(pid, str) and pid else None, count)
+    # The id goes into a URL in the list: only the shape Semantic Scholar uses (40 hex digits, or a short
+    # alphanumeric id) is taken; anything else (spaces, brackets, a path) is dropped, the count kept.
+    ok = isinstance(pid, str) and _PAPER_ID.fullmatch(pid) is not None
+    return S2Paper(pid if ok else None, count)
 
 
 def _cache_key(base: str, s2_id: str) -> str:
@@ -105,7 +112,8 @@ def fetch_citations(
         if stored is None:
             todo.append(s2_id)
         elif isinstance(stored, dict) and stored.get("known"):
-            result.papers[s2_id] = S2Paper(stored.get("paperId"), stored.get("citationCount"))
+            cached = _parse({"paperId": stored.get("paperId"), "citationCount": stored.get("citationCount")})
+            result.papers[s2_id] = cached if cached is not None else S2Paper(None, None)
         else:
             result.unknown.append(s2_id)
     total = len(unique)
