@@ -310,13 +310,20 @@ def test_errors_in_a_mangled_list_name_the_line(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------------------------- unwritable, full
 
 
-def test_add_to_an_unwritable_location_fetches_then_fails_clearly(stub: ArxivStub, tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["under a regular file", "in a missing directory"])
+def test_add_to_an_unwritable_location_fails_clearly_before_fetching(
+    stub: ArxivStub, tmp_path: Path, where: str
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    result = invoke(blocker / "entries.toml", "add", "2402.00001")
+    parent = blocker if where == "under a regular file" else tmp_path / "missing"
+    result = invoke(parent / "entries.toml", "add", "2402.00001")
     errors = error_lines(result.output)
-    assert len(errors) == 1 and errors[0].startswith(f"error: cannot create the lock file {blocker}")
+    assert errors == [
+        f"error: cannot write {parent / 'entries.toml'}: {parent} is not a directory; nothing was fetched"
+    ]
     assert result.exit_code == 2
+    assert stub.requests == []
     assert blocker.read_text() == "x"
 
 

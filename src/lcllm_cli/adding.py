@@ -216,7 +216,14 @@ def add_papers(
             f"none of the {len(bad)} inputs is an arXiv id or URL: {shown}",
             hint="use forms like 2402.13753, arXiv:2402.13753v2, https://arxiv.org/abs/2402.13753, hep-th/9711200",
         )
-    # A broken list or a bad --section fails before any request is made.
+    # A broken list, a list that could not be written, or a bad --section fails before any request is made.
+    if not path.exists() and not path.parent.is_dir():
+        from lcllm_cli.errors import StoreError
+
+        raise StoreError(
+            f"cannot write {path}: {path.parent} is not a directory; nothing was fetched",
+            hint="point --file / LCLLM_FILE at a file in an existing directory",
+        )
     planned = resolve_section(store.load(path) if path.exists() else Library(), section)
     if config is None:
         config = source.ArxivConfig.from_env(timeout=timeout)
