@@ -171,7 +171,17 @@ FAULTS: dict[str, Callable[[Service], Callable[[Request], Reply]]] = {
         )
     ),
     "empty answer": lambda s: lambda req: Reply(200, "", content_type=s.good(req).content_type),
+    "XML entity bomb": lambda s: lambda req: Reply(200, _BOMB, content_type=s.good(req).content_type),
 }
+
+
+# "Billion laughs": a few hundred bytes that expand to gigabytes if entities are expanded.
+_BOMB = (
+    '<?xml version="1.0"?>\n<!DOCTYPE feed [<!ENTITY l0 "lol">'
+    + "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    + ']>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>&l9;</title><opensearch:totalResults>0'
+    + "</opensearch:totalResults></feed>\n"
+)
 
 
 def _with(reply: Reply, **changes: object) -> Reply:
@@ -203,6 +213,9 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("empty answer", "arXiv"): "not an Atom feed",
     ("empty answer", "Semantic Scholar"): "not JSON",
     ("empty answer", "GitHub"): "GitHub gave an unexpected answer for owner/tool",
+    ("XML entity bomb", "arXiv"): "limit on input amplification factor",
+    ("XML entity bomb", "Semantic Scholar"): "not JSON",
+    ("XML entity bomb", "GitHub"): "GitHub gave an unexpected answer for owner/tool",
 }
 
 
