@@ -209,3 +209,21 @@ def test_cli_import_refuses_binary_and_missing_files(tmp_path: Path) -> None:
     r2 = runner.invoke(app, ["--file", str(path), "import", str(tmp_path / "nope.md")])
     assert r2.exit_code == 2 and "no such file" in r2.output
     assert not path.exists()
+
+
+def test_starting_a_list_from_a_file_without_items_creates_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    prose = tmp_path / "prose.md"
+    prose.write_text("Just prose, no list.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["--file", str(path), "import", str(prose)])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: no list items found in {prose}: nothing was imported")
+    assert not path.exists()
+
+
+def test_import_report_shows_control_characters_as_escapes(tmp_path: Path) -> None:
+    source = tmp_path / "in.md"
+    source.write_text("- [A \x1b[2J x](https://e.org/1)\n- [A \x1b[2J x](https://e.org/1)\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["--file", str(tmp_path / "entries.toml"), "import", str(source)])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "repeats line 1" in result.output

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from lcllm_cli.cli.app import CLEAN, command, state
-from lcllm_cli.cli.output import console, print_json
+from lcllm_cli.cli.output import console, print_json, shown
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -122,7 +122,7 @@ def _show(report: DedupeReport) -> None:
         table.add_column("why", overflow="fold", ratio=2)
         for n, (group, members) in enumerate(zip(report.groups, report.members, strict=True), 1):
             lines = [_member(i, e) for i, e in zip(group.indexes, members, strict=True)]
-            table.add_row(str(n), Text("\n".join(lines)), Text("\n".join(group.reasons)))
+            table.add_row(str(n), Text("\n".join(lines)), Text(shown("\n".join(group.reasons))))
         out.print(table)
     out.print(
         f"{_n(len(report.groups), 'group')}: {report.duplicates} of {report.entries} entries "
@@ -135,13 +135,13 @@ def _member(index: int, entry: Entry) -> str:
     version = f"v{entry.version}" if entry.arxiv and entry.version else ""
     ident = entry.arxiv + version if entry.arxiv else (entry.url or entry.key or "")
     title = entry.title if len(entry.title) <= 80 else entry.title[:77] + "..."
-    return f"#{index + 1} {entry.kind} {ident} {title}".replace("  ", " ")
+    return shown(f"#{index + 1} {entry.kind} {ident} {title}".replace("  ", " "))
 
 
 def _show_plain(report: DedupeReport) -> None:
     lines: list[str] = []
     for n, (group, members) in enumerate(zip(report.groups, report.members, strict=True), 1):
-        lines.append(f"group {n}: " + "; ".join(group.reasons))
+        lines.append(f"group {n}: " + shown("; ".join(group.reasons)))
         for k, (i, e) in enumerate(zip(group.indexes, members, strict=True)):
             lines.append(("  keep " if k == 0 else "  fold ") + _member(i, e))
     sys.stdout.write("\n".join(lines) + "\n")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from lcllm_cli.cli.app import BUILD, command, state
-from lcllm_cli.cli.output import console, print_json
+from lcllm_cli.cli.output import console, print_json, shown
 
 MAX_LINES = 200  # item lines shown at most; --json has them all
 
@@ -46,8 +46,9 @@ def import_cmd(
     from lcllm_cli import importers, store
     from lcllm_cli.importers.apply import import_into
 
-    result = importers.read(source, fmt)
     path = state(ctx).path
+    # Starting a list from a file with no item in it would only create an empty list: refuse instead.
+    result = importers.read(source, fmt, require_items=not path.exists())
     if dry_run:
         target = store.load(path) if path.exists() else store.Library()
         report = import_into(target, result, section=section, dedupe=dedupe)
@@ -108,7 +109,7 @@ def _print_report(report, source: Path, path: Path, *, as_json: bool, dry_run: b
         hidden = len(lines) - MAX_LINES + 1
         lines[MAX_LINES - 1 :] = [f"  ... and {hidden} more (--json lists them all)"]
     for line in lines:
-        out.print(line, markup=False, soft_wrap=True)
+        out.print(shown(line), markup=False, soft_wrap=True)
     unmerged_repeats = any(not r.merged for r in report.repeats)
     unmerged_present = any(not p.merged for p in report.already_present)
     if unmerged_repeats:

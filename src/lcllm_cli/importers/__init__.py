@@ -82,10 +82,25 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read(path: Path, fmt: str | None = None) -> ImportResult:
-    """Read ``path`` (``-`` for stdin) with the importer for its format."""
+def read(path: Path, fmt: str | None = None, *, require_items: bool = False) -> ImportResult:
+    """Read ``path`` (``-`` for stdin) with the importer for its format.
+
+    With ``require_items``, a file in which the importer found no item at all (prose, an empty file, a list of
+    something else) is refused with :class:`ImportFileError`, so that importing it creates no empty list.
+    """
     text = read_text(path)
     fmt = fmt or detect_format(path, text)
     if fmt not in ("markdown", "bibtex"):
         raise ImportFileError(f"unknown format {fmt!r}; use markdown or bibtex")
-    return _parser(fmt)(text, str(path))
+    result = _parser(fmt)(text, str(path))
+    if require_items and not result.library.entries:
+        what = "BibTeX entries" if fmt == "bibtex" else "list items"
+        found = ""
+        if result.problems:
+            first = result.problems[0]
+            found = f" ({len(result.problems)} could not be read; line {first.line}: {first.message})"
+        raise ImportFileError(
+            f"no {what} found in {path}{found}: nothing was imported",
+            hint="lcllm imports awesome lists (Markdown bullet items with links) and .bib files",
+        )
+    return result
