@@ -437,3 +437,30 @@ def test_a_right_answer_under_a_wrong_content_type_is_judged_by_its_body(
     assert code == 0, output
     assert "error:" not in output
     assert path.read_bytes() != before  # the answers were applied
+
+
+def test_credentials_never_follow_a_redirect_to_another_host(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """S2_API_KEY and GITHUB_TOKEN go to the service they are for; a redirect elsewhere gets neither."""
+    with StubServer(lambda req: _json([])) as elsewhere:
+
+        def redirect(req: Request) -> Reply:
+            return Reply(307, "", headers={"Location": elsewhere.url + req.path})
+
+        with StubServer(redirect) as service:
+            monkeypatch.setenv("LCLLM_S2_API_URL", service.url + "/graph/v1")
+            monkeypatch.setenv("LCLLM_GITHUB_API_URL", service.url + "/gh")
+            monkeypatch.setenv("S2_API_KEY", "s2-secret")
+            monkeypatch.setenv("GITHUB_TOKEN", "gh-secret")
+            path = tmp_path / "entries.toml"
+            lib = Library()
+            lib.add_entries([PAPERS[0], PROJECT])
+            store.save(lib, path)
+            result = CliRunner().invoke(app, ["--file", str(path), "enrich", "--ttl", "0"])
+            assert "Traceback" not in result.output
+            sent = service.requests
+            got = elsewhere.requests
+    assert {r.headers.get("x-api-key") for r in sent if r.path.endswith("/batch")} == {"s2-secret"}
+    assert {r.headers.get("authorization") for r in sent if r.path.startswith("/gh/")} == {"Bearer gh-secret"}
+    assert {r.path for r in got} >= {"/graph/v1/paper/batch", "/gh/rate_limit"}  # the redirects were followed
+    for r in got:
+        assert "x-api-key" not in r.headers and "authorization" not in r.headers, (r.path, r.headers)

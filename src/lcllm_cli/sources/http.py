@@ -153,6 +153,9 @@ class Answer:
         return json.loads(self.text)
 
 
+# Credentials a caller may send; never forwarded to another host by a redirect.
+_SECRET_HEADERS = ("x-api-key", "authorization")
+
 # Headers worth keeping in the cache (the rest are transport details).
 _KEPT_HEADERS = ("content-type", "retry-after", "x-ratelimit-remaining", "x-ratelimit-limit", "x-ratelimit-reset")
 
@@ -188,6 +191,7 @@ class HttpClient:
         self.cache_hits = 0
         self._client: httpx.Client | None = None
         self._last_sent: dict[str, float] = {}
+        self._origin: tuple[str, str, int | None] | None = None  # (scheme, host, port) the current request is for
 
     def __enter__(self) -> HttpClient:
         return self
@@ -210,8 +214,17 @@ class HttpClient:
                 headers={"User-Agent": USER_AGENT},
                 follow_redirects=True,
                 max_redirects=5,
+                event_hooks={"request": [self._keep_secrets_home]},
             )
         return self._client
+
+    def _keep_secrets_home(self, request: httpx.Request) -> None:
+        """A redirect to another host never carries the credentials meant for the service (``x-api-key``,
+        ``Authorization``): httpx drops only ``Authorization``, and only for some redirects."""
+        here = (request.url.scheme, request.url.host, request.url.port)
+        if self._origin is not None and here != self._origin:
+            for name in _SECRET_HEADERS:
+                request.headers.pop(name, None)
 
     # ----------------------------------------------------------------------------------------- cache
 
@@ -369,6 +382,8 @@ class HttpClient:
 
         limit = self.config.max_bytes
         deadline = time.monotonic() + self.config.timeout
+        first = httpx.URL(url)
+        self._origin = (first.scheme, first.host, first.port)
         with client.stream(method, url, headers=dict(headers or {}), json=json_body) as resp:
             declared = resp.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
