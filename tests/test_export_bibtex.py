@@ -374,3 +374,9 @@ def test_lone_braces_cannot_end_a_field_and_math_cannot_hold_commands() -> None:
 def test_math_with_a_space_in_a_name_stays_one_name() -> None:
     e = Entry(kind="paper", title="T", arxiv="2402.13753", authors=["$\\ a$", "B C"], key="k")
     assert dict(entry_fields(e)[1])["author"] == "{{$\\ a$} and C, B}"
+
+
+def test_a_title_without_printable_characters_falls_back_to_the_id() -> None:
+    e = Entry(kind="paper", title="\x1b\x00", arxiv="2402.13753", authors=["A B"], key="k")
+    assert dict(entry_fields(e)[1])["title"] == "{2402.13753}"
+    assert latex.title_of("  a\x00 b ", "x") == "a b"

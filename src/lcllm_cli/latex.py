@@ -216,6 +216,11 @@ def _escape_plain(text: str, ascii: bool, lost: list[str] | None) -> str:
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+def title_of(title: str, fallback: str) -> str:
+    """A title as exports show it: without control characters, or ``fallback`` (the entry's id) if none is left."""
+    return " ".join(CONTROL.sub("", title).split()) or fallback
+
+
 def escape(text: str, *, ascii: bool = False, lost: list[str] | None = None) -> str:
     """Plain text as LaTeX: specials escaped, ``$math$`` kept; with ``ascii``, accents as LaTeX commands."""
     text = CONTROL.sub("", text)

@@ -135,6 +135,7 @@ def entry_fields(
     lost = lost if lost is not None else []
     out: list[tuple[str, str]] = []
     year = entry.year_value
+    title = latex.title_of(entry.title, entry.ident)
 
     def add(name: str, value: str | None) -> None:
         if value:
@@ -145,7 +146,7 @@ def entry_fields(
         if entry.authors_elided and names:
             names.append("others")
         add("author", _braced(" and ".join(names)) if names else None)
-        add("title", _braced(latex.protect_title(" ".join(entry.title.split()), ascii=ascii, lost=lost)))
+        add("title", _braced(latex.protect_title(title, ascii=ascii, lost=lost)))
         venue = entry.venue if venue_kind(entry.venue) else None
         if venue is None and venue_kind(entry.journal_ref):
             venue = entry.journal_ref
@@ -167,7 +168,7 @@ def entry_fields(
         url = _arxiv_url(entry) if entry.arxiv else (entry.url if entry.url and is_web_url(entry.url) else None)
         add("url", _braced(url) if url and _safe_verbatim(url) else None)
         if not names:
-            add("key", _braced(_text(entry.title, ascii, lost)))  # plain.bst sorts by author, else by key
+            add("key", _braced(_text(title, ascii, lost)))  # plain.bst sorts by author, else by key
     else:
         btype = "misc"
         repo = github_repo(entry.url) if entry.url else None
@@ -177,9 +178,9 @@ def entry_fields(
         add(
             "title",
             _braced(
-                _braced(_text(entry.title, ascii, lost))
+                _braced(_text(title, ascii, lost))
                 if entry.kind == "project"
-                else latex.protect_title(" ".join(entry.title.split()), ascii=ascii, lost=lost)
+                else latex.protect_title(title, ascii=ascii, lost=lost)
             ),
         )
         if entry.url and is_web_url(entry.url):
@@ -190,7 +191,7 @@ def entry_fields(
         if entry.description:
             add("abstract", _braced(_text(entry.description, ascii, lost)))
         if not any(name == "author" for name, _ in out):
-            add("key", _braced(_text(entry.title, ascii, lost)))
+            add("key", _braced(_text(title, ascii, lost)))
     for name, value in sorted(entry.fields.items()):
         if name.lower() not in OWN_FIELDS and re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", name) and latex._balanced(value):
             out.append((name, _braced(value)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from lcllm_cli.latex import CONTROL
+from lcllm_cli.latex import CONTROL, title_of
 from lcllm_cli.mdsyntax import INLINE_LINK, MARKER_END, MARKER_START, collapse_ws, unescape
 from lcllm_cli.model import Entry, Library
 from lcllm_cli.urls import github_repo, is_web_url
@@ -138,7 +138,7 @@ def _venue(entry: Entry) -> str:
 
 
 def render_paper(entry: Entry) -> list[str]:
-    first = [f"**{escape(entry.title)}**"]
+    first = [f"**{escape(title_of(entry.title, entry.ident))}**"]
     venue = _venue(entry)
     if venue:
         first.append(venue)
@@ -164,7 +164,7 @@ def render_paper(entry: Entry) -> list[str]:
 
 
 def render_project(entry: Entry) -> list[str]:
-    name = f"**{escape(entry.title)}**"
+    name = f"**{escape(title_of(entry.title, entry.ident))}**"
     head = link(name, entry.url or "")
     repo = github_repo(entry.url) if entry.url else None
     owner = entry.owner or (repo[0] if repo else None)
@@ -194,7 +194,7 @@ def _raw_ok(raw: str) -> bool:
 def render_link(entry: Entry) -> list[str]:
     if entry.raw is not None and _raw_ok(entry.raw):
         return [(HIGHLIGHT + " " if entry.highlight else "") + entry.raw.strip()]
-    head = link(escape(entry.title), entry.url or "")
+    head = link(escape(title_of(entry.title, entry.ident)), entry.url or "")
     if entry.description and entry.description.strip():
         head += f" - {escape(entry.description)}"
     extras = _extra_links(entry, parens=False)
