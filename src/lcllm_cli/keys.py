@@ -3,6 +3,9 @@
 A key is made once, from the first author's surname, the year and the first significant word of the title, in
 lower-case ASCII; clashes get ``a``, ``b``, ... appended. It is then stored with the entry (``key`` in
 ``entries.toml``) and never recomputed, so adding entries later never changes an existing key.
+
+A stored key need not look like one lcllm makes: any key BibTeX and biber accept is kept as it is (an imported
+``DBLP:conf/acl/X24`` stays, so every ``\\cite`` of it in the user's paper still works).
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from urllib.parse import urlsplit
 
 from lcllm_cli.model import Entry, Library
 
-# A stored key is kept when it is safe for BibTeX, biber and pandoc (no spaces, commas, braces, quotes, '/', '#', '%').
-VALID_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.+-]*$")
+# A stored key is kept when BibTeX and biber accept it: no white space and none of , { } ( ) " # % ' ~ = or a backslash
+# (DBLP's ``DBLP:conf/acl/X24`` is fine). See also :func:`valid_key`, which refuses control characters too.
+VALID_KEY = re.compile(r"""[^\s,{}()"#%'~=\\]+\Z""")
 
 STOPWORDS = frozenset(
     [
@@ -75,6 +79,16 @@ _FOLD = {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ
          "Đ": "D", "ð": "d", "þ": "th", "ı": "i"}  # fmt: skip
 _NAME_SUFFIXES = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii", "iv"])
 _MATH = re.compile(r"\$[^$]*\$")
+
+
+def valid_key(key: str | None) -> bool:
+    """True for a key BibTeX and biber accept (and so one lcllm keeps): not empty, no white space, no control or
+    invisible formatting characters, none of ``,{}()"#%'~=\\``."""
+    return (
+        key is not None
+        and VALID_KEY.match(key) is not None
+        and not any(unicodedata.category(c).startswith("C") for c in key)
+    )
 
 
 def ascii_fold(text: str) -> str:
@@ -156,7 +170,7 @@ def missing_keys(lib: Library, indexes: Iterable[int] | None = None) -> bool:
     want = set(range(len(lib.entries)) if indexes is None else indexes)
     for i, entry in enumerate(lib.entries):
         key = entry.key
-        ok = key is not None and VALID_KEY.match(key) is not None and key not in seen
+        ok = key is not None and valid_key(key) and key not in seen
         if ok and key is not None:
             seen.add(key)
         elif i in want:
@@ -175,7 +189,7 @@ def assign_keys(lib: Library, indexes: Iterable[int] | None = None) -> list[tupl
     need: list[int] = []
     for i, entry in enumerate(lib.entries):
         key = entry.key
-        if key is not None and VALID_KEY.match(key) and key not in taken:
+        if key is not None and valid_key(key) and key not in taken:
             taken.add(key)
         elif i in want:
             need.append(i)

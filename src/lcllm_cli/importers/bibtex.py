@@ -5,18 +5,27 @@ An entry with an arXiv ``eprint``, an arxiv.org URL, an arXiv DOI (``10.48550/ar
 paper without an id, a project (what ``lcllm export --bibtex`` writes for one: ``note = {GitHub repository}``)
 or a link when it has only a URL. Fields lcllm has no place for are kept in ``Entry.fields`` and written back
 on export. Blocks bibtexparser cannot parse are reported with their line numbers; the rest is imported.
+
+Field values are read the way BibTeX reads them: ``@string`` macros are expanded and ``#`` joins the parts
+(``booktitle = acl # ", Vol 1"``); an undefined macro (``month = feb``) stays as its name. A value that runs on
+into another ``name = value`` (a missing comma) and an entry with neither a title nor a key are reported, not
+imported. Citation keys are kept as written whenever BibTeX and biber accept them (``DBLP:conf/acl/X24``).
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from lcllm_cli import latex
 from lcllm_cli.ids import try_parse_arxiv_id
 from lcllm_cli.importers import ImportResult, Problem
-from lcllm_cli.keys import VALID_KEY
-from lcllm_cli.model import Entry, Library
+from lcllm_cli.keys import valid_key
+from lcllm_cli.model import Entry, Library, validate_entry
 from lcllm_cli.urls import github_repo, is_web_url
+
+if TYPE_CHECKING:  # bibtexparser itself is imported only where a .bib is read: start-up stays fast
+    from bibtexparser.model import Entry as BibEntry
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 PROJECTS_SECTION = "Projects"
@@ -193,7 +202,7 @@ def convert(entry_type: str, key: str, raw_fields: dict[str, str]) -> Entry:
     else:
         kind = "paper"
     entry = Entry(kind=kind, title=title or url or key)
-    entry.key = key if VALID_KEY.match(key) else None
+    entry.key = key if valid_key(key) else None
     if kind == "paper":
         entry.section = PAPERS_SECTION
         entry.authors, entry.authors_elided = authors, elided
@@ -242,40 +251,162 @@ def convert(entry_type: str, key: str, raw_fields: dict[str, str]) -> Entry:
     return entry
 
 
+# A BibTeX value is parts joined by '#': {braced}, "quoted", a number or a macro name.
+_NUMBER = re.compile(r"\d+")
+_MACRO = re.compile(r"""[^\s"#%'(),={}]+""")
+# What follows a complete part when a comma is missing: the next field's ``name =``.
+_ASSIGNMENT = re.compile(r"[A-Za-z_][\w:.+-]*\s*=")
+
+
+class _MissingComma(Exception):
+    def __init__(self, offset: int, name: str) -> None:
+        super().__init__(name)
+        self.offset, self.name = offset, name
+
+
+def _close(raw: str, i: int) -> int:
+    """Index just past the part opened at ``raw[i]`` (``{`` or ``"``), or -1 when it is not closed.
+
+    Braces nest (in quotes too); like bibtexparser's splitter, a delimiter right after a backslash does not count.
+    """
+    depth = 0
+    quoted = raw[i] == '"'
+    j = i + 1 if quoted else i
+    while j < len(raw):
+        c = raw[j]
+        if j > 0 and raw[j - 1] == "\\":
+            pass
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                return -1
+            if depth == 0 and not quoted:
+                return j + 1
+        elif c == '"' and quoted and depth == 0:
+            return j + 1
+        j += 1
+    return -1
+
+
+def _evaluate(raw: str, macros: dict[str, str]) -> str | None:
+    """The text of the BibTeX value ``raw``, or None when it is no well-formed value.
+
+    Raises :class:`_MissingComma` when the value clearly runs on into the next field (``"A" author = {B}``).
+    """
+    out: list[str] = []
+    i, n = 0, len(raw)
+    while True:
+        while i < n and raw[i].isspace():
+            i += 1
+        if i >= n:
+            return None
+        start = i
+        if raw[i] in '{"':
+            i = _close(raw, i)
+            if i < 0:
+                return None
+            out.append(raw[start + 1 : i - 1])
+        elif m := _NUMBER.match(raw, i):
+            out.append(m.group())
+            i = m.end()
+        elif m := _MACRO.match(raw, i):
+            name = m.group()
+            out.append(macros.get(name.lower(), name))
+            i = m.end()
+        else:
+            return None
+        while i < n and raw[i].isspace():
+            i += 1
+        if i >= n:
+            return "".join(out)
+        if raw[i] == "#":
+            i += 1
+            continue
+        # the next field's 'name =' after this part (a missing comma), or this part was one (a missing value)
+        m = _ASSIGNMENT.match(raw, i) or (_ASSIGNMENT.match(raw, start) if raw[i] == "=" else None)
+        if m:
+            raise _MissingComma(m.start(), m.group().rstrip("=").strip())
+        return None
+
+
+def _value(raw: str, macros: dict[str, str]) -> str:
+    """The text of a field value; a value that is not well formed BibTeX is kept as written (braces and all)."""
+    value = _evaluate(raw, macros)
+    return raw if value is None else value
+
+
 def parse(text: str, source: str = "<bibtex>") -> ImportResult:
     """Parse a .bib text into a library; unparsable blocks become problems with their line numbers."""
     import logging
 
     import bibtexparser
-    from bibtexparser.model import DuplicateBlockKeyBlock
+    from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock, String
+    from bibtexparser.model import Entry as BibEntry
 
     log = logging.getLogger("bibtexparser")
     level = log.level
     log.setLevel(logging.CRITICAL)  # its warnings would reach the terminal raw; they are reported below instead
     try:
-        bib = bibtexparser.parse_string(text)
+        # No middlewares: values come raw, with their braces, quotes, macros and '#', and are read by _evaluate.
+        bib = bibtexparser.parse_string(text, parse_stack=[])
     finally:
         log.setLevel(level)
     lib = Library(title="Bibliography")
     problems: list[Problem] = []
     lines: list[int] = []
-    for block in bib.failed_blocks:
+    macros: dict[str, str] = {}  # @string names (case-insensitive), in file order as BibTeX reads them
+    for block in bib.blocks:
         line = (block.start_line or 0) + 1
-        raw = " ".join((block.raw or "").split())[:120]
-        if isinstance(block, DuplicateBlockKeyBlock):
-            msg = f"a second entry with the key {block.key!r}; it was not imported"
-        else:
-            msg = "could not parse this BibTeX entry (a missing '}', ',' or '=' ?); it was not imported"
-        problems.append(Problem(line, msg, raw))
-    for bentry in bib.entries:
-        values = {f.key: f.value if isinstance(f.value, str) else str(f.value) for f in bentry.fields}
-        try:
-            entry = convert(bentry.entry_type, bentry.key, values)
-        except Exception as exc:  # pragma: no cover - a last guard: report and go on
-            problems.append(Problem((bentry.start_line or 0) + 1, f"could not read this entry: {exc}", bentry.key))
-            continue
-        lib.ensure_section(entry.section)
-        lib.entries.append(entry)
-        lines.append((bentry.start_line or 0) + 1)
+        redefined = isinstance(block, DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, String)
+        if isinstance(block, String) or redefined:
+            string = block.ignore_error_block if redefined else block
+            macros[string.key.lower()] = _value(string.value, macros)  # a later @string wins, as in BibTeX
+        elif isinstance(block, ParsingFailedBlock):
+            raw = " ".join((block.raw or "").split())[:120]
+            if isinstance(block, DuplicateBlockKeyBlock):
+                msg = f"a second entry with the key {block.key!r}; it was not imported"
+            else:
+                msg = "could not parse this BibTeX entry (a missing '}', ',' or '=' ?); it was not imported"
+            problems.append(Problem(line, msg, raw))
+        elif isinstance(block, BibEntry):
+            _entry(block, macros, lib, problems, lines)
     problems.sort(key=lambda p: p.line)
     return ImportResult(lib, problems, lines)
+
+
+def _entry(bentry: BibEntry, macros: dict[str, str], lib: Library, problems: list[Problem], lines: list[int]) -> None:
+    """Convert one parsed entry into ``lib`` (its line into ``lines``), or report why it was not imported."""
+    line = (bentry.start_line or 0) + 1
+    values: dict[str, str] = {}
+    for f in bentry.fields:
+        raw = f.value if isinstance(f.value, str) else str(f.value)
+        try:
+            values[f.key] = _value(raw, macros)
+        except _MissingComma as exc:
+            at = (f.start_line if f.start_line is not None else line - 1) + 1 + raw[: exc.offset].rstrip().count("\n")
+            problems.append(
+                Problem(
+                    at,
+                    f"the {f.key!r} value runs on into '{exc.name} =' (a missing ','?); this entry was not imported",
+                    " ".join((bentry.raw or "").split())[:120],
+                )
+            )
+            return
+    try:
+        entry = convert(bentry.entry_type, bentry.key, values)
+    except Exception as exc:  # pragma: no cover - a last guard: report and go on
+        problems.append(Problem(line, f"could not read this entry: {exc}", bentry.key))
+        return
+    why = validate_entry(entry)
+    if why is not None:
+        if why == "no title":
+            msg = "this entry has neither a title nor a citation key (nor a URL); it was not imported"
+        else:
+            msg = f"this entry would be invalid ({why}); it was not imported"
+        problems.append(Problem(line, msg, " ".join((bentry.raw or "").split())[:120]))
+        return
+    lib.ensure_section(entry.section)
+    lib.entries.append(entry)
+    lines.append(line)
