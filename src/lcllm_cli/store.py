@@ -222,19 +222,29 @@ def _library_from_data(data: dict[str, Any], source: str, text: str | None, *, t
     if trusted:
         lib.entries = [_entry_trusted(raw) for raw in raw_entries]
     else:
-        lines = _entry_lines(text) if text is not None else []
+        # Where an entry is (its number, and its line when the headers can be counted) is only worked out for an
+        # entry that is wrong: finding the line of every header costs a regex pass over the whole file.
+        def where(i: int) -> str:
+            lines = _entry_lines(text) if text is not None else []
+            return f"{source}, entry #{i + 1}" + (f" (line {lines[i]})" if len(lines) == len(raw_entries) else "")
+
         for i, raw in enumerate(raw_entries):
-            where = f"{source}, entry #{i + 1}"
-            if len(lines) == len(raw_entries):
-                where += f" (line {lines[i]})"
             if not isinstance(raw, dict):
-                raise StoreError(f"{where}: must be a table")
-            lib.entries.append(_entry_from_dict(raw, where))
+                raise StoreError(f"{where(i)}: must be a table")
+            try:
+                lib.entries.append(_entry_from_dict(raw, _WHERE))
+            except StoreError as exc:
+                if not exc.message.startswith(_WHERE):
+                    raise
+                raise StoreError(where(i) + exc.message[len(_WHERE) :], hint=exc.hint) from None
     for entry in lib.entries:
         if entry.section not in names:
             names.add(entry.section)
             lib.sections.append(Section(entry.section))
     return lib
+
+
+_WHERE = "\x00where\x00"  # stands for the entry's place in messages until an error needs the real one
 
 
 def _entry_trusted(data: dict[str, Any]) -> Entry:
@@ -554,12 +564,19 @@ def edit(path: Path, *, create: bool = False, title: str | None = None) -> Itera
             before = None
         else:
             lib = load(path)
-            before = dumps(lib)
+            # A digest of the text, not the text: a 100,000-entry list need not be held twice while the caller works.
+            before = _digest(dumps(lib))
         yield lib
         after = dumps(lib)
-        if after != before:
+        if _digest(after) != before:
             _refuse_invalid(lib, path)
             write_atomic(path, after)
+
+
+def _digest(text: str) -> bytes:
+    import hashlib
+
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=32).digest()
 
 
 def _refuse_invalid(lib: Library, path: Path) -> None:
