@@ -206,3 +206,155 @@ def test_any_text_survives_export_and_import(title: str, author: str, desc: str,
     assert [e.title for e in back] == [title] * 3
     assert back[0].authors == [author, "B C"]
     assert back[1].description == desc
+
+
+# ------------------------------------------------------------------- input written by other tools (issue 7 gaps)
+OTHER_KEYS = r"""@inproceedings{DBLP:conf/acl/X24, title = {Dblp Style}, author = {A B}, year = 2024}
+@misc{arXiv:2402.13753, title = {Arxiv Style}}
+@misc{Müller+Ødegaard_2020/v2.x!, title = {Punctuation And Letters}}
+@misc{o'brien2020, title = {An Apostrophe}, author = {Pat O'Brien}, year = 2020}
+@misc{x%y, title = {A Percent}}
+@misc{a(b), title = {Parentheses}}
+"""
+
+
+def test_keys_other_tools_write_are_kept_and_exported_unchanged() -> None:
+    result = parse(OTHER_KEYS)
+    assert result.problems == []
+    lib = result.library
+    kept = ["DBLP:conf/acl/X24", "arXiv:2402.13753", "Müller+Ødegaard_2020/v2.x!"]
+    assert [e.key for e in lib.entries] == [*kept, None, None, None]  # ' % ( ) are refused by BibTeX or biber
+    assigned = keys.assign_keys(lib)
+    assert [i for i, _ in assigned] == [3, 4, 5]  # only the refused ones get a key, and one lcllm makes
+    assert [k for _, k in assigned] == ["obrien2020apostrophe", "percent", "parentheses"]
+    text = render(lib.entries).text
+    for key in kept:
+        assert f"{{{key},\n" in text
+    import bibtexparser
+
+    back = bibtexparser.parse_string(text)
+    assert back.failed_blocks == []
+    assert [b.key for b in back.entries] == [e.key for e in lib.entries]
+    again = parse(text)
+    assert [e.key for e in again.library.entries] == [e.key for e in lib.entries]
+    assert keys.assign_keys(again.library) == []  # a second export never changes a key
+
+
+def test_valid_key_is_what_bibtex_and_biber_accept() -> None:
+    for good in ["ding2024longrope", "DBLP:conf/acl/X24", "a.b-c_d+e/f:g!?<>[]|@*&$^`;", "Müller2020", "2402.13753"]:
+        assert keys.valid_key(good), good
+    bad = ["", "a b", "a\tb", "a,b", "a{b", "a}b", "a(b", "a)b", 'a"b', "a#b", "a%b", "a'b", "a~b", "a=b", "a\\b"]
+    bad += ["ab\n", "a\u202eb", "a\x00b", "a\u00a0b", "a\u200bb"]  # a trailing newline, invisible controls
+    for key in bad:
+        assert not keys.valid_key(key), repr(key)
+    lib = store.Library(title="T")
+    lib.entries = [
+        Entry(kind="paper", title="Dblp", key="DBLP:conf/acl/X24"),
+        Entry(kind="paper", title="LongRoPE Extending", authors=["Yiran Ding"], year=2024, key="ding 2024"),
+    ]
+    assert keys.missing_keys(lib, [0]) is False
+    assert keys.assign_keys(lib) == [(1, "ding2024longrope")]
+    assert lib.entries[0].key == "DBLP:conf/acl/X24"
+
+
+MACROS = r"""@string{acl = "Proc. of ACL"}
+@String{ACLV1 = ACL # ", Vol 1"}
+@inproceedings{k1, title = "Macro" # { Test}, author = {A B}, booktitle = aclv1, year = 2024, month = feb}
+@inproceedings{k2, title = {Plain}, booktitle = acl # " " # 2024 # {, Short Papers}, month = {feb}, year = {2024}}
+@article{k3, title = {Undefined}, journal = tacl, year = 2023, month = dec}
+@string{acl = {Redefined ACL}}
+@inproceedings{k4, title = {Later}, booktitle = acl, note = {acl # "x" stays text}}
+"""
+
+
+def test_string_macros_concatenation_and_redefinition() -> None:
+    result = parse(MACROS)
+    assert result.problems == []
+    e = {x.key: x for x in result.library.entries}
+    assert (e["k1"].title, e["k1"].venue, e["k1"].published) == ("Macro Test", "Proc. of ACL, Vol 1", "2024-02")
+    assert (e["k2"].venue, e["k2"].published) == ("Proc. of ACL 2024, Short Papers", "2024-02")
+    assert (e["k3"].venue, e["k3"].published) == ("tacl", "2023-12")  # an undefined macro stays as its name
+    assert e["k4"].venue == "Redefined ACL"  # a later @string wins for what follows it, as in BibTeX
+    assert e["k4"].fields == {"note": 'acl # "x" stays text'}
+    assert result.lines == [3, 4, 5, 7]
+
+
+MISSING_COMMAS = """@article{ok, title={Fine}}
+@article{a2, title = "Second" author={B}, year=2020}
+@article{a3,
+  title = {Third}
+  author = {C},
+  year = {2021},
+}
+@article{a4, title = {Fourth}, year = 2020 month = jan}
+@article{a5, title = author = {E}, year = 2020}
+@misc{equals, title = {a = b}, note = "x = y", url = {https://x.org/?a=1&b=2}, howpublished = "Eq " # {= sign}}
+@article{last, title = {Last}}
+"""
+
+
+def test_a_missing_comma_is_reported_with_its_line_and_the_rest_imported() -> None:
+    result = parse(MISSING_COMMAS)
+    assert [e.key for e in result.library.entries] == ["ok", "equals", "last"]
+    assert result.lines == [1, 10, 11]
+    assert [(p.line, p.message) for p in result.problems] == [
+        (2, "the 'title' value runs on into 'author =' (a missing ','?); this entry was not imported"),
+        (4, "the 'title' value runs on into 'author =' (a missing ','?); this entry was not imported"),
+        (8, "the 'year' value runs on into 'month =' (a missing ','?); this entry was not imported"),
+        (9, "the 'title' value runs on into 'author =' (a missing ','?); this entry was not imported"),
+    ]
+    assert result.problems[1].text.startswith("@article{a3, title = {Third} author")
+    equals = result.library.entries[1]
+    assert (equals.title, equals.url, equals.fields) == ("a = b", "https://x.org/?a=1&b=2", {"note": "x = y"})
+
+
+def test_a_title_less_key_less_entry_is_reported_and_key_less_ones_imported() -> None:
+    text = (
+        "@misc{good, title={Fine}}\n\n@misc{,\n  author = {Someone}\n}\n"
+        "@misc{, title = {Keyless One}}\n@misc{, title = {Keyless Two}}\n@misc{, url = {https://example.org/x}}\n"
+    )
+    result = parse(text)
+    assert [(p.line, p.message) for p in result.problems] == [
+        (3, "this entry has neither a title nor a citation key (nor a URL); it was not imported")
+    ]
+    got = [(e.key, e.kind, e.title) for e in result.library.entries]
+    assert got == [
+        ("good", "paper", "Fine"),
+        (None, "paper", "Keyless One"),  # a key is made on export; two key-less entries do not clash
+        (None, "paper", "Keyless Two"),
+        (None, "link", "https://example.org/x"),
+    ]
+    assert result.lines == [1, 6, 7, 8]
+
+
+def test_other_tools_bib_through_the_installed_executable(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    source = tmp_path / "refs.bib"
+    source.write_text(
+        '@string{acl = "Proc. of ACL"}\n'
+        "@inproceedings{DBLP:conf/acl/X24, title = {Dblp}, author = {A B}, booktitle = acl # {, Vol 1}, year = 2024}\n"
+        "@misc{,\n  author = {Someone}\n}\n"
+        '@article{a2, title = "Second" author={B}, year=2020}\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "entries.toml"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    exe = Path(__file__).parents[1] / ".venv" / "bin" / "lcllm"
+    run = subprocess.run(
+        [str(exe), "--file", str(path), "import", str(source)], capture_output=True, text=True, env=env, timeout=60
+    )
+    out = run.stdout + run.stderr
+    assert run.returncode == 0, out
+    assert "Traceback" not in out
+    assert "line 3: this entry has neither a title nor a citation key" in out
+    assert "line 6: the 'title' value runs on into 'author ='" in out
+    (entry,) = store.load(path).entries
+    assert (entry.key, entry.venue) == ("DBLP:conf/acl/X24", "Proc. of ACL, Vol 1")
+    exported = subprocess.run(
+        [str(exe), "--file", str(path), "export", "--bibtex"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stdout.startswith("@inproceedings{DBLP:conf/acl/X24,\n")
+    assert "citation key" not in exported.stderr  # no key was made: the stored one is kept

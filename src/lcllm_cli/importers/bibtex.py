@@ -363,6 +363,12 @@ def parse(text: str, source: str = "<bibtex>") -> ImportResult:
         if isinstance(block, String) or redefined:
             string = block.ignore_error_block if redefined else block
             macros[string.key.lower()] = _value(string.value, macros)  # a later @string wins, as in BibTeX
+        elif (
+            isinstance(block, DuplicateBlockKeyBlock)
+            and not block.key
+            and isinstance(block.ignore_error_block, BibEntry)
+        ):
+            _entry(block.ignore_error_block, macros, lib, problems, lines)  # entries without a key do not clash
         elif isinstance(block, ParsingFailedBlock):
             raw = " ".join((block.raw or "").split())[:120]
             if isinstance(block, DuplicateBlockKeyBlock):
