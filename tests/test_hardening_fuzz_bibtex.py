@@ -18,10 +18,11 @@ from typer.testing import CliRunner
 
 from lcllm_cli import keys, store
 from lcllm_cli.cli import app
+from lcllm_cli.errors import StoreError
 from lcllm_cli.exporters.bibtex import render
 from lcllm_cli.importers.bibtex import parse
 from lcllm_cli.importers.markdown import parse as parse_markdown
-from lcllm_cli.model import validate_entry
+from lcllm_cli.model import Entry, validate_entry
 from tests.test_fuzz_markdown import mutate
 
 SEED = Path(__file__).parent / "fixtures" / "awesome-long-context-llm.md"
@@ -103,17 +104,11 @@ def check(text: str) -> None:
     for problem in result.problems:
         assert 1 <= problem.line <= n_lines, (problem, n_lines)
     assert len(result.lines) == len(result.library.entries)
-    # what was imported stores and reads back unchanged (entries with neither title nor key are the known bug
-    # of test_an_entry_with_neither_title_nor_key_is_reported_not_imported; the store refuses to write them)
-    result.library.entries[:] = [e for e in result.library.entries if validate_entry(e) is None]
+    # what was imported is valid, and stores and reads back unchanged
+    assert [validate_entry(e) for e in result.library.entries] == [None] * len(result.library.entries)
     assert store.loads(store.dumps(result.library)) == result.library
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="importers/bibtex.py imports '@misc{,}' (no key, no title) as an entry with an empty title; the store "
-    "now refuses to write it, so the whole import fails instead of reporting that block by line",
-)
 def test_an_entry_with_neither_title_nor_key_is_reported_not_imported(tmp_path: Path) -> None:
     source = tmp_path / "refs.bib"
     source.write_text("@misc{good, title={Fine}}\n\n@misc{,\n  author = {Someone}\n}\n", encoding="utf-8")
@@ -125,16 +120,16 @@ def test_an_entry_with_neither_title_nor_key_is_reported_not_imported(tmp_path: 
 
 
 def test_the_store_never_writes_an_entry_it_would_refuse(tmp_path: Path) -> None:
-    """The safety net under every importer: a title-less entry makes the import fail clearly, nothing written."""
-    source = tmp_path / "refs.bib"
-    source.write_text("@misc{good, title={Fine}}\n\n@misc{,\n  author = {Someone}\n}\n", encoding="utf-8")
+    """The safety net under every command: a change that would leave an entry the store refuses to read (here an
+    empty title) is not written; the old file stays and the error is one clear line."""
     path = tmp_path / "entries.toml"
-    store.save(store.Library(title="Mine"), path)
+    lib = store.Library(title="Mine")
+    lib.add_entries([Entry(kind="paper", title="Fine", arxiv="2402.13753")])
+    store.save(lib, path)
     before = path.read_bytes()
-    result = CliRunner().invoke(app, ["--file", str(path), "import", str(source)])
-    assert "Traceback" not in result.output
-    assert result.exit_code == 2
-    assert f"error: {path} was not written: entry #2 would be invalid: no title" in result.output
+    with pytest.raises(StoreError) as info, store.edit(path) as target:
+        target.add_entry(Entry(kind="paper", title="", key="k"))
+    assert info.value.message == f"{path} was not written: entry #2 (k) would be invalid: no title"
     assert path.read_bytes() == before
 
 

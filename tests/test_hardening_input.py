@@ -193,11 +193,6 @@ def test_list_items_in_a_fenced_code_block_are_not_imported(tmp_path: Path) -> N
     assert [e.title for e in store.load(path).entries] == ["Real"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="import of a file without a single list item creates an empty entries.toml and exits 0; "
-    "it should say 'no list items found in FILE' and create nothing (importers/apply.py, cli/importing.py)",
-)
 def test_import_of_a_file_without_items_creates_no_list(tmp_path: Path) -> None:
     path = tmp_path / "entries.toml"
     source = tmp_path / "prose.md"

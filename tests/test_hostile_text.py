@@ -142,6 +142,17 @@ def test_toml_lines_are_one_key_each(listed: Path) -> None:
         assert line == "" or line.startswith(("#", "[", "    {", '    "', "]")) or re.match(r"^[a-z_]+ = ", line), line
 
 
+@pytest.mark.parametrize("name", ["a\n", "x\n= 1\n[list]", "k]", "a b", "\u202e", "", "é"])
+def test_a_hostile_extra_field_name_stays_one_key(tmp_path: Path, name: str) -> None:
+    """Names under [entry.fields] are written bare only when they are bare keys through and through ('a\\n' was)."""
+    path = tmp_path / "entries.toml"
+    lib = Library()
+    lib.add_entries([Entry(kind="paper", title="T", arxiv="2402.13753", fields={name: "v", "ok": "w"})])
+    store.save(lib, path)
+    assert tomllib.loads(path.read_text(encoding="utf-8"))["entry"][0]["fields"] == {name: "v", "ok": "w"}
+    assert store.load(path) == lib
+
+
 # --------------------------------------------------------------------------------------------- Markdown
 
 
@@ -364,12 +375,6 @@ def test_add_and_refresh_tables_show_markup_in_titles_as_text(tmp_path: Path, mo
         assert "Traceback" not in refreshed.output and "[/]" in refreshed.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/importing.py (problem lines, repeats) and cli/dedupe.py (group table) print titles and raw lines "
-    "with their control characters: an ESC sequence in an imported README reaches the terminal; fix: pass them "
-    "through lcllm_cli.cli.output.shown() as list/show/add/refresh do",
-)
 @pytest.mark.parametrize("args", [["import", "IN"], ["dedupe", "--dry-run"]])
 def test_import_and_dedupe_reports_show_control_characters_as_escapes(tmp_path: Path, args: list[str]) -> None:
     source = tmp_path / "in.md"
@@ -386,12 +391,6 @@ def test_import_and_dedupe_reports_show_control_characters_as_escapes(tmp_path: 
     assert "\x1b" not in result.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the exporters drop control characters, so a title made only of them (valid in entries.toml) renders as "
-    "an empty '- ****' item that reads back as garbage and an empty BibTeX title; fix: fall back to the entry's "
-    "id, or refuse such a title in validate_entry",
-)
 def test_a_title_of_only_control_characters_still_exports_as_an_item(tmp_path: Path) -> None:
     path = tmp_path / "entries.toml"
     lib = Library(entries=[Entry(kind="paper", title="\x1b\x00", arxiv="2402.13753", authors=["A B"], key="k")])
@@ -451,3 +450,21 @@ def test_hostile_service_answers_never_become_urls_or_markup(tmp_path: Path, mon
     hrefs = re.findall(r'<a href="([^"]*)"', html)
     assert "<script" not in html  # ... and rendered inert
     assert not [h for h in hrefs if "evil" in h or "javascript:" in h or "semanticscholar" in h], hrefs
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="cli/export.py (check) prints the README's differing lines with their control characters: an OSC "
+    "sequence in the README retitles the terminal of whoever runs `lcllm check`; fix: lcllm_cli.cli.output.shown()",
+)
+def test_check_shows_control_characters_of_the_readme_as_escapes(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    lib = Library(title="S")
+    lib.add_entries([Entry(kind="paper", title="X", arxiv="2402.13753")])
+    store.save(lib, path)
+    readme = tmp_path / "README.md"
+    readme.write_text("# R\n<!-- lcllm:start -->\n- evil \x1b]0;pwned\x07 line\n<!-- lcllm:end -->\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["--file", str(path), "check", str(readme)])
+    assert result.exit_code == 1, result.output  # out of date: the diff is shown
+    assert "evil" in result.output
+    assert "\x1b" not in result.output

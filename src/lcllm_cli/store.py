@@ -363,7 +363,7 @@ def toml_str(value: str) -> str:
 
 
 def _key(name: str) -> str:
-    return name if _BARE_KEY.match(name) else toml_str(name)
+    return name if _BARE_KEY.fullmatch(name) else toml_str(name)  # fullmatch: '$' would let "a\n" through
 
 
 def _inline_table(pairs: list[tuple[str, Any]]) -> str:
