@@ -468,3 +468,17 @@ def test_check_shows_control_characters_of_the_readme_as_escapes(tmp_path: Path)
     assert result.exit_code == 1, result.output  # out of date: the diff is shown
     assert "evil" in result.output
     assert "\x1b" not in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["add", "\x1b]0;pwned\x07 \x1b[2J"], ["show", "\x1b]0;pwned\x07"], ["import", "\x1b[2J.md"]],
+    ids=["add", "show", "import"],
+)
+def test_error_messages_quote_input_with_its_control_characters_escaped(tmp_path: Path, args: list[str]) -> None:
+    path = _terminal_list(tmp_path)
+    result = CliRunner().invoke(app, ["--file", str(path), *args])
+    assert result.exit_code != 0
+    errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and "\\x1b" in errors[0], result.output
+    assert "\x1b" not in result.output

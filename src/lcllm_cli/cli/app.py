@@ -136,9 +136,11 @@ def import_help_renderer() -> None:
 
 def report_error(exc: LcllmError) -> None:
     """Print ``error: ...`` (and ``hint: ...``) on stderr: one clear line, no traceback."""
-    typer.echo(f"error: {exc.message}", err=True)
+    from lcllm_cli.cli.output import shown  # messages quote input: its control characters are shown, not obeyed
+
+    typer.echo(f"error: {shown(exc.message)}", err=True)
     if exc.hint:
-        typer.echo(f"hint: {exc.hint}", err=True)
+        typer.echo(f"hint: {shown(exc.hint)}", err=True)
 
 
 def guarded(func: F) -> F:
