@@ -279,7 +279,9 @@ def load(path: Path) -> Library:
     if cache_key is not None:
         cached = _parse_cache_get(cache_key)
         if cached is not None:
-            return _library_from_data(cached, str(path), None, trusted=True)
+            lib = _library_from_cache(cached, str(path))
+            if lib is not None:
+                return lib
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -287,7 +289,61 @@ def load(path: Path) -> Library:
     raw = _parse_toml(text, str(path))
     lib = _library_from_data(raw, str(path), text)
     if cache_key is not None:
-        _parse_cache_put(cache_key, raw)
+        _parse_cache_put(cache_key, _cache_form(raw))
+    return lib
+
+
+# The parse cache keeps each entry as a tuple of every Entry field in dataclass order (links and citations as
+# tuples too): marshal reads tuples about 3x faster than the TOML's tables, and Entry(*row) builds 4x faster than
+# Entry(**table). Only data that passed validation is cached.
+
+
+def _cache_form(raw: dict[str, Any]) -> dict[str, Any]:
+    from dataclasses import MISSING, fields
+
+    defaults: list[tuple[str, Any]] = []
+    for f in fields(Entry):
+        factory = f.default_factory if f.default_factory is not MISSING else None
+        defaults.append((f.name, factory if factory is not None else (None if f.default is MISSING else f.default)))
+    rows = []
+    for entry in raw.get("entry", []):
+        row = []
+        for name, default in defaults:
+            value = entry.get(name, _ABSENT)
+            if value is _ABSENT:
+                value = default() if callable(default) else default  # a fresh list or dict per entry
+            elif name == "links":
+                value = [(v["label"], v["url"], v.get("stars")) for v in value]
+            elif name == "citations":
+                value = (value["count"], value["source"], value.get("url"), value.get("date"))
+            row.append(value)
+        rows.append(tuple(row))
+    return {"list": raw.get("list", {}), "section": raw.get("section", []), "rows": rows}
+
+
+_ABSENT = object()
+
+
+def _library_from_cache(cached: dict[str, Any], source: str) -> Library | None:
+    """The library from a cache record written by :func:`_cache_form`; None if the record is not usable."""
+    try:
+        lib = _library_from_data({"list": cached["list"], "section": cached["section"]}, source, None, trusted=True)
+        entries = []
+        for row in cached["rows"]:
+            entry = Entry(*row)
+            if entry.links:
+                entry.links = [Link(*v) for v in entry.links]
+            if entry.citations is not None:
+                entry.citations = Citations(*entry.citations)  # type: ignore[misc]
+            entries.append(entry)
+    except (KeyError, TypeError, ValueError, StoreError):
+        return None
+    lib.entries = entries
+    names = set(lib.section_names())
+    for entry in entries:
+        if entry.section not in names:
+            names.add(entry.section)
+            lib.sections.append(Section(entry.section))
     return lib
 
 
@@ -309,7 +365,7 @@ def _parse_cache_key(data: bytes) -> str:
     from lcllm_cli import __version__
 
     digest = hashlib.blake2b(data, digest_size=20)
-    digest.update(f"\0lcllm {__version__} schema 1".encode())
+    digest.update(f"\0lcllm {__version__} schema 1 rows".encode())
     return digest.hexdigest()
 
 
