@@ -39,6 +39,7 @@ _SHORTCODE = re.compile(r"^:[a-z0-9_+-]+:")
 _CITATION = re.compile(r"(?:cication|citation|citations|cited by)\s*:?\s*$", re.IGNORECASE)
 _COUNT = re.compile(r"^\*{0,2}\s*(-?\d[\d,]*)\s*\*{0,2}$")
 _ELISION = re.compile(r"^(?:\.\.\.|…|et al\.?|and others)$", re.IGNORECASE)
+_ELISION_STARTS = ".…eEaA"  # what an elision can start with (a quick test before the regex)
 _BADGE_HOSTS = ("img.shields.io", "badgen.net", "badge.fury.io")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
@@ -151,14 +152,18 @@ def _strip_markers(s: str) -> tuple[str, bool, str]:
 
 def _split_authors(text: str) -> tuple[list[str], bool]:
     # Split before unescaping, so that an escaped character inside a name stays part of it.
-    parts = [_unescape(p) for p in re.split(r",\s*|\s+and\s+|;\s*", collapse_ws(text).strip())]
+    text = collapse_ws(text).strip()
+    # the usual "A, B, C" is a plain split (the space after each comma is stripped below)
+    plain = ";" not in text and " and " not in text
+    pieces = text.split(",") if plain else re.split(r",\s*|\s+and\s+|;\s*", text)
+    parts = [_unescape(p) for p in pieces]
     authors: list[str] = []
     elided = False
     for part in parts:
         part = part.strip()
         if not part:
             continue
-        if _ELISION.match(part):
+        if part[0] in _ELISION_STARTS and _ELISION.match(part):
             elided = True
             continue
         if part.endswith(" et al") or part.endswith(" et al."):
@@ -393,10 +398,11 @@ class _Parser:
                 entry.url = url
                 continue
             repo = github_repo(url)
-            if repo and idx + 1 < len(links) and _is_badge(links[idx + 1]):
-                label = label or repo[1]
+            badge = bool(repo) and idx + 1 < len(links) and _is_badge(links[idx + 1])
+            if badge:
+                label = label or repo[1]  # type: ignore[index]
             link_obj = Link(_clean_label(label) or "link", url)
-            if repo and idx + 1 < len(links) and _is_badge(links[idx + 1]):
+            if badge:
                 link_obj.stars = _stars_after(rest, links[idx + 1].end)
             entry.links.append(link_obj)
         if entry.citations is None:
