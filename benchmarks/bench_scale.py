@@ -10,7 +10,9 @@ runs (``--runs-large`` from 100k up), each a fresh ``lcllm`` process with stdout
   ``dedupe --dry-run`` read the list; lcllm's parse cache (keyed by the file's bytes) is warm after the warm-up;
 * ``import LIST.md`` reads the Markdown export of the list into a new entries.toml (a new file every run; no
   warm-up run from 100k, as there is no cache to fill);
-* ``list --json, cold`` runs with an empty cache every time: the TOML is parsed and validated;
+* ``check`` (validity and duplicates: what a pre-commit hook or CI job runs), no target of its own;
+* ``list --json, cold`` runs with an empty cache every time: the TOML is parsed and validated (a CI runner with no
+  cache of its own reads like this);
 * ``export --bibtex, first`` runs on the list before it had keys: it assigns and stores them (a write).
 
 The baseline of a size is ``tomli.loads`` of its entries.toml in a fresh Python: the cost of reading the TOML at all.
@@ -117,6 +119,13 @@ def _size_rows(lists: Lists, runs: int, previous: dict[str, Row], *, dedupe_scor
         if dedupe_score:
             note = _dedupe_note(lists, f, env)
         row("dedupe --dry-run", fig([LCLLM, *f, "dedupe", "--dry-run"]), note=note)
+
+        row(
+            "check",
+            fig([LCLLM, *f, "check"]),
+            targeted=False,
+            note="valid? duplicates? (the pre-commit/CI command; exits 1: the list has planted duplicates)",
+        )
 
         cold_cache = tmp / "cold-cache"
 
