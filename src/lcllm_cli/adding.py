@@ -17,25 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from lcllm_cli.errors import LcllmError, UsageError
 from lcllm_cli.ids import ArxivId, parse_arxiv_id, try_parse_arxiv_id
-from lcllm_cli.model import DEFAULT_SECTION, Entry, Library
+from lcllm_cli.model import ARXIV_FIELDS, DEFAULT_SECTION, Entry, Library
 
 if TYPE_CHECKING:
     from lcllm_cli.sources.arxiv import ArxivConfig, FetchResult
 
 ADDED, UPDATED, PRESENT, FAILED = "added", "updated", "already present", "failed"
-# The fields arXiv is the source of; an update replaces them all, and nothing else.
-ARXIV_FIELDS = (
-    "title",
-    "version",
-    "authors",
-    "published",
-    "updated",
-    "primary_category",
-    "categories",
-    "doi",
-    "journal_ref",
-    "comment",
-)
 
 
 @dataclass(slots=True)

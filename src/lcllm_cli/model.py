@@ -15,6 +15,20 @@ KINDS: tuple[str, ...] = ("paper", "project", "link")
 
 DEFAULT_SECTION = "Papers"
 
+# The fields of a paper that arXiv is the source of: `add` sets them, `refresh` updates them, nothing else does.
+ARXIV_FIELDS: tuple[str, ...] = (
+    "title",
+    "authors",
+    "version",
+    "published",
+    "updated",
+    "primary_category",
+    "categories",
+    "doi",
+    "journal_ref",
+    "comment",
+)
+
 
 @dataclass(slots=True)
 class Link:

@@ -24,20 +24,8 @@ from typing import Any
 
 from lcllm_cli.enriching import Change, select
 from lcllm_cli.errors import LcllmError
-from lcllm_cli.model import Entry, Library
+from lcllm_cli.model import ARXIV_FIELDS, Entry, Library
 
-REFRESHED_FIELDS = (
-    "title",
-    "authors",
-    "version",
-    "published",
-    "updated",
-    "primary_category",
-    "categories",
-    "doi",
-    "journal_ref",
-    "comment",
-)
 Progress = Callable[[str, int, int], None]
 
 
@@ -78,7 +66,7 @@ def apply_fetched(entry: Entry, fetched: Entry) -> list[Change]:
     """Copy the refreshed fields from ``fetched`` onto ``entry``; return what changed, field by field."""
     ident = entry.arxiv or entry.ident
     changes: list[Change] = []
-    for name in REFRESHED_FIELDS:
+    for name in ARXIV_FIELDS:
         new = getattr(fetched, name)
         if new is None or new == [] or new == "":
             continue  # arXiv says nothing: keep what the list has
@@ -95,14 +83,14 @@ def apply_fetched(entry: Entry, fetched: Entry) -> list[Change]:
 
 
 def _to_cache(entry: Entry) -> dict[str, Any]:
-    return {"arxiv": entry.arxiv, **{name: getattr(entry, name) for name in REFRESHED_FIELDS}}
+    return {"arxiv": entry.arxiv, **{name: getattr(entry, name) for name in ARXIV_FIELDS}}
 
 
 def _from_cache(data: Any) -> Entry | None:
     if not isinstance(data, dict) or not isinstance(data.get("title"), str):
         return None
     try:
-        return Entry(kind="paper", **{k: data[k] for k in ("arxiv", *REFRESHED_FIELDS) if k in data})
+        return Entry(kind="paper", **{k: data[k] for k in ("arxiv", *ARXIV_FIELDS) if k in data})
     except TypeError:
         return None
 
