@@ -145,3 +145,13 @@ def test_as_a_pre_commit_hook_with_the_installed_executable(tmp_path: Path) -> N
     store.save(lib, entries)
     proc = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, check=False)
     assert proc.returncode == 1 and "README.md: out of date" in proc.stdout
+
+
+def test_check_shows_terminal_escapes_in_the_readme_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    store.save(Library(entries=[Entry(kind="link", title="L", url="https://e.org")]), path)
+    readme = tmp_path / "README.md"
+    readme.write_text("<!-- lcllm:start -->\nstale \x1b]0;pwned\x07 line\n<!-- lcllm:end -->\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["--file", str(path), "check", str(readme)])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "stale" in result.output

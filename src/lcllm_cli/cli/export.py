@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from lcllm_cli.cli.app import CLEAN, PUBLISH, command, state
-from lcllm_cli.cli.output import info, print_json
+from lcllm_cli.cli.output import info, print_json, shown
 from lcllm_cli.errors import UsageError
 
 
@@ -98,7 +98,10 @@ def check_cmd(
         if not report.ok:
             raise typer.Exit(1)
         return
-    out = typer.echo
+
+    def out(text: str, err: bool = False) -> None:  # README lines and titles may hold terminal escapes
+        typer.echo(shown(text), err=err)
+
     if not report.valid:
         out(f"error: {report.error}", err=True)
         if report.hint:
