@@ -452,11 +452,6 @@ def test_hostile_service_answers_never_become_urls_or_markup(tmp_path: Path, mon
     assert not [h for h in hrefs if "evil" in h or "javascript:" in h or "semanticscholar" in h], hrefs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/export.py (check) prints the README's differing lines with their control characters: an OSC "
-    "sequence in the README retitles the terminal of whoever runs `lcllm check`; fix: lcllm_cli.cli.output.shown()",
-)
 def test_check_shows_control_characters_of_the_readme_as_escapes(tmp_path: Path) -> None:
     path = tmp_path / "entries.toml"
     lib = Library(title="S")
