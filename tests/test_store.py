@@ -311,3 +311,28 @@ def test_parse_cache_damage_and_invalid_files(tmp_path: Path) -> None:
         store.load(path)
     with pytest.raises(StoreError, match="must be a string"):
         store.load(path)  # an invalid file is never cached as valid
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(entry_st, max_size=6), st.sampled_from(["T", "Title"]), st.none() | text_st)
+def test_property_the_cache_record_of_a_library_equals_its_parse(
+    entries: list[Entry], title: str, intro: str | None
+) -> None:
+    lib = Library(title=title, intro=intro, sections=[Section("Papers"), Section("Sub", 3)], entries=entries)
+    parsed = store.loads(store.dumps(lib))
+    cached = store._library_from_cache(store._cache_form_of_library(lib), "x")
+    assert cached == parsed
+
+
+def test_a_list_lcllm_wrote_is_read_back_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "entries.toml"
+    store.save(_big_library(3000), path)
+    with store.edit(path) as lib:
+        lib.entries[5].title = "Changed"
+    expected = store.loads(path.read_text())
+
+    def no_parse(text: str) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(store._toml, "loads", no_parse)
+    assert store.load(path) == expected

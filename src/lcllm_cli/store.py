@@ -324,6 +324,38 @@ def _cache_form(raw: dict[str, Any]) -> dict[str, Any]:
 _ABSENT = object()
 
 
+def _cache_form_of_library(lib: Library) -> dict[str, Any]:
+    """The cache record of what :func:`dumps` writes for ``lib``, built from the library itself (no parse).
+
+    Used after lcllm writes a list, so the next command reads it from the cache; it equals ``_cache_form`` of the
+    written text parsed back (tests/test_store.py checks this on arbitrary libraries).
+    """
+    names = tuple(Entry.__dataclass_fields__)
+    rows = []
+    for entry in lib.entries:
+        row = []
+        for name in names:
+            value = getattr(entry, name)
+            if name == "links":
+                value = [(v.label, v.url, v.stars) for v in value]
+            elif name == "citations" and value is not None:
+                value = (value.count, value.source, value.url, value.date)
+            elif isinstance(value, list):
+                value = list(value)
+            elif isinstance(value, dict):
+                value = dict(value)
+            row.append(value)
+        rows.append(tuple(row))
+    declared = lib.section_names()
+    used = {e.section for e in lib.entries}
+    sections: list[dict[str, Any]] = [{"name": sec.name, "level": sec.level} for sec in lib.sections]
+    sections.extend({"name": name, "level": 2} for name in sorted(used - set(declared)))
+    meta: dict[str, Any] = {"title": lib.title}
+    if lib.intro:
+        meta["intro"] = lib.intro
+    return {"list": meta, "section": sections, "rows": rows}
+
+
 def _library_from_cache(cached: dict[str, Any], source: str) -> Library | None:
     """The library from a cache record written by :func:`_cache_form`; None if the record is not usable."""
     try:
@@ -627,6 +659,9 @@ def edit(path: Path, *, create: bool = False, title: str | None = None) -> Itera
         if _digest(after) != before:
             _refuse_invalid(lib, path)
             write_atomic(path, after)
+            data = after.encode("utf-8")
+            if len(data) >= PARSE_CACHE_MIN_BYTES:  # the next command reads what was just written from the cache
+                _parse_cache_put(_parse_cache_key(data), _cache_form_of_library(lib))
 
 
 def _digest(text: str) -> bytes:
