@@ -84,11 +84,11 @@ _MATH = re.compile(r"\$[^$]*\$")
 def valid_key(key: str | None) -> bool:
     """True for a key BibTeX and biber accept (and so one lcllm keeps): not empty, no white space, no control or
     invisible formatting characters, none of ``,{}()"#%'~=\\``."""
-    return (
-        key is not None
-        and VALID_KEY.match(key) is not None
-        and not any(unicodedata.category(c).startswith("C") for c in key)
-    )
+    if key is None or VALID_KEY.match(key) is None:
+        return False
+    if key.isascii():  # the only ASCII characters of category C are the controls, which isprintable() refuses
+        return key.isprintable()
+    return not any(unicodedata.category(c).startswith("C") for c in key)
 
 
 def ascii_fold(text: str) -> str:

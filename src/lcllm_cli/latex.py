@@ -142,6 +142,8 @@ def _safe_math(body: str) -> bool:
 def _split_math(text: str) -> list[tuple[bool, str]]:
     """(is_math, piece) pieces of ``text``; math pieces include their dollars, have balanced braces and
     use only math commands (:data:`MATH_COMMANDS`)."""
+    if "$" not in text:  # no math possible: one plain piece (the common case)
+        return [(False, text)] if text else []
     out: list[tuple[bool, str]] = []
     pos = 0
     for m in MATH.finditer(text):
@@ -194,8 +196,14 @@ def _ascii_char(c: str) -> str | None:
     return "{" + out + "}"
 
 
+def _special(m: re.Match[str]) -> str:
+    return _SPECIALS[m.group()]
+
+
 def _escape_plain(text: str, ascii: bool, lost: list[str] | None) -> str:
-    text = _SPECIAL_RE.sub(lambda m: _SPECIALS[m.group()], text)
+    """Character by character (so the escape of a concatenation is the concatenation of the escapes)."""
+    if _SPECIAL_RE.search(text) is not None:
+        text = _SPECIAL_RE.sub(_special, text)
     if not ascii or text.isascii():
         return text
     out: list[str] = []
@@ -224,6 +232,8 @@ def title_of(title: str, fallback: str) -> str:
 def escape(text: str, *, ascii: bool = False, lost: list[str] | None = None) -> str:
     """Plain text as LaTeX: specials escaped, ``$math$`` kept; with ``ascii``, accents as LaTeX commands."""
     text = CONTROL.sub("", text)
+    if "$" not in text:  # no math: one plain piece
+        return _escape_plain(text, ascii, lost)
     return "".join(piece if is_math else _escape_plain(piece, ascii, lost) for is_math, piece in _split_math(text))
 
 
@@ -233,35 +243,41 @@ _CORE = re.compile(r"^(?P<pre>[^\w]*)(?P<core>.*?\w)(?P<post>[^\w]*)$", re.DOTAL
 
 def _needs_protection(word: str) -> bool:
     """Capitals after the first character: acronyms (LLM), CamelCase (LongRoPE), GPT-4, 2D, Multi-Agent."""
-    return any(c.isupper() for c in word[1:])
+    rest = word[1:]
+    if rest.isascii():  # in ASCII the capitals are A-Z, exactly what lower() changes
+        return rest != rest.lower()
+    return any(c.isupper() for c in rest)
+
+
+def _protect_plain(piece: str, ascii: bool, lost: list[str] | None) -> str:
+    """A piece of a title without math: escaped, with the core of each word that needs it in braces.
+
+    :func:`_escape_plain` works character by character, so the piece is escaped in runs between the braces
+    rather than word by word (same text, same ``lost`` characters in the same order).
+    """
+    out: list[str] = []
+    pos = 0
+    for m in _WORD.finditer(piece):
+        word = m.group()
+        if not _needs_protection(word):  # the core's capitals are among the word's: none, no braces
+            continue
+        cm = _CORE.match(word)
+        if cm and _needs_protection(cm["core"]):
+            start = m.start() + cm.start("core")
+            end = m.start() + cm.end("core")
+            out.append(_escape_plain(piece[pos:start], ascii, lost))
+            out.append("{" + _escape_plain(piece[start:end], ascii, lost) + "}")
+            pos = end
+    if not out:
+        return _escape_plain(piece, ascii, lost)
+    out.append(_escape_plain(piece[pos:], ascii, lost))
+    return "".join(out)
 
 
 def protect_title(text: str, *, ascii: bool = False, lost: list[str] | None = None) -> str:
     """A title as LaTeX with acronyms and CamelCase words braced: ``{LongRoPE}: Extending {LLM} ...``."""
     text = CONTROL.sub("", text)
-    out: list[str] = []
-    for is_math, piece in _split_math(text):
-        if is_math:
-            out.append(piece)
-            continue
-        pos = 0
-        for m in _WORD.finditer(piece):
-            out.append(_escape_plain(piece[pos : m.start()], ascii, lost))
-            pos = m.end()
-            word = m.group()
-            cm = _CORE.match(word)
-            if cm and _needs_protection(cm["core"]):
-                out.append(
-                    _escape_plain(cm["pre"], ascii, lost)
-                    + "{"
-                    + _escape_plain(cm["core"], ascii, lost)
-                    + "}"
-                    + _escape_plain(cm["post"], ascii, lost)
-                )
-            else:
-                out.append(_escape_plain(word, ascii, lost))
-        out.append(_escape_plain(piece[pos:], ascii, lost))
-    return "".join(out)
+    return "".join(piece if is_math else _protect_plain(piece, ascii, lost) for is_math, piece in _split_math(text))
 
 
 # --------------------------------------------------------------------------------------------- reading
