@@ -92,6 +92,7 @@ def export(path: Path, opts: ExportOptions) -> ExportReport:
     indexes = select(lib, opts.kind)
     assigned: list[tuple[str, str]] = []
     if opts.fmt == "bibtex" and keys.missing_keys(lib, indexes):
+        del lib  # edit() reads the list again: do not hold two copies of it (100k entries: hundreds of MB)
         with store.edit(path) as lib:  # re-read under the lock: another process may have changed it
             indexes = select(lib, opts.kind)
             assigned = [(lib.entries[i].ident, key) for i, key in keys.assign_keys(lib, indexes)]
