@@ -35,9 +35,20 @@ def _escape_plain(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", _ENTITY_LIKE.sub("&amp;", text))
 
 
+# Any character escape() may change besides white space: control characters, the Markdown specials (with the
+# dollar that opens math) and the ampersand of an entity. Text without them is only white-space collapsed.
+_ESCAPE_NEEDED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\\`*_\[\]<>|~$&]")
+
+
 def escape(text: str) -> str:
     """Text for an inline Markdown context: specials backslash-escaped, entity look-alikes defused,
     white space collapsed; ``$math$`` spans kept when safe."""
+    if _ESCAPE_NEEDED.search(text) is None:  # the common case: plain words
+        return " ".join(text.split())
+    return _escape_general(text)
+
+
+def _escape_general(text: str) -> str:
     text = collapse_ws(CONTROL.sub("", text))
     out: list[str] = []
     pos = 0
@@ -51,8 +62,20 @@ def escape(text: str) -> str:
     return "".join(out)
 
 
+# A plain web URL: lower-case http(s) scheme, an ASCII host (no IPv6 brackets) and nothing after it that
+# is_web_url refuses. Such a URL is a web URL without asking urlsplit; anything else takes the long way.
+_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.:@%_~!$&'*+,;=-]+(?:[/?#][^\x00-\x20<>\"`\x7f]*)?")
+
+
 def url_for_link(url: str) -> str | None:
     """The URL as a link destination, or None when it must not be a link (not http(s))."""
+    url = url.strip()
+    if _PLAIN_WEB_URL.fullmatch(url) is not None and "(" not in url and ")" not in url:
+        return url
+    return _url_for_link_general(url)
+
+
+def _url_for_link_general(url: str) -> str | None:
     url = url.strip()
     if not is_web_url(url):
         return None
