@@ -382,8 +382,16 @@ class DuplicateIndex:
         for entry in entries:
             self.add(entry)
 
-    def count_words(self, entries: Iterable[Entry]) -> None:
-        """Count the title words of entries not in the index (an import's items): a typo is a word no one uses."""
+    def count_words(self, entries: Iterable[Entry], keys: Sequence[_Keys] | None = None) -> None:
+        """Count the title words of entries not in the index (an import's items): a typo is a word no one uses.
+
+        ``keys``: the entries' keys (:func:`entry_keys`) when the caller has them, so titles are not read twice.
+        """
+        if keys is not None:
+            for k in keys:
+                if k.kind == "paper":
+                    self.vocabulary.update(set(k.canon_tokens))
+            return
         for entry in entries:
             if entry.kind == "paper":
                 self.vocabulary.update(set(canonical_tokens(entry.title)))
@@ -415,9 +423,12 @@ class DuplicateIndex:
 
     # -- questions
 
-    def explain(self, entry: Entry) -> tuple[int, str] | None:
-        """The entry of the index that ``entry`` duplicates (strongest evidence first) and why, or None."""
-        found = self.matches(_keys(entry))
+    def explain(self, entry: Entry, keys: _Keys | None = None) -> tuple[int, str] | None:
+        """The entry of the index that ``entry`` duplicates (strongest evidence first) and why, or None.
+
+        ``keys``: ``entry``'s keys (:func:`entry_keys`) when the caller already has them.
+        """
+        found = self.matches(keys if keys is not None else _keys(entry))
         return (found[0].index, found[0].reason) if found else None
 
     def matches(self, k: _Keys) -> list[_Match]:
@@ -618,13 +629,26 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
+def entry_keys(entries: Sequence[Entry]) -> list[_Keys]:
+    """What detection knows about each entry, worked out once: pass it to :func:`find_groups_keyed`,
+    :meth:`DuplicateIndex.count_words` and :meth:`DuplicateIndex.explain` to read every title only once."""
+    with _no_gc():
+        return [_keys(e) for e in entries]
+
+
+def find_groups_keyed(entries: Sequence[Entry], keys: Sequence[_Keys]) -> list[DuplicateGroup]:
+    """:func:`find_groups` of ``entries`` whose keys (:func:`entry_keys`) are already known."""
+    with _no_gc():
+        return _find_groups_in(entries, keys)
+
+
 def _find_groups(entries: Sequence[Entry]) -> list[DuplicateGroup]:
     with _no_gc():
         return _find_groups_in(entries)
 
 
-def _find_groups_in(entries: Sequence[Entry]) -> list[DuplicateGroup]:
-    keys = [_keys(e) for e in entries]
+def _find_groups_in(entries: Sequence[Entry], known: Sequence[_Keys] | None = None) -> list[DuplicateGroup]:
+    keys = [_keys(e) for e in entries] if known is None else list(known)
     vocabulary: Counter[str] = Counter()
     for k in keys:
         if k.canon_tokens:

@@ -9,10 +9,14 @@ merged before they go in).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from lcllm_cli.dedupe import DuplicateIndex, find_groups, merge_entries, merge_groups
+from lcllm_cli.dedupe import DuplicateIndex, entry_keys, find_groups_keyed, merge_entries, merge_groups
 from lcllm_cli.importers import ImportResult, Problem
 from lcllm_cli.model import Entry, Library
+
+if TYPE_CHECKING:
+    from lcllm_cli.dedupe import _Keys
 
 
 @dataclass(slots=True)
@@ -67,9 +71,15 @@ def find_repeats(result: ImportResult, *, merge: bool = False) -> list[Repeat]:
     Merging changes ``result`` in place: the repeats leave ``result.library.entries`` (and ``result.lines``),
     folded into the first item of their group.
     """
+    return _find_repeats(result, merge, entry_keys(result.library.entries))[0]
+
+
+def _find_repeats(result: ImportResult, merge: bool, keys: list[_Keys]) -> tuple[list[Repeat], list[_Keys]]:
+    """:func:`find_repeats` given the detection keys of ``result``'s entries; also returns the keys of the
+    entries as they are afterwards (merged entries get new ones, the others keep theirs)."""
     entries = result.library.entries
     lines = result.lines if len(result.lines) == len(entries) else list(range(1, len(entries) + 1))
-    groups = find_groups(result.library)
+    groups = find_groups_keyed(entries, keys)
     repeats: list[Repeat] = []
     for group in groups:
         first = lines[group.indexes[0]]
@@ -79,9 +89,17 @@ def find_repeats(result: ImportResult, *, merge: bool = False) -> list[Repeat]:
     if merge and groups:
         dropped = {i for g in groups for i in g.indexes[1:]}
         kept_lines = [ln for i, ln in enumerate(lines) if i not in dropped]
+        before = list(entries)
+        by_entry = {id(e): k for e, k in zip(before, keys, strict=True)}
         merge_groups(result.library, groups)
         result.lines = kept_lines
-    return repeats
+        # an entry merge_groups left alone is the same object with the same keys; a merged one is new
+        keys = [by_entry[id(e)] if id(e) in by_entry else _keys_of(e) for e in result.library.entries]
+    return repeats, keys
+
+
+def _keys_of(entry: Entry) -> _Keys:
+    return entry_keys([entry])[0]
 
 
 def import_into(
@@ -94,7 +112,9 @@ def import_into(
     ``dedupe``, repeats are merged before they go in and items already in the file are merged into the entry
     there (which keeps its position and section). ``section`` overrides the sections of the file.
     """
-    report = ImportReport(problems=list(result.problems), repeats=find_repeats(result, merge=dedupe))
+    # Detection keys of the imported items, worked out once for the repeats, the vocabulary and the lookups.
+    repeats, keys = _find_repeats(result, dedupe, entry_keys(result.library.entries))
+    report = ImportReport(problems=list(result.problems), repeats=repeats)
     src = result.library
     if not target.entries and not target.sections:
         if target.title in ("", "Awesome list"):
@@ -104,11 +124,11 @@ def import_into(
         for sec in src.sections:
             target.ensure_section(sec.name, sec.level)
     index = DuplicateIndex(target.entries)
-    index.count_words(src.entries)
+    index.count_words(src.entries, keys)
     lines = result.lines if len(result.lines) == len(src.entries) else [0] * len(src.entries)
     new: list[Entry] = []
-    for entry, line in zip(src.entries, lines, strict=True):
-        found = index.explain(entry)
+    for entry, line, k in zip(src.entries, lines, keys, strict=True):
+        found = index.explain(entry, k)
         if found is not None:
             j, reason = found
             if dedupe:
