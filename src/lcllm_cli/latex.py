@@ -160,6 +160,8 @@ def _split_math(text: str) -> list[tuple[bool, str]]:
 
 
 def _balanced(s: str) -> bool:
+    if "{" not in s and "}" not in s:  # no brace at all (a backslash only skips the character after it)
+        return True
     depth = 0
     i = 0
     while i < len(s):

@@ -110,6 +110,19 @@ def bib_name(name: str) -> str:
     return f"{last}, {suffix}, {first}" if suffix else f"{last}, {first}"
 
 
+@lru_cache(maxsize=65536)  # the same people write many papers: each name is escaped and split once
+def _author_text(name: str, ascii: bool) -> tuple[str, tuple[str, ...]]:
+    lost: list[str] = []
+    return bib_name(latex.escape(name, ascii=ascii, lost=lost)), tuple(lost)
+
+
+def _author(name: str, ascii: bool, lost: list[str]) -> str:
+    """``bib_name(latex.escape(name))``; the characters --ascii could not write go to ``lost``."""
+    text, missing = _author_text(name, ascii)
+    lost.extend(missing)
+    return text
+
+
 def _braced(value: str) -> str:
     return "{" + value + "}"
 
@@ -150,7 +163,7 @@ def entry_fields(
             out.append((name, value))
 
     if entry.kind == "paper":
-        names = [bib_name(latex.escape(a, ascii=ascii, lost=lost)) for a in entry.authors if a.strip()]
+        names = [_author(a, ascii, lost) for a in entry.authors if a.strip()]
         if entry.authors_elided and names:
             names.append("others")
         add("author", _braced(" and ".join(names)) if names else None)
