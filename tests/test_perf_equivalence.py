@@ -380,16 +380,6 @@ def test_valid_key_as_before() -> None:
 # ----------------------------------------------------------------------------------------------- BibTeX
 
 
-@pytest.mark.parametrize("which", ["seed", "synth"])
-@pytest.mark.parametrize("ascii", [False, True])
-def test_bibtex_text_is_what_bibtexparser_wrote(seed_lib: Library, synth_lib: Library, which: str, ascii: bool) -> None:
-    entries = (seed_lib if which == "seed" else synth_lib).entries
-    result = bibtex.render(entries, ascii=ascii)
-    assert result.text == bibtexparser_render(entries, ascii=ascii)
-    assert result.count == len(entries)
-    assert len(bibtexparser.parse_string(result.text).entries) == len(entries)
-
-
 @pytest.mark.parametrize("ascii", [False, True])
 def test_bibtex_export_as_before_the_fast_paths(
     monkeypatch: pytest.MonkeyPatch, seed_lib: Library, synth_lib: Library, ascii: bool
@@ -419,22 +409,6 @@ def test_bibtex_export_as_before_the_fast_paths(
     assert "{" in fast.text and "@inproceedings{" in fast.text and "@misc{" in fast.text
 
 
-def test_bibtex_entry_layout_matches_bibtexparser_on_odd_shapes() -> None:
-    shapes = [
-        ("misc", "k1", []),
-        ("misc", "k2", [("title", "{One}")]),
-        ("article", "DBLP:conf/acl/X24", [("author", "{A and B}"), ("title", "{T}"), ("month", "jan")]),
-    ]
-    lib = bibtexparser.Library()
-    for btype, key, fields in shapes:
-        lib.add(BibEntry(btype, key, [Field(k, v) for k, v in fields]))
-    fmt = bibtexparser.BibtexFormat()
-    fmt.indent = "  "
-    fmt.block_separator = "\n"
-    expected = bibtexparser.write_string(lib, unparse_stack=[], bibtex_format=fmt)
-    assert "\n".join(bibtex.entry_text(*shape) for shape in shapes) == expected
-
-
 def test_bibtex_render_refuses_a_repeated_key_as_bibtexparser_did() -> None:
     a = Entry(kind="paper", title="One", key="same")
     b = Entry(kind="paper", title="Two", key="same")
@@ -442,32 +416,6 @@ def test_bibtex_render_refuses_a_repeated_key_as_bibtexparser_did() -> None:
         bibtexparser_render([a, b])
     with pytest.raises(ValueError, match="same"):
         bibtex.render([a, b])
-
-
-def test_export_bibtex_does_not_import_bibtexparser(tmp_path: Path) -> None:
-    import subprocess
-
-    lcllm = Path(sys.executable).with_name("lcllm")
-    target = tmp_path / "entries.toml"
-    env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
-    subprocess.run([str(lcllm), "--file", str(target), "import", str(SEED)], check=True, env=env, capture_output=True)
-    probe = (
-        "import sys\n"
-        "from lcllm_cli.cli import run\n"
-        "sys.argv = ['lcllm', '--file', sys.argv[1], 'export', '--bibtex', '-o', sys.argv[2]]\n"
-        "try:\n    run()\nexcept SystemExit:\n    pass\n"
-        "print('bibtexparser' in sys.modules)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", probe, str(target), str(tmp_path / "out.bib")],
-        check=True,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert out.stdout.strip().splitlines()[-1] == "False"
-    text = (tmp_path / "out.bib").read_text(encoding="utf-8")
-    assert len(bibtexparser.parse_string(text).entries) > 50
 
 
 # ----------------------------------------------------------------------------------------------- Markdown

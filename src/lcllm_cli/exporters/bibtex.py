@@ -3,9 +3,7 @@
 Papers are ``@misc`` with ``eprint``/``archivePrefix``/``primaryClass`` (arXiv's own recommendation), or
 ``@inproceedings`` / ``@article`` when a published venue is known. Projects and links are ``@misc`` with
 ``howpublished = {\\url{...}}`` and a ``note`` saying what they are. Text fields are escaped (see
-:mod:`lcllm_cli.latex`); ``url``, ``doi`` and ``eprint`` are written as they are. The text is laid out exactly as
-bibtexparser 2 writes it (two-space indent, `` = ``, one blank line between entries), written directly: building
-bibtexparser's model of 100,000 entries only to print it took longer than everything else.
+:mod:`lcllm_cli.latex`); ``url``, ``doi`` and ``eprint`` are written as they are. Written with bibtexparser 2.
 """
 
 from __future__ import annotations
@@ -227,25 +225,23 @@ def _safe_verbatim(value: str) -> bool:
     return latex._balanced(value) and not any(c in value for c in "\n\r\\")
 
 
-def entry_text(btype: str, key: str, fields: list[tuple[str, str]]) -> str:
-    """One entry as bibtexparser 2 writes it with indent ``"  "``, no value alignment and no trailing comma."""
-    body = ",\n".join([f"  {name} = {value}" for name, value in fields])
-    return f"@{btype}{{{key},\n{body}\n}}\n" if fields else f"@{btype}{{{key},\n}}\n"
-
-
 def render(entries: list[Entry], *, ascii: bool = False) -> BibResult:
-    """The entries (each must already have its key) as one .bib text, in list order."""
-    blocks: list[str] = []
-    seen: set[str] = set()
+    """The entries (each must already have its key) as one .bib text, in list order, written by bibtexparser 2."""
+    import bibtexparser
+    from bibtexparser.model import Entry as BibEntry
+    from bibtexparser.model import Field
+
+    lib = bibtexparser.Library()
     lost_all: list[tuple[str, str]] = []
     for entry in entries:
         assert entry.key, "assign keys before rendering"
-        if entry.key in seen:  # what bibtexparser's Library.add refused with
-            raise ValueError(f"Duplicate keys found: [{entry.key!r}]. No blocks were added to the library.")
-        seen.add(entry.key)
         lost: list[str] = []
         btype, fields = entry_fields(entry, ascii=ascii, lost=lost)
-        blocks.append(entry_text(btype, entry.key, fields))
+        lib.add(BibEntry(btype, entry.key, [Field(k, v) for k, v in fields]))
         if lost:
             lost_all.append((entry.key, "".join(dict.fromkeys(lost))))
-    return BibResult(text="\n".join(blocks), count=len(entries), lost=lost_all)
+    fmt = bibtexparser.BibtexFormat()
+    fmt.indent = "  "
+    fmt.block_separator = "\n"
+    text = bibtexparser.write_string(lib, unparse_stack=[], bibtex_format=fmt)
+    return BibResult(text=text, count=len(entries), lost=lost_all)
