@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.arxiv_stub import ArxivStub
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "awesome-long-context-llm.md"
@@ -31,3 +36,22 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
 @pytest.fixture
 def seed_path() -> Path:
     return SEED
+
+
+@pytest.fixture(scope="module")
+def arxiv_server() -> Iterator[ArxivStub]:
+    """One stand-in arXiv on 127.0.0.1 per test module (tests/arxiv_stub.py)."""
+    from tests.arxiv_stub import ArxivStub
+
+    with ArxivStub() as server:
+        yield server
+
+
+@pytest.fixture
+def arxiv(arxiv_server: ArxivStub, monkeypatch: pytest.MonkeyPatch) -> ArxivStub:
+    """The module's stand-in arXiv, reset, with lcllm pointed at it and neither politeness delay nor backoff."""
+    arxiv_server.reset()
+    monkeypatch.setenv("LCLLM_ARXIV_API_URL", arxiv_server.url)
+    monkeypatch.setenv("LCLLM_ARXIV_DELAY", "0")
+    monkeypatch.setenv("LCLLM_ARXIV_BACKOFF", "0")
+    return arxiv_server

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,19 +20,9 @@ from tests.arxiv_stub import ArxivStub, generated_authors, generated_title
 LCLLM = Path(sys.executable).with_name("lcllm")
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[ArxivStub]:
-    with ArxivStub() as s:
-        yield s
-
-
 @pytest.fixture
-def stub(server: ArxivStub, monkeypatch: pytest.MonkeyPatch) -> ArxivStub:
-    server.reset()
-    monkeypatch.setenv("LCLLM_ARXIV_API_URL", server.url)
-    monkeypatch.setenv("LCLLM_ARXIV_DELAY", "0")
-    monkeypatch.setenv("LCLLM_ARXIV_BACKOFF", "0")
-    return server
+def stub(arxiv: ArxivStub) -> ArxivStub:
+    return arxiv
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -50,18 +49,9 @@ FORMS: dict[str, list[str]] = {
 CASES = [(canonical, form) for canonical, forms in FORMS.items() for form in forms]
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[ArxivStub]:
-    with ArxivStub() as s:
-        yield s
-
-
 @pytest.fixture
-def stub(server: ArxivStub, monkeypatch: pytest.MonkeyPatch) -> ArxivStub:
-    server.reset()
-    monkeypatch.setenv("LCLLM_ARXIV_API_URL", server.url)
-    monkeypatch.setenv("LCLLM_ARXIV_DELAY", "0")
-    monkeypatch.setenv("LCLLM_ARXIV_BACKOFF", "0")
+def stub(arxiv: ArxivStub) -> ArxivStub:
+    server = arxiv
     for canonical in FORMS:
         server.set_paper(canonical, version=3)  # latest is v3 whatever version a form names
     return server

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,18 +35,9 @@ def error_lines(output: str) -> list[str]:
     return [line for line in output.splitlines() if line.startswith("error: ")]
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[ArxivStub]:
-    with ArxivStub() as s:
-        yield s
-
-
 @pytest.fixture
-def stub(server: ArxivStub, monkeypatch: pytest.MonkeyPatch) -> ArxivStub:
-    server.reset()
-    monkeypatch.setenv("LCLLM_ARXIV_API_URL", server.url)
-    monkeypatch.setenv("LCLLM_ARXIV_DELAY", "0")
-    return server
+def stub(arxiv: ArxivStub) -> ArxivStub:
+    return arxiv
 
 
 def small_list(path: Path) -> bytes:

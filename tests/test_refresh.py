@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,20 +19,10 @@ from tests.arxiv_stub import ArxivStub, generated_authors, generated_title
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def _stub() -> Iterator[ArxivStub]:
-    with ArxivStub() as stub:
-        yield stub
-
-
 @pytest.fixture
-def stub(_stub: ArxivStub, monkeypatch: pytest.MonkeyPatch) -> ArxivStub:
-    _stub.reset()
-    monkeypatch.setenv("LCLLM_ARXIV_API_URL", _stub.url)
-    monkeypatch.setenv("LCLLM_ARXIV_DELAY", "0")
-    monkeypatch.setenv("LCLLM_ARXIV_BACKOFF", "0")
+def stub(arxiv: ArxivStub, monkeypatch: pytest.MonkeyPatch) -> ArxivStub:
     monkeypatch.setenv("LCLLM_ARXIV_TRIES", "2")
-    return _stub
+    return arxiv
 
 
 def write_list(path: Path, *entries: Entry) -> Path:
