@@ -380,3 +380,10 @@ def test_a_title_without_printable_characters_falls_back_to_the_id() -> None:
     e = Entry(kind="paper", title="\x1b\x00", arxiv="2402.13753", authors=["A B"], key="k")
     assert dict(entry_fields(e)[1])["title"] == "{2402.13753}"
     assert latex.title_of("  a\x00 b ", "x") == "a b"
+
+
+def test_a_key_for_an_entry_with_a_broken_url_host_is_still_made() -> None:
+    from lcllm_cli.keys import base_key
+
+    e = Entry(kind="link", title="Broken host", url="https://[::1/x")
+    assert base_key(e) and "/" not in base_key(e)

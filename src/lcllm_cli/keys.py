@@ -124,7 +124,10 @@ def _who(entry: Entry) -> str:
         return ascii_fold(entry.owner)
     url = entry.url or (entry.links[0].url if entry.links else "")
     if url:
-        host = urlsplit(url).netloc.lower().removeprefix("www.")
+        try:
+            host = urlsplit(url).netloc.lower().removeprefix("www.")
+        except ValueError:  # e.g. a broken IPv6 host "https://[::1/x": no host to name the key after
+            return ""
         return ascii_fold(host.split(".")[0])
     return ""
 
