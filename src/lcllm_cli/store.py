@@ -330,21 +330,19 @@ def _cache_form_of_library(lib: Library) -> dict[str, Any]:
     Used after lcllm writes a list, so the next command reads it from the cache; it equals ``_cache_form`` of the
     written text parsed back (tests/test_store.py checks this on arbitrary libraries).
     """
+    import operator
+
     names = tuple(Entry.__dataclass_fields__)
+    links_at, citations_at = names.index("links"), names.index("citations")
+    fields_of = operator.attrgetter(*names)  # every field of an entry in one C call
     rows = []
     for entry in lib.entries:
-        row = []
-        for name in names:
-            value = getattr(entry, name)
-            if name == "links":
-                value = [(v.label, v.url, v.stars) for v in value]
-            elif name == "citations" and value is not None:
-                value = (value.count, value.source, value.url, value.date)
-            elif isinstance(value, list):
-                value = list(value)
-            elif isinstance(value, dict):
-                value = dict(value)
-            row.append(value)
+        row = list(fields_of(entry))
+        if row[links_at]:
+            row[links_at] = [(v.label, v.url, v.stars) for v in row[links_at]]
+        if row[citations_at] is not None:
+            c = row[citations_at]
+            row[citations_at] = (c.count, c.source, c.url, c.date)
         rows.append(tuple(row))
     declared = lib.section_names()
     used = {e.section for e in lib.entries}
