@@ -440,12 +440,12 @@ def test_add_papers_reports_progress_per_batch(stub: ArxivStub, path: Path) -> N
 def test_progress_bar_runs_on_a_terminal(stub: ArxivStub, path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from lcllm_cli.cli import add as add_module
 
-    monkeypatch.setattr(add_module.sys.stderr, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     with add_module._progress_bar() as progress:
         assert progress is not None
         progress(0, 150)
         progress(100, 150)
-    monkeypatch.setattr(add_module.sys.stderr, "isatty", lambda: False, raising=False)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
     with add_module._progress_bar() as progress:
         assert progress is None  # no bar in a pipe or a log
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from lcllm_cli.cli.app import BUILD, command, report_error, state
-from lcllm_cli.cli.output import console, print_json, shown
+from lcllm_cli.cli.output import console, print_json, progress_bar, shown
 
 if TYPE_CHECKING:
     from lcllm_cli.adding import AddReport
@@ -77,27 +76,9 @@ def add_cmd(
 
 @contextlib.contextmanager
 def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
-    """A transient progress bar on stderr while batches run (only when stderr is a terminal)."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    bar = Progress(
-        TextColumn("fetching from arXiv"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console(stderr=True),
-        transient=True,
-    )
-    task = bar.add_task("arxiv", total=None)
-
-    def update(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
-
-    with bar:
-        yield update
+    """The shared progress bar (on a terminal only), as the ``progress(done, total)`` that fetching calls."""
+    with progress_bar(True) as update:
+        yield (lambda done, total: update("fetching from arXiv", done, total)) if update else None
 
 
 def _print_table(report: AddReport) -> None:

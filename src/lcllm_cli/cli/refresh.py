@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import sys
-from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from lcllm_cli.cli.app import CLEAN, command, state
-from lcllm_cli.cli.output import console, print_json, shown
+from lcllm_cli.cli.output import console, print_json, progress_bar, shown
 
 if TYPE_CHECKING:
     from lcllm_cli.enriching import Change
@@ -41,32 +38,6 @@ IdsArg = Annotated[
         metavar="[ID...]", help="Only these entries (arXiv id, URL, citation key or title).", show_default=False
     ),
 ]
-
-
-@contextlib.contextmanager
-def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A rich progress bar on stderr (only on a terminal): yields ``update(task, done, total)``."""
-    if not enabled or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    tasks: dict[str, Any] = {}
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console(stderr=True),
-        transient=True,
-    ) as bar:
-
-        def update(task: str, done: int, total: int) -> None:
-            if task not in tasks:
-                tasks[task] = bar.add_task(task, total=total)
-            bar.update(tasks[task], completed=done, total=total)
-
-        yield update
 
 
 def _http_config(ttl: str | None, offline: bool, timeout: float | None) -> Any:
