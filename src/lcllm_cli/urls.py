@@ -14,17 +14,21 @@ _GITHUB_REPO = re.compile(
 _NOISE_PARAMS = re.compile(r"^(utm_.*|tab|ref|ref_src|source|fbclid|gclid|si|spm)$", re.IGNORECASE)
 
 
+# An absolute http(s) URL whose host part is plain ASCII is a web URL without asking urlsplit (the common case, and
+# a hot path when importing or exporting 100,000 entries), unless it holds a character refused below.
+_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#]|$)", re.IGNORECASE)
+_REFUSED = re.compile(r'[\x00\n\r\t <>"`]')
+
+
 def is_web_url(url: str) -> bool:
     """True for absolute http(s) URLs with a host: the only URLs lcllm ever renders as links."""
+    if _PLAIN_WEB_URL.match(url):
+        return _REFUSED.search(url) is None
     try:
         parts = urlsplit(url.strip())
     except ValueError:
         return False
-    return (
-        parts.scheme.lower() in ("http", "https")
-        and bool(parts.netloc)
-        and not any(c in url for c in '\x00\n\r\t <>"`')
-    )
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and _REFUSED.search(url) is None
 
 
 def github_repo(url: str) -> tuple[str, str] | None:

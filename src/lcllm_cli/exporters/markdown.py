@@ -62,23 +62,13 @@ def _escape_general(text: str) -> str:
     return "".join(out)
 
 
-# A plain web URL: lower-case http(s) scheme, an ASCII host (no IPv6 brackets) and nothing after it that
-# is_web_url refuses. Such a URL is a web URL without asking urlsplit; anything else takes the long way.
-_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.:@%_~!$&'*+,;=-]+(?:[/?#][^\x00-\x20<>\"`\x7f]*)?")
-
-
 def url_for_link(url: str) -> str | None:
     """The URL as a link destination, or None when it must not be a link (not http(s))."""
     url = url.strip()
-    if _PLAIN_WEB_URL.fullmatch(url) is not None and "(" not in url and ")" not in url:
-        return url
-    return _url_for_link_general(url)
-
-
-def _url_for_link_general(url: str) -> str | None:
-    url = url.strip()
     if not is_web_url(url):
         return None
+    if "(" not in url and ")" not in url:
+        return url
     depth = 0
     for c in url:  # the importer (like CommonMark) takes balanced parentheses; encode the rest
         depth += 1 if c == "(" else -1 if c == ")" else 0

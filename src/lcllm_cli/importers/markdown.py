@@ -100,23 +100,11 @@ def _unescape(text: str) -> str:
     return unescape(text) if ("\\" in text or "&" in text) else text
 
 
-# An absolute http(s) URL whose host part is plain ASCII: what is_web_url accepts without asking urlsplit, when
-# it holds none of the characters is_web_url refuses. Everything else goes to is_web_url itself.
-_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#]|$)", re.IGNORECASE)
-_REFUSED = re.compile(r'[\x00\n\r\t <>"`]')
-
-
 def _arxiv_id(text: str) -> ArxivId | None:
     """:func:`try_parse_arxiv_id`, answering at once for URLs that cannot name an arXiv paper (no "arxiv" in them)."""
     if "://" in text and "arxiv" not in text.lower():
         return None
     return try_parse_arxiv_id(text)
-
-
-def _is_web_url(url: str) -> bool:
-    if _PLAIN_WEB_URL.match(url):
-        return not _REFUSED.search(url)
-    return is_web_url(url)
 
 
 def _is_badge(link: _Link) -> bool:
@@ -306,7 +294,7 @@ class _Parser:
             else:
                 # a detail bullet: its links belong to the parent
                 for link in _links(child_text):
-                    if not link.image and _is_web_url(link.url):
+                    if not link.image and is_web_url(link.url):
                         entry.links.append(Link(link.text or "link", link.url))
                 rest = INLINE_LINK.sub("", child_text).strip(" -·:,")
                 if rest and not _links(child_text):
@@ -379,7 +367,7 @@ class _Parser:
             label = link.text.strip()
             if _CITATION.search(before.rstrip(" ,")) or (label.startswith("**") and _COUNT.match(label)):
                 cm = _COUNT.match(label)
-                if cm and _is_web_url(url):
+                if cm and is_web_url(url):
                     count = int(cm.group(1).replace(",", ""))
                     if count >= 0:
                         entry.citations = Citations(count=count, source=_citation_source(url), url=url)
@@ -392,7 +380,7 @@ class _Parser:
                     entry.version = aid.version
                 if "/pdf/" in url or label.lower() in ("arxiv", "pdf", "paper", "abs"):
                     continue
-            if not _is_web_url(url):
+            if not is_web_url(url):
                 continue
             if not entry.arxiv and entry.url is None and label.lower() in ("paper", "pdf", "link", "url"):
                 entry.url = url
@@ -440,7 +428,7 @@ class _Parser:
         first = links[0]
         name = collapse_ws(first.text).strip()
         name = re.sub(r"^(\*\*|__)(.*)(\*\*|__)$", r"\2", name)
-        if not _is_web_url(first.url):
+        if not is_web_url(first.url):
             return None
         after = body[first.end :]
         owner_m = re.match(r"\s*[-–—]\s*([^\s!*\[]+)", after)
@@ -459,7 +447,7 @@ class _Parser:
         if stars:
             entry.stars = int(stars.group(1).replace(",", ""))
         for link in _links(rest_text):
-            if not link.image and _is_web_url(link.url):
+            if not link.image and is_web_url(link.url):
                 entry.links.append(Link(_clean_label(link.text) or "link", link.url))
         return entry
 
@@ -468,7 +456,7 @@ class _Parser:
         if not links or links[0].start != 0 or links[0].image:
             return None
         first = links[0]
-        if not _is_web_url(first.url):
+        if not is_web_url(first.url):
             return None
         title = collapse_ws(first.text).strip()
         if markers:
@@ -477,7 +465,7 @@ class _Parser:
         aid = _arxiv_id(first.url)
         tail = body[first.end :]
         for link in _links(tail):
-            if not link.image and _is_web_url(link.url):
+            if not link.image and is_web_url(link.url):
                 entry.links.append(Link(_clean_label(link.text) or "link", link.url))
         desc = INLINE_LINK.sub("", tail).strip(" -–—:·,")
         if desc:
@@ -488,9 +476,9 @@ class _Parser:
         return entry
 
     def _fallback(self, text: str, line: int) -> Entry | None:
-        links = [link for link in _links(text) if not link.image and _is_web_url(link.url)]
+        links = [link for link in _links(text) if not link.image and is_web_url(link.url)]
         bare = re.findall(r"https?://[^\s<>()\]]+", INLINE_LINK.sub(" ", text))
-        urls = [link.url for link in links] + [u for u in bare if _is_web_url(u)]
+        urls = [link.url for link in links] + [u for u in bare if is_web_url(u)]
         visible = collapse_ws(_unescape(INLINE_LINK.sub(lambda m: m["text"], text))).strip()
         if not urls and not visible:
             return None
@@ -499,7 +487,7 @@ class _Parser:
         for link in links[1:]:
             entry.links.append(Link(_clean_label(link.text) or "link", link.url))
         for u in bare:
-            if _is_web_url(u) and u != entry.url:
+            if is_web_url(u) and u != entry.url:
                 entry.links.append(Link("link", u))
         self.problems.append(
             Problem(line, "not a paper, project or link item; kept as a link with its raw text", text[:120])

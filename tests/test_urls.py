@@ -1,0 +1,54 @@
+"""urls.is_web_url: the fast path for plain URLs answers as urlsplit would."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lcllm_cli.urls import _PLAIN_WEB_URL, is_web_url
+
+
+def reference(url: str) -> bool:
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return (
+        parts.scheme.lower() in ("http", "https")
+        and bool(parts.netloc)
+        and not any(c in url for c in '\x00\n\r\t <>"`')
+    )
+
+
+CASES = [
+    "https://github.com/o/r",
+    "HTTP://Example.org",
+    "http://a.b:",
+    "http://a.b:8080/x?y=1#z",
+    "https://a.b/x y",
+    "https://a.b/<script>",
+    "https://a.b/\x00",
+    "https://[::1/x",
+    "https://[::1]/x",
+    "https://user@host/x",
+    "javascript:alert(1)",
+    "ftp://a.b",
+    "https://",
+    "https:///x",
+    " https://a.b",
+    "https://a.b\x0b",
+    "//a.b/x",
+]
+
+
+def test_known_urls_answer_as_urlsplit_does() -> None:
+    assert sum(_PLAIN_WEB_URL.match(u) is not None for u in CASES) >= 6  # the fast path is taken
+    for url in CASES:
+        assert is_web_url(url) == reference(url), repr(url)
+
+
+@given(st.text(alphabet="htps:/[]@.-aA0 \t\n<>?#%", max_size=30))
+def test_property_fast_path_agrees_with_urlsplit(url: str) -> None:
+    assert is_web_url(url) == reference(url)
