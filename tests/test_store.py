@@ -291,7 +291,7 @@ def test_parse_cache_serves_the_same_bytes_without_parsing(tmp_path: Path, monke
     def no_parse(text: str) -> None:
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr(store._toml, "loads", no_parse)
+    _forbid_parsing(monkeypatch, no_parse)
     assert store.load(path) == first  # served from the cache
     # any change to the file is a new key: parsed again (and here the parser refuses to)
     path.write_text(path.read_text().replace("Paper 7", "Paper seven"))
@@ -334,5 +334,84 @@ def test_a_list_lcllm_wrote_is_read_back_from_the_cache(tmp_path: Path, monkeypa
     def no_parse(text: str) -> None:
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr(store._toml, "loads", no_parse)
+    _forbid_parsing(monkeypatch, no_parse)
     assert store.load(path) == expected
+
+
+def _forbid_parsing(monkeypatch: pytest.MonkeyPatch, no_parse: object) -> None:
+    """Make both TOML parsers (tomli, and rtoml for big texts) fail the test if called."""
+    monkeypatch.setattr(store._toml, "loads", no_parse)
+    monkeypatch.setattr(store, "_fast_loads", lambda: no_parse)
+
+
+def _quirky_big_text(n: int = 800) -> str:
+    """A hand-written-looking list: empty intro, an undeclared section, extra fields, comments, literal strings."""
+    parts = ['[list]\ntitle = "Quirky"\nintro = ""\n\n[[section]]\nname = "Papers"\nlevel = 3\n']
+    for i in range(n):
+        parts.append(
+            f"""
+[[entry]]  # a comment
+kind = 'paper'
+title = "Paper {i} \\u00e9t\\u00e9 \\"quoted\\""
+section = "{"Papers" if i % 3 else "Elsewhere"}"
+arxiv = "2401.{i:05d}"
+authors = [
+  "A B", 'C D',  # trailing comma and comment
+]
+links = [{{ label = "code", url = "https://github.com/o/r{i}", stars = {i} }}]
+citations = {{ count = {i}, source = "Semantic Scholar" }}
+[entry.fields]
+"odd key" = "v{i}"
+"""
+        )
+    return "".join(parts)
+
+
+def test_big_texts_are_parsed_by_rtoml_with_the_same_result_as_tomli(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("rtoml")
+    text = _quirky_big_text()
+    assert len(text) >= store.FAST_PARSE_MIN_CHARS
+    fast = store.loads(text)
+    calls: list[int] = []
+    real = store._fast_loads()
+    assert real is not None
+    monkeypatch.setattr(store, "_fast_loads", lambda: lambda t: calls.append(1) or real(t))
+    assert store.loads(text) == fast and calls == [1]  # rtoml did the parse
+    monkeypatch.setattr(store, "_fast_loads", lambda: None)  # no rtoml on this platform: tomli does it
+    slow = store.loads(text)
+    assert slow == fast
+    assert slow.intro is None and [(s.name, s.level) for s in slow.sections] == [("Papers", 3), ("Elsewhere", 2)]
+    assert slow.entries[1].fields == {"odd key": "v1"} and slow.entries[1].links[0].stars == 1
+
+
+def test_big_invalid_texts_get_tomlis_message_with_the_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = _quirky_big_text()
+    lines = text.split("\n")
+    lines[1000] = "title = unquoted words"
+    with pytest.raises(StoreError, match=r"not valid TOML: .*line 1001"):
+        store.loads("\n".join(lines))
+
+
+def test_a_text_rtoml_refuses_but_tomli_accepts_still_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuses(text: str) -> None:
+        raise ValueError("rtoml says no")
+
+    monkeypatch.setattr(store, "_fast_loads", lambda: refuses)
+    lib = store.loads(_quirky_big_text())
+    assert len(lib.entries) == 800
+
+
+def test_a_hand_written_list_read_cold_is_cached_as_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "entries.toml"
+    path.write_text(_quirky_big_text(2500), encoding="utf-8")
+    assert path.stat().st_size >= store.PARSE_CACHE_MIN_BYTES
+    cold = store.load(path)
+    assert list(store._parse_cache_dir().glob("*.marshal"))
+
+    def no_parse(text: str) -> None:
+        raise AssertionError("parsed again")
+
+    _forbid_parsing(monkeypatch, no_parse)
+    warm = store.load(path)
+    assert warm == cold
+    assert warm.entries[3].section == "Elsewhere" and warm.entries[3].citations == Citations(3, "Semantic Scholar")
