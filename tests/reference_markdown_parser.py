@@ -1,0 +1,528 @@
+# The Markdown parser as it was before the issue-8 speed-up (src/lcllm_cli/importers/markdown.py at b7c993c),
+# kept verbatim as the oracle for tests/test_markdown_equivalence.py: the optimised parser must give exactly
+# what this one gives, for every input. Do not "improve" this file.
+"""Awesome-list Markdown (the seed's format and lists like it) into entries.
+
+The format, item by item (see ``tests/fixtures/awesome-long-context-llm.md``)::
+
+    ## Section
+    - **Title, possibly hard-wrapped
+      over two lines**, `arXiv, 2402.13753`, [arxiv](http://arxiv.org/abs/2402.13753v1), [pdf](...),
+      cication: [**3**](scholar-url)
+
+      *First Author, Second Author, ..., Last Author* · ([repo](https://github.com/o/repo) - o) ![Star](badge)
+      · ([blog](url))
+    - [**Project**](https://github.com/owner/project) - owner ![Star](badge)
+
+      *What the project does.*
+    - [A titled link](https://example.org/post)
+
+Being liberal: 🌟 marks a highlight; other emoji markers and labels (🤗, 𝕏, ``:clapper:``) are kept; nested bullets
+either add links to their parent or, when they are items of their own, become entries; an item that matches none
+of the shapes is imported as a link with its raw text kept and reported with its line number.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from lcllm_cli.ids import ArxivId, try_parse_arxiv_id
+from lcllm_cli.importers import ImportResult, Problem
+from lcllm_cli.mdsyntax import INLINE_LINK, MARKER_END, MARKER_START, collapse_ws, unescape
+from lcllm_cli.model import DEFAULT_SECTION, Citations, Entry, Library, Link, Section
+from lcllm_cli.urls import github_repo, is_web_url
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,3}[.)])(?:[ \t]+|$)(?P<rest>.*)$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_HIGHLIGHT = ("🌟", ":star2:", "⭐", ":star:")
+_SHORTCODE = re.compile(r"^:[a-z0-9_+-]+:")
+_CITATION = re.compile(r"(?:cication|citation|citations|cited by)\s*:?\s*$", re.IGNORECASE)
+_COUNT = re.compile(r"^\*{0,2}\s*(-?\d[\d,]*)\s*\*{0,2}$")
+_ELISION = re.compile(r"^(?:\.\.\.|…|et al\.?|and others)$", re.IGNORECASE)
+_ELISION_STARTS = ".…eEaA"  # what an elision can start with (a quick test before the regex)
+_BADGE_HOSTS = ("img.shields.io", "badgen.net", "badge.fury.io")
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+
+
+def _width(indent: str) -> int:
+    return len(indent.expandtabs(4))
+
+
+@dataclass
+class _Block:
+    line: int
+    indent: int
+    lines: list[str] = field(default_factory=list)
+    children: list[_Block] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass
+class _Link:
+    text: str
+    url: str
+    image: bool
+    start: int
+    end: int
+
+
+# The text most recently scanned for links, and what was found. An item's text is scanned once: its body and the
+# rest after its title are suffixes of it, and INLINE_LINK (no anchors, no look-behind) finds in a suffix exactly the
+# links of the whole that start inside the suffix, unless one link straddles the cut. Speed only: same results.
+_last_scan: tuple[str, list[_Link]] = ("", [])
+
+
+def _links(s: str) -> list[_Link]:
+    global _last_scan
+    text, found = _last_scan
+    if s and len(s) <= len(text) and text.endswith(s):
+        off = len(text) - len(s)
+        if not off:
+            return list(found)
+        if not any(link.start < off < link.end for link in found):
+            return [
+                _Link(link.text, link.url, link.image, link.start - off, link.end - off)
+                for link in found
+                if link.start >= off
+            ]
+    found = [
+        _Link(_unescape(m["text"]), m["url"], bool(m["image"]), m.start(), m.end()) for m in INLINE_LINK.finditer(s)
+    ]
+    _last_scan = (s, found)
+    return found
+
+
+def _unescape(text: str) -> str:
+    """:func:`unescape`, skipping texts it cannot change (no backslash, no entity): most of them."""
+    return unescape(text) if ("\\" in text or "&" in text) else text
+
+
+def _arxiv_id(text: str) -> ArxivId | None:
+    """:func:`try_parse_arxiv_id`, answering at once for URLs that cannot name an arXiv paper (no "arxiv" in them)."""
+    if "://" in text and "arxiv" not in text.lower():
+        return None
+    return try_parse_arxiv_id(text)
+
+
+def _is_badge(link: _Link) -> bool:
+    return link.image and any(host in link.url for host in _BADGE_HOSTS)
+
+
+def _is_marker_char(c: str) -> bool:
+    """Emoji and pictographs (So), variation selectors and joiners: what marker runs are made of."""
+    return unicodedata.category(c) == "So" or c in "\ufe0f\ufe0e\u200d" or 0x1F3FB <= ord(c) <= 0x1F3FF
+
+
+def _strip_markers(s: str) -> tuple[str, bool, str]:
+    """Remove leading markers (emoji, ``:shortcodes:``). Returns (rest, highlighted, other markers kept)."""
+    highlight = False
+    kept: list[str] = []
+    while s:
+        m = _SHORTCODE.match(s)
+        if m:
+            marker, s = m.group(), s[m.end() :].lstrip()
+        elif _is_marker_char(s[0]):
+            n = 1
+            while n < len(s) and _is_marker_char(s[n]):
+                n += 1
+            marker, s = s[:n], s[n:].lstrip()
+        else:
+            break
+        if marker.replace("\ufe0f", "") in _HIGHLIGHT:
+            highlight = True
+        else:
+            kept.append(marker)
+    return s, highlight, " ".join(kept)
+
+
+def _split_authors(text: str) -> tuple[list[str], bool]:
+    # Split before unescaping, so that an escaped character inside a name stays part of it.
+    text = collapse_ws(text).strip()
+    # the usual "A, B, C" is a plain split (the space after each comma is stripped below)
+    plain = ";" not in text and " and " not in text
+    pieces = text.split(",") if plain else re.split(r",\s*|\s+and\s+|;\s*", text)
+    parts = [_unescape(p) for p in pieces]
+    authors: list[str] = []
+    elided = False
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        if part[0] in _ELISION_STARTS and _ELISION.match(part):
+            elided = True
+            continue
+        if part.endswith(" et al") or part.endswith(" et al."):
+            elided = True
+            part = part.rsplit(" et al", 1)[0].strip()
+        authors.append(part)
+    return authors, elided
+
+
+class _Parser:
+    def __init__(self, text: str, source: str) -> None:
+        self.source = source
+        self.lib = Library(title="Awesome list")
+        self.problems: list[Problem] = []
+        self.lines_out: list[int] = []
+        self.section: str | None = None
+        self.text = text
+
+    # ----------------------------------------------------------------------------------- structure
+
+    def run(self) -> ImportResult:
+        lines = self.text.split("\n")
+        offset = 0
+        if MARKER_START in self.text and MARKER_END in self.text:
+            start = (
+                next(i for i, ln in enumerate(lines) if ln.strip() == MARKER_START)
+                if any(ln.strip() == MARKER_START for ln in lines)
+                else None
+            )
+            if start is not None:
+                end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() == MARKER_END), len(lines))
+                offset = start + 1
+                lines = lines[start + 1 : end]
+        self._walk(lines, offset)
+        return ImportResult(self.lib, self.problems, self.lines_out)
+
+    def _walk(self, lines: list[str], offset: int) -> None:
+        in_fence = False
+        in_comment = False
+        block: _Block | None = None  # the current top-level item
+        stack: list[_Block] = []  # open blocks, outermost first
+        blank_run = 0
+        intro: list[str] = []
+        seen_heading = False
+        para_start: int | None = None
+
+        def flush() -> None:
+            nonlocal block, stack
+            if block is not None:
+                self._item(block)
+            block, stack = None, []
+
+        for i, raw in enumerate(lines):
+            lineno = i + 1 + offset
+            line = raw.rstrip()
+            if in_comment:
+                if "-->" in line:
+                    in_comment = False
+                continue
+            if _FENCE.match(line):
+                in_fence = not in_fence
+                flush()
+                continue
+            if in_fence:
+                continue
+            if line.lstrip().startswith("<!--"):
+                if "-->" not in line:
+                    in_comment = True
+                continue
+            if not line.strip():
+                blank_run += 1
+                para_start = None
+                continue
+            h = _HEADING.match(line)
+            if h and not line.startswith((" ", "\t")):
+                flush()
+                level, name = len(h.group(1)), collapse_ws(_unescape(h.group(2)))
+                if level == 1 and not seen_heading and not self.lib.entries:
+                    self.lib.title = name
+                else:
+                    self.section = name
+                    self.lib.ensure_section(name, max(2, level))
+                seen_heading = True
+                blank_run = 0
+                continue
+            b = _BULLET.match(line)
+            indent = _width(b["indent"]) if b else _width(line[: len(line) - len(line.lstrip())])
+            if b:
+                if block is None or indent <= block.indent:
+                    flush()
+                    block = _Block(lineno, indent, [b["rest"]])
+                    stack = [block]
+                else:
+                    while len(stack) > 1 and indent <= stack[-1].indent:
+                        stack.pop()
+                    child = _Block(lineno, indent, [b["rest"]])
+                    stack[-1].children.append(child)
+                    stack.append(child)
+                blank_run = 0
+                continue
+            if block is not None and (blank_run == 0 or indent > block.indent):
+                # continuation of the innermost open item (after a blank line only when indented)
+                stack[-1].lines.append(line.strip())
+                blank_run = 0
+                continue
+            flush()
+            blank_run = 0
+            if self.section is None:
+                intro.append(line)
+            elif para_start is None:
+                para_start = lineno
+                self.problems.append(
+                    Problem(lineno, "text outside a list item was not imported", collapse_ws(line)[:120])
+                )
+        flush()
+        intro_text = "\n".join(intro).strip()
+        if intro_text:
+            self.lib.intro = intro_text
+
+    # ----------------------------------------------------------------------------------- items
+
+    def _emit(self, entry: Entry, line: int) -> None:
+        entry.section = self.section or DEFAULT_SECTION
+        self.lib.ensure_section(entry.section)
+        self.lib.entries.append(entry)
+        self.lines_out.append(line)
+
+    def _item(self, block: _Block) -> None:
+        text = collapse_ws(block.text)
+        links = _links(text)
+        if links and all(link.url.startswith("#") for link in links if not link.image):
+            return  # a table-of-contents line: generated, not data
+        entry = self._parse_item(text, block.line)
+        extra_children: list[_Block] = []
+        for child in block.children:
+            child_text = collapse_ws(child.text)
+            own = self._is_own_item(child_text)
+            if entry is None or own:
+                extra_children.append(child)
+            else:
+                # a detail bullet: its links belong to the parent
+                for link in _links(child_text):
+                    if not link.image and is_web_url(link.url):
+                        entry.links.append(Link(link.text or "link", link.url))
+                rest = INLINE_LINK.sub("", child_text).strip(" -·:,")
+                if rest and not _links(child_text):
+                    entry.notes = (entry.notes + "\n" if entry.notes else "") + rest
+        if entry is not None:
+            self._emit(entry, block.line)
+        for child in extra_children:
+            self._item(child)
+
+    def _is_own_item(self, text: str) -> bool:
+        body, _, _ = _strip_markers(text)
+        if body.startswith("**") or body.startswith("[**"):
+            return True
+        links = [link for link in _links(body) if not link.image]
+        return bool(links) and links[0].start == 0 and any(_arxiv_id(x.url) for x in links)
+
+    def _parse_item(self, text: str, line: int) -> Entry | None:
+        """One list item (white space already collapsed) into an entry; None for a bare heading-like bullet."""
+        body, highlight, markers = _strip_markers(text)
+        entry: Entry | None = None
+        if body.startswith("**"):
+            entry = self._paper(body)
+        elif body.startswith("[**") or body.startswith("[__"):
+            entry = self._project(body)
+        elif body.startswith("["):
+            entry = self._link(body, markers)
+        if entry is None:
+            entry = self._fallback(text, line)
+            if entry is None:
+                return None
+        entry.highlight = entry.highlight or highlight
+        if markers and entry.kind != "link":
+            entry.notes = markers if not entry.notes else f"{markers} {entry.notes}"
+        return entry
+
+    def _paper(self, body: str) -> Entry | None:
+        m = re.match(r"\*\*(?P<title>.+?)\*\*(?!\*)(?P<rest>.*)$", body)
+        if not m:
+            return None
+        title = collapse_ws(_unescape(m["title"])).strip()
+        rest = m["rest"]
+        entry = Entry(kind="paper", title=title)
+        links = _links(rest)
+        # Remove link spans so that the italic author run and code span are found outside them.
+        pieces: list[str] = []
+        pos = 0
+        for link in links:
+            if link.end > pos:
+                start = max(link.start, pos)
+                pieces.append(rest[pos:start])
+                pieces.append(" " * (link.end - start))
+                pos = link.end
+        pieces.append(rest[pos:])
+        plain_s = "".join(pieces)
+
+        code = re.search(r"`([^`]+)`", plain_s)
+        if code:
+            self._venue(entry, code.group(1))
+        au = re.search(r"(?<![*\w\\])\*(?!\*)(?P<a>(?:\\.|[^*\\])+?)\*(?!\*)", plain_s)
+        if au:
+            entry.authors, entry.authors_elided = _split_authors(au["a"])
+
+        prev_end = 0
+        for idx, link in enumerate(links):
+            before = rest[prev_end : link.start]
+            prev_end = link.end
+            if link.image:
+                continue  # star badges and other images: derived from the repository link
+            url = link.url
+            label = link.text.strip()
+            if _CITATION.search(before.rstrip(" ,")) or (label.startswith("**") and _COUNT.match(label)):
+                cm = _COUNT.match(label)
+                if cm and is_web_url(url):
+                    count = int(cm.group(1).replace(",", ""))
+                    if count >= 0:
+                        entry.citations = Citations(count=count, source=_citation_source(url), url=url)
+                continue
+            aid = _arxiv_id(url)
+            if aid is not None and (entry.arxiv is None or entry.arxiv == aid.id):
+                if entry.arxiv is None:
+                    entry.arxiv, entry.version = aid.id, aid.version
+                elif entry.version is None:
+                    entry.version = aid.version
+                if "/pdf/" in url or label.lower() in ("arxiv", "pdf", "paper", "abs"):
+                    continue
+            if not is_web_url(url):
+                continue
+            if not entry.arxiv and entry.url is None and label.lower() in ("paper", "pdf", "link", "url"):
+                entry.url = url
+                continue
+            repo = github_repo(url)
+            badge = bool(repo) and idx + 1 < len(links) and _is_badge(links[idx + 1])
+            if badge:
+                label = label or repo[1]  # type: ignore[index]
+            link_obj = Link(_clean_label(label) or "link", url)
+            if badge:
+                link_obj.stars = _stars_after(rest, links[idx + 1].end)
+            entry.links.append(link_obj)
+        if entry.citations is None:
+            plain_count = _PLAIN_CITATION.search(plain_s)
+            if plain_count:
+                count = int(plain_count.group(1).replace(",", ""))
+                if count >= 0:
+                    entry.citations = Citations(count=count, source="unknown")
+        if entry.arxiv is None and entry.venue is None and not entry.authors and not links:
+            return None  # only bold text: not a paper item
+        return entry
+
+    def _venue(self, entry: Entry, code: str) -> None:
+        parts = [p.strip() for p in code.split(",") if p.strip()]
+        rest: list[str] = []
+        for p in parts:
+            aid = _arxiv_id(p)
+            if aid is not None:
+                entry.arxiv = entry.arxiv or aid.id
+                if entry.arxiv == aid.id and aid.version and entry.version is None:
+                    entry.version = aid.version
+            else:
+                rest.append(p)
+        venue = ", ".join(rest) if rest else "arXiv"
+        entry.venue = _unescape(venue)
+        if rest:
+            ym = _YEAR.search(venue)
+            if ym and venue.lower() != "arxiv":
+                entry.year = int(ym.group(1))
+
+    def _project(self, body: str) -> Entry | None:
+        links = _links(body)
+        if not links or links[0].start != 0 or links[0].image:
+            return None
+        first = links[0]
+        name = collapse_ws(first.text).strip()
+        name = re.sub(r"^(\*\*|__)(.*)(\*\*|__)$", r"\2", name)
+        if not is_web_url(first.url):
+            return None
+        after = body[first.end :]
+        owner_m = re.match(r"\s*[-–—]\s*([^\s!*\[]+)", after)
+        entry = Entry(kind="project", title=name, url=first.url)
+        repo = github_repo(first.url)
+        if owner_m:
+            entry.owner = _unescape(owner_m.group(1))
+        elif repo:
+            entry.owner = repo[0]
+        desc = re.search(r"(?<![*\w])\*(?!\*)(?P<d>.+)\*(?!\*)\s*$", after)
+        rest_text = after
+        if desc:
+            entry.description = _unescape(desc["d"]).strip()
+            rest_text = after[: desc.start()]
+        stars = _STARS.search(rest_text)
+        if stars:
+            entry.stars = int(stars.group(1).replace(",", ""))
+        for link in _links(rest_text):
+            if not link.image and is_web_url(link.url):
+                entry.links.append(Link(_clean_label(link.text) or "link", link.url))
+        return entry
+
+    def _link(self, body: str, markers: str) -> Entry | None:
+        links = _links(body)
+        if not links or links[0].start != 0 or links[0].image:
+            return None
+        first = links[0]
+        if not is_web_url(first.url):
+            return None
+        title = collapse_ws(first.text).strip()
+        if markers:
+            title = f"{markers} {title}"
+        entry = Entry(kind="link", title=title or first.url, url=first.url)
+        aid = _arxiv_id(first.url)
+        tail = body[first.end :]
+        for link in _links(tail):
+            if not link.image and is_web_url(link.url):
+                entry.links.append(Link(_clean_label(link.text) or "link", link.url))
+        desc = INLINE_LINK.sub("", tail).strip(" -–—:·,")
+        if desc:
+            entry.description = _unescape(collapse_ws(desc))
+        if aid is not None and first.text and not desc:
+            # `[Title](https://arxiv.org/abs/...)`: a paper written as a link
+            entry.kind, entry.arxiv, entry.version, entry.url = "paper", aid.id, aid.version, None
+        return entry
+
+    def _fallback(self, text: str, line: int) -> Entry | None:
+        links = [link for link in _links(text) if not link.image and is_web_url(link.url)]
+        bare = re.findall(r"https?://[^\s<>()\]]+", INLINE_LINK.sub(" ", text))
+        urls = [link.url for link in links] + [u for u in bare if is_web_url(u)]
+        visible = collapse_ws(_unescape(INLINE_LINK.sub(lambda m: m["text"], text))).strip()
+        if not urls and not visible:
+            return None
+        title = visible.strip("*_ ") or (urls[0] if urls else text)
+        entry = Entry(kind="link", title=title[:300], url=urls[0] if urls else None, raw=text)
+        for link in links[1:]:
+            entry.links.append(Link(_clean_label(link.text) or "link", link.url))
+        for u in bare:
+            if is_web_url(u) and u != entry.url:
+                entry.links.append(Link("link", u))
+        self.problems.append(
+            Problem(line, "not a paper, project or link item; kept as a link with its raw text", text[:120])
+        )
+        return entry
+
+
+_STARS = re.compile(r"stars:\s*\*\*(\d[\d,]*)\*\*")
+_PLAIN_CITATION = re.compile(r"(?:cication|citations?)\s*:\s*\*\*(-?\d[\d,]*)\*\*", re.IGNORECASE)
+
+
+def _stars_after(text: str, pos: int) -> int | None:
+    """``stars: **1,234**`` right after a repository's star badge: the count the exporter wrote."""
+    m = _STARS.match(text[pos:].lstrip())
+    return int(m.group(1).replace(",", "")) if m else None
+
+
+def _clean_label(label: str) -> str:
+    return collapse_ws(label).strip("*_ ")
+
+
+def _citation_source(url: str) -> str:
+    if "scholar.google" in url:
+        return "Google Scholar"
+    if "semanticscholar" in url:
+        return "Semantic Scholar"
+    return "unknown"
+
+
+def parse(text: str, source: str = "<markdown>") -> ImportResult:
+    """Parse an awesome-list Markdown document."""
+    return _Parser(text, source).run()
+
+
+__all__ = ["Section", "parse"]
