@@ -415,3 +415,14 @@ def test_a_hand_written_list_read_cold_is_cached_as_read(tmp_path: Path, monkeyp
     warm = store.load(path)
     assert warm == cold
     assert warm.entries[3].section == "Elsewhere" and warm.entries[3].citations == Citations(3, "Semantic Scholar")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40) | st.text('\x00\x1f\x7f\t\n"\\ab'))
+def test_property_toml_str_is_the_escape_every_parser_reads_back(value: str) -> None:
+    import tomllib
+
+    written = store.toml_str(value)
+    assert written == '"' + store._NEEDS_ESCAPE.sub(store._esc, value) + '"'  # the C path and the regex path agree
+    assert tomllib.loads(f"v = {written}") == {"v": value}
+    assert "\n" not in written and "\x7f" not in written

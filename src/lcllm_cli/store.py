@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import operator
 import os
 import re
 import sys
@@ -24,6 +25,11 @@ from typing import Any
 
 from lcllm_cli.errors import LockTimeout, StoreError
 from lcllm_cli.model import KINDS, Citations, Entry, Library, Link, Section, validate_entry
+
+try:  # the C string escaper behind json.dumps (importing the json package itself costs ~10 ms of start-up)
+    from _json import encode_basestring as _encode_basestring
+except ImportError:  # pragma: no cover - an interpreter without the C accelerator
+    from json.encoder import py_encode_basestring as _encode_basestring
 
 try:  # the compiled parser is ~3x faster on large lists; same TOML 1.0 semantics
     import tomli as _toml
@@ -326,7 +332,6 @@ def _cache_form_of_library(lib: Library) -> dict[str, Any]:
     command reads it from the cache), and after a list is parsed and checked. For a library lcllm writes, it equals
     the record of the written text parsed back (tests/test_store.py checks this on arbitrary libraries).
     """
-    import operator
 
     names = tuple(Entry.__dataclass_fields__)
     links_at, citations_at = names.index("links"), names.index("citations")
@@ -438,10 +443,15 @@ def _esc(match: re.Match[str]) -> str:
 
 
 def toml_str(value: str) -> str:
-    """A TOML basic string. Control characters (NUL, newlines, DEL) are escaped, so nothing can break out."""
-    if _NEEDS_ESCAPE.search(value) is None:  # most strings: nothing to escape (a search is cheaper than a sub)
-        return '"' + value + '"'
-    return '"' + _NEEDS_ESCAPE.sub(_esc, value) + '"'
+    """A TOML basic string. Control characters (NUL, newlines, DEL) are escaped, so nothing can break out.
+
+    The json module's C escaper writes exactly these escapes (``\\"``, ``\\\\``, ``\\b\\t\\n\\f\\r``, else
+    ``\\u00xx``) for every character TOML wants escaped but DEL, which JSON leaves alone: strings with a DEL take the
+    regex path. tests/test_store.py checks both paths against each other.
+    """
+    if "\x7f" in value:
+        return '"' + _NEEDS_ESCAPE.sub(_esc, value) + '"'
+    return _encode_basestring(value)
 
 
 def _key(name: str) -> str:
@@ -478,28 +488,31 @@ def _link_table(link: Link) -> str:
     return _inline_table([("label", link.label), ("url", link.url), ("stars", link.stars)])
 
 
-_FIELD_ITEMS = tuple(ENTRY_FIELDS.items())
+_FIELD_ITEMS = tuple((name, kind, f"{name} = ") for name, kind in ENTRY_FIELDS.items())
+_FIELD_VALUES = operator.attrgetter(*ENTRY_FIELDS)  # every field of an entry, in file order, in one C call
 
 
 def _entry_lines_out(entry: Entry) -> list[str]:
     out = ["[[entry]]"]
     tail: list[str] = []
-    for name, kind in _FIELD_ITEMS:
-        value = getattr(entry, name)
+    quote = _encode_basestring  # toml_str for strings without DEL, called directly: this loop runs per field
+    for (name, kind, prefix), value in zip(_FIELD_ITEMS, _FIELD_VALUES(entry), strict=True):
         # Unset fields are skipped; `not value` first, as the exact test is only needed for falsy values.
         if not value and (value is None or value is False or value == [] or value == {}):
             if name in ("kind", "title"):
-                out.append(f"{name} = {toml_str(value or '')}")
+                out.append(prefix + toml_str(value or ""))
             continue
-        if kind in (_STR, _INT, _BOOL):
-            out.append(f"{name} = {_scalar(value)}")
+        if kind is _STR and type(value) is str:  # most fields: a plain string
+            out.append(prefix + (quote(value) if "\x7f" not in value else toml_str(value)))
+        elif kind in (_STR, _INT, _BOOL):
+            out.append(prefix + _scalar(value))
         elif kind == _STRLIST:
-            out.extend(_array(name, [toml_str(v) for v in value]))
+            out.extend(_array(name, [quote(v) if "\x7f" not in v else toml_str(v) for v in value]))
         elif kind == _LINKS:
             out.extend(_array(name, [_link_table(link) for link in value], always_multiline=True))
         elif kind == _CITATIONS:
             out.append(
-                f"{name} = "
+                prefix
                 + _inline_table(
                     [("count", value.count), ("source", value.source), ("url", value.url), ("date", value.date)]
                 )

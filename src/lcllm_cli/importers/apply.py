@@ -128,12 +128,14 @@ def _import_into(target: Library, result: ImportResult, *, section: str | None, 
     if section is None:
         for sec in src.sections:
             target.ensure_section(sec.name, sec.level)
-    index = DuplicateIndex(target.entries)
-    index.count_words(src.entries, keys)
     lines = result.lines if len(result.lines) == len(src.entries) else [0] * len(src.entries)
     new: list[Entry] = []
+    index: DuplicateIndex | None = None
+    if target.entries:  # into an empty list (the first import) nothing can be present already
+        index = DuplicateIndex(target.entries)
+        index.count_words(src.entries, keys)
     for entry, line, k in zip(src.entries, lines, keys, strict=True):
-        found = index.explain(entry, k)
+        found = index.explain(entry, k) if index is not None else None
         if found is not None:
             j, reason = found
             if dedupe:
