@@ -426,3 +426,61 @@ def test_property_toml_str_is_the_escape_every_parser_reads_back(value: str) -> 
     assert written == '"' + store._NEEDS_ESCAPE.sub(store._esc, value) + '"'  # the C path and the regex path agree
     assert tomllib.loads(f"v = {written}") == {"v": value}
     assert "\n" not in written and "\x7f" not in written
+
+
+def _count_dumps(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = store.dumps
+
+    def counting(lib: Library) -> str:
+        calls.append(1)
+        return real(lib)
+
+    monkeypatch.setattr(store, "dumps", counting)
+    return calls
+
+
+def test_editing_a_list_lcllm_wrote_renders_it_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "entries.toml"
+    with store.edit(path, create=True) as lib:
+        lib.entries.extend(_big_library(3000).entries)
+    calls = _count_dumps(monkeypatch)
+    with store.edit(path) as lib:
+        lib.entries[0].title = "Changed once"
+    assert calls == [1]  # the file's bytes stood for the list as it was: only the new text was rendered
+    with store.edit(path) as lib:
+        pass
+    assert calls == [1, 1]
+    assert store.loads(path.read_text()).entries[0].title == "Changed once"
+
+
+def test_a_hand_written_big_list_is_rendered_to_compare_and_never_reformatted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "entries.toml"
+    path.write_text(_quirky_big_text(2500), encoding="utf-8")
+    before = path.read_bytes()
+    calls = _count_dumps(monkeypatch)
+    for _ in range(2):  # a cold read, then a cached one: the file is not lcllm's layout, so "before" is rendered
+        with store.edit(path):
+            pass
+    assert calls == [1, 1, 1, 1]
+    assert path.read_bytes() == before  # nothing changed: not rewritten in lcllm's layout
+    with store.edit(path) as lib:
+        lib.entries[1].title = "Changed"
+    assert path.read_bytes() != before and store.load(path).entries[1].title == "Changed"
+
+
+def test_a_canonical_list_read_cold_is_known_canonical_from_then_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "entries.toml"
+    path.write_text(store.dumps(_big_library(3000)), encoding="utf-8")  # lcllm's layout, but no cache record yet
+    calls = _count_dumps(monkeypatch)
+    with store.edit(path):
+        pass
+    assert calls == [1, 1]  # first edit: rendered to compare (and found equal to the file)
+    with store.edit(path) as lib:
+        lib.entries[2].title = "Now changed"
+    assert calls == [1, 1, 1]
+    assert store.load(path).entries[2].title == "Now changed"

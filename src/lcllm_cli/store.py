@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -292,6 +293,22 @@ def load(path: Path) -> Library:
     the user cache directory under a hash of the file's bytes, so the next command on the same bytes skips the
     TOML parser and the checks. The file stays the single source of truth: any change to it is a new key.
     """
+    got = _read(path)
+    if got.uncached:
+        _parse_cache_put(got.cache_key, _cache_form_of_library(got.lib))  # type: ignore[arg-type]
+    return got.lib
+
+
+@dataclass(slots=True)
+class _Read:
+    lib: Library
+    cache_key: str | None  # the parse cache's key for the file (large files only)
+    uncached: bool  # parsed from the text: the cache has no record of it yet
+    canonical: bool  # the file's bytes are known to be exactly dumps(lib): lcllm wrote them
+    digest: bytes | None  # _digest of the file's bytes, when asked for
+
+
+def _read(path: Path, *, digest: bool = False) -> _Read:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -303,21 +320,21 @@ def load(path: Path) -> Library:
         raise StoreError(f"{path} is a directory, not an entries file") from None
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    file_digest = _digest_bytes(data) if digest else None
     cache_key = _parse_cache_key(data) if len(data) >= PARSE_CACHE_MIN_BYTES else None
     if cache_key is not None:
         cached = _parse_cache_get(cache_key)
         if cached is not None:
             lib = _library_from_cache(cached, str(path))
             if lib is not None:
-                return lib
+                return _Read(lib, cache_key, False, cached.get("canonical") is True, file_digest)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise StoreError(f"{path} is not UTF-8 text (byte {exc.start})") from None
+    del data  # a 100,000-entry list: do not hold its bytes beside its text and its parse
     lib = _library_from_data(_parse_toml(text, str(path)), str(path), text)
-    if cache_key is not None:
-        _parse_cache_put(cache_key, _cache_form_of_library(lib))
-    return lib
+    return _Read(lib, cache_key, cache_key is not None, False, file_digest)
 
 
 # The parse cache keeps each entry as a tuple of every Entry field in dataclass order (links and citations as
@@ -325,7 +342,7 @@ def load(path: Path) -> Library:
 # Entry(**table). Only data that passed validation is cached.
 
 
-def _cache_form_of_library(lib: Library) -> dict[str, Any]:
+def _cache_form_of_library(lib: Library, *, canonical: bool = False) -> dict[str, Any]:
     """The cache record of ``lib``: what :func:`_library_from_cache` turns back into an equal library.
 
     Built from the library itself, in one pass of C-level attribute reads: after lcllm writes a list (so the next
@@ -352,7 +369,10 @@ def _cache_form_of_library(lib: Library) -> dict[str, Any]:
     meta: dict[str, Any] = {"title": lib.title}
     if lib.intro:
         meta["intro"] = lib.intro
-    return {"list": meta, "section": sections, "rows": rows}
+    record: dict[str, Any] = {"list": meta, "section": sections, "rows": rows}
+    if canonical:  # the file's bytes are exactly dumps(lib): edit() need not render the list to know it
+        record["canonical"] = True
+    return record
 
 
 def _library_from_cache(cached: dict[str, Any], source: str) -> Library | None:
@@ -658,9 +678,17 @@ def edit(path: Path, *, create: bool = False, title: str | None = None) -> Itera
             lib = Library(title=title or "Awesome list")
             before = None
         else:
-            lib = load(path)
-            # A digest of the text, not the text: a 100,000-entry list need not be held twice while the caller works.
-            before = _digest(dumps(lib))
+            got = _read(path, digest=True)
+            lib = got.lib
+            # What the list was, to tell whether the caller changed it: a digest of the text, not the text (a
+            # 100,000-entry list need not be held twice while the caller works). The file's own bytes are that
+            # text when lcllm wrote them (the parse cache says so), which spares rendering the list twice.
+            if got.canonical:
+                before = got.digest
+            else:
+                before = _digest(dumps(lib))
+                if got.cache_key is not None and (got.uncached or before == got.digest):
+                    _parse_cache_put(got.cache_key, _cache_form_of_library(lib, canonical=before == got.digest))
         yield lib
         after = dumps(lib)
         if _digest(after) != before:
@@ -668,13 +696,17 @@ def edit(path: Path, *, create: bool = False, title: str | None = None) -> Itera
             write_atomic(path, after)
             data = after.encode("utf-8")
             if len(data) >= PARSE_CACHE_MIN_BYTES:  # the next command reads what was just written from the cache
-                _parse_cache_put(_parse_cache_key(data), _cache_form_of_library(lib))
+                _parse_cache_put(_parse_cache_key(data), _cache_form_of_library(lib, canonical=True))
 
 
 def _digest(text: str) -> bytes:
+    return _digest_bytes(text.encode("utf-8", "surrogatepass"))
+
+
+def _digest_bytes(data: bytes) -> bytes:
     import hashlib
 
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=32).digest()
+    return hashlib.blake2b(data, digest_size=32).digest()
 
 
 def _refuse_invalid(lib: Library, path: Path) -> None:
