@@ -118,3 +118,35 @@ def test_the_report_sees_modules_imported_while_a_command_runs(listfile: Path) -
     names = imported(["--file", str(listfile), "show", "2402.13753"], executable=True, cwd=listfile.parent)
     assert "lcllm_cli.sources.arxiv" in names
     assert "arxiv" not in top_level(names)
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_list_on_a_terminal_draws_its_table_without_rich(listfile: Path) -> None:
+    primary, secondary = os.openpty()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LCLLM_")}
+    env["PYTHONPROFILEIMPORTTIME"] = "1"
+    proc = subprocess.Popen(
+        [LCLLM, "--file", str(listfile), "list"],
+        stdout=secondary,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        text=True,
+    )
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            data = os.read(primary, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        shown += data
+    os.close(primary)
+    report = proc.stderr.read() if proc.stderr else ""
+    assert proc.wait(timeout=60) == 0
+    assert b"first author" in shown  # the table was drawn on the terminal ...
+    names = {line.rsplit("|", 1)[1].strip() for line in report.splitlines() if line.startswith("import time:")}
+    assert "lcllm_cli.cli.browse" in names
+    assert "rich" not in top_level(names)  # ... without rich

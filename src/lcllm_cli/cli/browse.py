@@ -8,9 +8,26 @@ from typing import Annotated
 import typer
 
 from lcllm_cli.cli.app import BROWSE, BUILD, command, state
-from lcllm_cli.cli.output import console, print_json, print_json_list, shown
+from lcllm_cli.cli.output import (
+    Column,
+    console,
+    dim,
+    print_json,
+    print_json_list,
+    shown,
+    styled,
+    table_lines,
+    terminal_width,
+)
 
 _FLAT = str.maketrans({"\t": " ", "\n": " ", "\r": " "})  # a cell of the tab-separated output stays one cell
+_LIST_COLUMNS = (
+    Column("id", overflow="none"),
+    Column("title", overflow="wrap"),
+    Column("first author", max_width=24),
+    Column("year", overflow="none", right=True),
+    Column("section", max_width=18),
+)
 
 
 @command(
@@ -41,29 +58,21 @@ def list_cmd(
         return
     if not sys.stdout.isatty():
         # Piped or redirected: one tab-separated line per entry (id, title, first author, year, section), streamed,
-        # for grep/cut/sort; the count goes to stderr. The table below is for terminals (and would make rich
-        # lay out every row first: minutes for 100,000 entries).
+        # for grep/cut/sort; the count goes to stderr. The table below is for people at a terminal.
         write = sys.stdout.write
         for row in browse.rows(entries):
             write(shown("\t".join(cell.translate(_FLAT) for cell in row)) + "\n")  # tab is not escaped
         sys.stdout.flush()
         sys.stderr.write(f"{len(entries)} of {len(lib.entries)} entries\n")
         return
-    from rich.table import Table
-
-    table = Table(show_lines=False, header_style="bold", box=None, pad_edge=False)
-    table.add_column("id")
-    table.add_column("title", overflow="fold", ratio=3)
-    table.add_column("first author", overflow="ellipsis", max_width=24)
-    table.add_column("year", justify="right")
-    table.add_column("section", overflow="ellipsis", max_width=18)
-    from rich.text import Text
-
-    for row in browse.rows(entries):
-        table.add_row(*(Text(shown(cell)) for cell in row))  # titles are data, never rich markup
-    out = console()
-    out.print(table)
-    out.print(f"{len(entries)} of {len(lib.entries)} entries", style="dim")
+    # On a terminal: a table fitted to its width (titles wrap, long names end in an ellipsis), header in bold.
+    style = styled()
+    lines = table_lines(
+        _LIST_COLUMNS, [[shown(cell) for cell in row] for row in browse.rows(entries)], terminal_width(), style=style
+    )
+    sys.stdout.write("".join(line + "\n" for line in lines))
+    sys.stdout.write(dim(f"{len(entries)} of {len(lib.entries)} entries", style) + "\n")
+    sys.stdout.flush()
 
 
 @command(

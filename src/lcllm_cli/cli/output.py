@@ -1,14 +1,22 @@
-"""Output helpers shared by commands: rich consoles (imported lazily), JSON, entry summaries."""
+"""Output helpers shared by commands: plain-text tables, rich consoles (imported lazily), JSON.
+
+Nothing here imports rich or the json package at module level: ``lcllm list`` on a terminal draws its table with
+:func:`table_lines` (no rich), and JSON is written only by the commands that are asked for it.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import json
+import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from json.encoder import encode_basestring as _escape  # the C escaper json.dumps uses with ensure_ascii=False
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+try:  # the C escaper json.dumps uses with ensure_ascii=False, without importing the json package (~1.5 ms)
+    from _json import encode_basestring as _escape
+except ImportError:  # pragma: no cover - an interpreter without the C accelerator
+    from json.encoder import py_encode_basestring as _escape
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -35,6 +43,210 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
+# --------------------------------------------------------------------------------------------- plain-text tables
+
+
+def styled(stream: Any = None) -> bool:
+    """Whether to print bold and dim text on ``stream`` (default stdout): on a terminal, unless ``NO_COLOR`` is set
+    (https://no-color.org: to anything but the empty string) or ``TERM`` is ``dumb``. Then no escape codes at all."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return bool((stream or sys.stdout).isatty())
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        return False
+
+
+def terminal_width(default: int = 80) -> int:
+    """Columns of the terminal on stdout (``COLUMNS`` first, as ``shutil.get_terminal_size`` reads it)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or default  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return default
+
+
+_ZERO_WIDTH = frozenset(["Mn", "Me", "Cf"])  # combining marks, enclosing marks, format characters (ZWJ, ZWSP)
+_widths: dict[str, int] = {}
+
+
+def _char_width(char: str) -> int:
+    width = _widths.get(char)
+    if width is None:
+        import unicodedata
+
+        if char == "\xad":  # the soft hyphen: terminals show it
+            width = 1
+        elif unicodedata.category(char) in _ZERO_WIDTH:
+            width = 0
+        else:
+            width = 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+        _widths[char] = width
+    return width
+
+
+def cell_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: 2 for wide (CJK, most emoji), 0 for combining marks, else 1."""
+    if text.isascii():
+        return len(text)
+    return sum(map(_char_width, text))
+
+
+def _cut(text: str, width: int, *, progress: bool = True) -> tuple[str, str]:
+    """``text`` split after as many characters as fit in ``width`` columns.
+
+    ``progress``: at least one character, even a wide one in a single column (so that cutting a word ends).
+    """
+    least = 1 if progress else 0
+    if text.isascii():
+        n = max(width, least)
+        return text[:n], text[n:]
+    used = 0
+    for i, char in enumerate(text):
+        used += _char_width(char)
+        if used > width and i >= least:
+            return text[:i], text[i:]
+    return text, ""
+
+
+def truncate(text: str, width: int, ellipsis: str = "\u2026") -> str:
+    """``text`` if it fits in ``width`` columns, else cut to fit with ``ellipsis`` at the end."""
+    if cell_width(text) <= width:
+        return text
+    if width <= cell_width(ellipsis):
+        return _cut(ellipsis, width, progress=False)[0]
+    return _cut(text, width - cell_width(ellipsis), progress=False)[0].rstrip() + ellipsis
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` word-wrapped to lines of at most ``width`` columns; words longer than a line are cut."""
+    if cell_width(text) <= width:
+        return [text]
+    width = max(width, 1)
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0
+    for word in text.split():
+        size = cell_width(word)
+        if line and used + 1 + size <= width:
+            line.append(word)
+            used += 1 + size
+            continue
+        if line:
+            lines.append(" ".join(line))
+        while size > width:
+            head, word = _cut(word, width)
+            lines.append(head)
+            size = cell_width(word)
+        line, used = [word], size
+    if line:
+        lines.append(" ".join(line))
+    return lines or [""]
+
+
+class Column(NamedTuple):
+    """A column of :func:`table_lines`.
+
+    ``overflow``: what a cell wider than the column does: ``"ellipsis"`` (cut, with an ellipsis), ``"wrap"`` (word
+    wrap onto more lines; these columns give up their width first when the table is too wide) or ``"none"`` (the
+    column keeps its natural width).
+    """
+
+    header: str
+    overflow: str = "ellipsis"
+    max_width: int | None = None
+    right: bool = False  # right-aligned
+
+
+_GAP = "  "
+# How a table too wide for the terminal is narrowed: wrapping columns (titles) down to 30 columns first, then the
+# ones that end in an ellipsis (names) down to 10 (or their header's width), then both further.
+_NARROWING = (("wrap", 30), ("ellipsis", 10), ("wrap", 10), ("ellipsis", 3), ("wrap", 1), ("ellipsis", 1))
+
+
+_FLAT = str.maketrans({"\t": " ", "\n": " ", "\r": " "})  # a cell stays on its line
+
+
+def column_widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) -> list[int]:
+    """Each column's width: its widest cell (capped at ``max_width``), narrowed to fit ``width`` columns in all.
+
+    A table that does not fit even then (a very narrow terminal) is wider than ``width``: its lines wrap.
+    """
+    widths = [cell_width(c.header) for c in columns]
+    for row in rows:
+        for i, cell in enumerate(row):
+            size = cell_width(cell)
+            if size > widths[i]:
+                widths[i] = size
+    widths = [min(w, c.max_width) if c.max_width else w for w, c in zip(widths, columns, strict=True)]
+    excess = sum(widths) + len(_GAP) * (len(columns) - 1) - width
+    for overflow, floor in _NARROWING:
+        for i, column in enumerate(columns):
+            if excess <= 0:
+                return widths
+            least = max(floor, cell_width(column.header)) if floor >= 10 else floor  # headers stay whole at first
+            if column.overflow == overflow and widths[i] > least:
+                give = min(excess, widths[i] - least)
+                widths[i] -= give
+                excess -= give
+    return widths
+
+
+def table_lines(
+    columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int, *, style: bool = False
+) -> Iterator[str]:
+    """The lines of a table with a header: columns two spaces apart, fitted into ``width`` terminal columns.
+
+    Cells are shown as they are (the caller escapes control characters); tabs and line breaks become spaces.
+    ``style``: the header in bold (the caller decides: :func:`styled`). No line ends in spaces.
+    """
+    rows = [[cell.translate(_FLAT) for cell in row] for row in rows]
+    widths = column_widths(columns, rows, width)
+    ellipsis = "\u2026" if _can_encode("\u2026") else "..."
+
+    def layout(cells: Sequence[str]) -> Iterator[str]:
+        parts: list[list[str]] = []
+        for cell, column, w in zip(cells, columns, widths, strict=True):
+            if column.overflow == "wrap":
+                parts.append(wrap(cell, w))
+            elif column.overflow == "ellipsis":
+                parts.append([truncate(cell, w, ellipsis)])
+            else:
+                parts.append([cell])
+        for n in range(max(map(len, parts))):
+            out = []
+            for lines, column, w in zip(parts, columns, widths, strict=True):
+                text = lines[n] if n < len(lines) else ""
+                pad = " " * (w - cell_width(text))
+                out.append(pad + text if column.right else text + pad)
+            yield _GAP.join(out).rstrip()
+
+    for line in layout([c.header for c in columns]):
+        yield f"\x1b[1m{line}\x1b[0m" if style else line
+    for row in rows:
+        yield from layout(row)
+
+
+def _can_encode(text: str) -> bool:
+    try:
+        text.encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def dim(text: str, style: bool) -> str:
+    return f"\x1b[2m{text}\x1b[0m" if style else text
+
+
+# --------------------------------------------------------------------------------------------- JSON
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(dumps_json(data) + "\n")
 
@@ -49,6 +261,8 @@ def print_json_list(items: Iterable[Any]) -> None:
             _encode(item, "\n  ", parts)
             text = "".join(parts)
         except (_Unusual, RecursionError):
+            import json
+
             body = json.dumps([item], ensure_ascii=False, indent=2, sort_keys=False)
             text = ("[" if first else ",") + body[1 : -len("\n]")]
         write(text)
@@ -71,6 +285,8 @@ def dumps_json(data: Any) -> str:
     try:
         _encode(data, "\n", parts)
     except (_Unusual, RecursionError):
+        import json
+
         return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
     return "".join(parts)
 
