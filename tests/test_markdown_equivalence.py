@@ -13,6 +13,7 @@ from item fragments or mutated from real lines.
 from __future__ import annotations
 
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -131,6 +132,15 @@ ODD = [
     "## S\n- **T**, [Link](https://example.org/x), [url](https://example.org/y)\n",
     "## S\n- **T**, [arxiv](https://ARXIV.org/abs/2401.00001), [abs](https://export.arxiv.org/abs/2401.00002/)\n",
     "## S\n- **T**, [x](https://doi.org/10.48550/arXiv.2401.00001), [y](arXiv:2401.00001)\n",
+    # arXiv and GitHub URLs in every spelling, valid or not (and letters that match under re.IGNORECASE)
+    "## S\n- **T**, [arxiv](https://arxiv.org/abs/2401.00001v0), [pdf](https://arxiv.org/pdf/0704.00011)"
+    ", [abs](https://arxiv.org/abs/1412.12345), [x](https://export.arxiv.org/pdf/2401.00001v2)"
+    ", [y](http://www.arxiv.org/abs/1501.0001), [z](https://arxiv.org/abs/2401.00001v2/)\n",
+    "## S\n- **T**, [arxiv](https://arxıv.org/abs/2401.00001), [code](https://gıthub.com/o/r)"
+    ", [](HTTPS://GITHUB.COM/O/R) ![Star](https://img.shields.io/x) stars: **5**, [r](https://GitHub.com/o/r.git)\n",
+    "## S\n- **T**, `arXiv, 2401.00001`, [arxiv](https://ARXIV.ORG/ABS/2401.00001V2)\n",
+    "## S\n- **T**, `arXiv`, CITATION: [3](https://x.example)\n- **U**, `arXiv`, cıtation: [4](https://y.example)\n",
+    "## S\n- **T**, `ICLR 2024, arXiv, 2401.00001`\n- **U**, `ICLR 2024, 2401.00001v2`\n- **V**, `ICLR 2024`\n",
     # nested bullets: detail links, own items, notes
     "## S\n- **P**, `arXiv, 2401.00001`\n  - [code](https://github.com/a/b)\n  - a plain note\n"
     "  - **Child**, `ICLR 2020`\n",
@@ -321,3 +331,23 @@ def test_link_scanning_as_before(text: str) -> None:
     assert_same(f"## S\n- {text}\n- [{text}](https://a.example/{text.strip()})\n")
     expected = [(m.start(), m.end(), m["image"], m["text"], m["url"]) for m in INLINE_LINK.finditer(text)]
     assert [(m.start(), m.end(), m["image"], m["text"], m["url"]) for m in _LINK_SCAN.finditer(text)] == expected
+
+
+# The patterns the importer rewrote for speed, as they were written before.
+REWRITTEN = [
+    ("_AUTHOR_RUN", r"(?<![*\w\\])\*(?!\*)(?P<a>(?:\\.|[^*\\])+?)\*(?!\*)"),
+    ("_DESCRIPTION", r"(?<![*\w])\*(?!\*)(?P<d>.+)\*(?!\*)\s*$"),
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="*\\ \n\tab_,.·é", max_size=30))
+@example("a *b\\* c* d")
+@example("**x** *y* *")
+def test_rewritten_patterns_find_what_the_old_ones_found(text: str) -> None:
+    from lcllm_cli.importers import markdown
+
+    for name, old in REWRITTEN:
+        new = getattr(markdown, name)
+        before, after = re.search(old, text), new.search(text)
+        assert (before and (before.span(), before.groups())) == (after and (after.span(), after.groups())), name

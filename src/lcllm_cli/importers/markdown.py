@@ -24,10 +24,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lcllm_cli.ids import ArxivId, try_parse_arxiv_id
 from lcllm_cli.importers import ImportResult, Problem
-from lcllm_cli.mdsyntax import INLINE_LINK, MARKER_END, MARKER_START, collapse_ws, unescape
+from lcllm_cli.mdsyntax import MARKER_END, MARKER_START, collapse_ws, unescape
 from lcllm_cli.model import DEFAULT_SECTION, Citations, Entry, Library, Link, Section
 from lcllm_cli.urls import github_repo, is_web_url
 
@@ -42,6 +43,19 @@ _ELISION = re.compile(r"^(?:\.\.\.|…|et al\.?|and others)$", re.IGNORECASE)
 _ELISION_STARTS = ".…eEaA"  # what an elision can start with (a quick test before the regex)
 _BADGE_HOSTS = ("img.shields.io", "badgen.net", "badge.fury.io")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_AUTHOR_SEPARATORS = re.compile(r",\s*|\s+and\s+|;\s*")
+# **Title** and what follows it, in a paper item
+_PAPER = re.compile(r"\*\*(?P<title>.+?)\*\*(?!\*)(?P<rest>.*)$")
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+# *First Author, ..., Last Author*: one star not next to another star, a word character or a backslash, then
+# escaped characters or anything but a star, then a single star. (Written star-first, so that the search jumps
+# from star to star; the body in runs, taken whole: it cannot hold an unescaped star, so it has one way to end.)
+_AUTHOR_RUN = re.compile(r"\*(?<![*\w\\]\*)(?!\*)(?P<a>(?:[^*\\]++|\\.)++)\*(?!\*)")
+_BOLD_NAME = re.compile(r"^(\*\*|__)(.*)(\*\*|__)$")
+_OWNER = re.compile(r"\s*[-–—]\s*([^\s!*\[]+)")
+# *What the project does.* at the end of a project item (star-first, like _AUTHOR_RUN)
+_DESCRIPTION = re.compile(r"\*(?<![*\w]\*)(?!\*)(?P<d>.+)\*(?!\*)\s*$")
+_BARE_URL = re.compile(r"https?://[^\s<>()\]]+")
 
 
 def _width(indent: str) -> int:
@@ -113,11 +127,34 @@ def _unescape(text: str) -> str:
     return unescape(text) if ("\\" in text or "&" in text) else text
 
 
+# https://arxiv.org/abs/ID or /pdf/ID, as the exporter writes them: try_parse_arxiv_id answers for it as for ID
+_ARXIV_URL = re.compile(r"https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/([0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?)")
+
+
 def _arxiv_id(text: str) -> ArxivId | None:
-    """:func:`try_parse_arxiv_id`, answering at once for URLs that cannot name an arXiv paper (no "arxiv" in them)."""
-    if "://" in text and "arxiv" not in text.lower():
-        return None
-    return try_parse_arxiv_id(text)
+    """:func:`try_parse_arxiv_id`, answering at once for URLs that cannot name an arXiv paper (no "arxiv" in them).
+
+    A paper item names its id three times (code span, abs and pdf URL), and venues such as "arXiv" or "ICLR 2024"
+    come back item after item: the answers for recent texts are kept.
+    """
+    if "://" in text:
+        if "arxiv" not in text.lower():
+            return None
+        m = _ARXIV_URL.fullmatch(text)
+        if m:
+            text = m.group(1)
+    return _parse_arxiv_id(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_arxiv_id(text: str) -> ArxivId | None:
+    return try_parse_arxiv_id(text)  # ArxivId is frozen: one answer may be handed out many times
+
+
+def _github_repo(url: str) -> tuple[str, str] | None:
+    """:func:`github_repo`, answering at once for URLs without "github.com" in them (in any letter case)."""
+    # Under re.IGNORECASE the letters of "thub.com" match only themselves in either case ("i" would also match "ı").
+    return github_repo(url) if "thub.com" in url.lower() else None
 
 
 def _is_badge(link: _Link) -> bool:
@@ -156,7 +193,7 @@ def _split_authors(text: str) -> tuple[list[str], bool]:
     text = collapse_ws(text).strip()
     # the usual "A, B, C" is a plain split (the space after each comma is stripped below)
     plain = ";" not in text and " and " not in text
-    pieces = text.split(",") if plain else re.split(r",\s*|\s+and\s+|;\s*", text)
+    pieces = text.split(",") if plain else _AUTHOR_SEPARATORS.split(text)
     parts = [_unescape(p) for p in pieces]
     authors: list[str] = []
     elided = False
@@ -309,7 +346,7 @@ class _Parser:
                 for link in _links(child_text):
                     if not link.image and is_web_url(link.url):
                         entry.links.append(Link(link.text or "link", link.url))
-                rest = INLINE_LINK.sub("", child_text).strip(" -·:,")
+                rest = _LINK_SCAN.sub("", child_text).strip(" -·:,")
                 if rest and not _links(child_text):
                     entry.notes = (entry.notes + "\n" if entry.notes else "") + rest
         if entry is not None:
@@ -344,7 +381,7 @@ class _Parser:
         return entry
 
     def _paper(self, body: str) -> Entry | None:
-        m = re.match(r"\*\*(?P<title>.+?)\*\*(?!\*)(?P<rest>.*)$", body)
+        m = _PAPER.match(body)
         if not m:
             return None
         title = collapse_ws(_unescape(m["title"])).strip()
@@ -363,10 +400,10 @@ class _Parser:
         pieces.append(rest[pos:])
         plain_s = "".join(pieces)
 
-        code = re.search(r"`([^`]+)`", plain_s)
+        code = _CODE_SPAN.search(plain_s)
         if code:
             self._venue(entry, code.group(1))
-        au = re.search(r"(?<![*\w\\])\*(?!\*)(?P<a>(?:\\.|[^*\\])+?)\*(?!\*)", plain_s)
+        au = _AUTHOR_RUN.search(plain_s)
         if au:
             entry.authors, entry.authors_elided = _split_authors(au["a"])
 
@@ -378,7 +415,9 @@ class _Parser:
                 continue  # star badges and other images: derived from the repository link
             url = link.url
             label = link.text.strip()
-            if _CITATION.search(before.rstrip(" ,")) or (label.startswith("**") and _COUNT.match(label)):
+            # (_CITATION needs a "c": no letter but "C" matches "c" under re.IGNORECASE)
+            cited = ("c" in before or "C" in before) and _CITATION.search(before.rstrip(" ,"))
+            if cited or (label.startswith("**") and _COUNT.match(label)):
                 cm = _COUNT.match(label)
                 if cm and is_web_url(url):
                     count = int(cm.group(1).replace(",", ""))
@@ -398,7 +437,7 @@ class _Parser:
             if not entry.arxiv and entry.url is None and label.lower() in ("paper", "pdf", "link", "url"):
                 entry.url = url
                 continue
-            repo = github_repo(url)
+            repo = _github_repo(url)
             badge = bool(repo) and idx + 1 < len(links) and _is_badge(links[idx + 1])
             if badge:
                 label = label or repo[1]  # type: ignore[index]
@@ -440,18 +479,18 @@ class _Parser:
             return None
         first = links[0]
         name = collapse_ws(first.text).strip()
-        name = re.sub(r"^(\*\*|__)(.*)(\*\*|__)$", r"\2", name)
+        name = _BOLD_NAME.sub(r"\2", name)
         if not is_web_url(first.url):
             return None
         after = body[first.end :]
-        owner_m = re.match(r"\s*[-–—]\s*([^\s!*\[]+)", after)
+        owner_m = _OWNER.match(after)
         entry = Entry(kind="project", title=name, url=first.url)
         repo = github_repo(first.url)
         if owner_m:
             entry.owner = _unescape(owner_m.group(1))
         elif repo:
             entry.owner = repo[0]
-        desc = re.search(r"(?<![*\w])\*(?!\*)(?P<d>.+)\*(?!\*)\s*$", after)
+        desc = _DESCRIPTION.search(after)
         rest_text = after
         if desc:
             entry.description = _unescape(desc["d"]).strip()
@@ -480,7 +519,7 @@ class _Parser:
         for link in _links(tail):
             if not link.image and is_web_url(link.url):
                 entry.links.append(Link(_clean_label(link.text) or "link", link.url))
-        desc = INLINE_LINK.sub("", tail).strip(" -–—:·,")
+        desc = _LINK_SCAN.sub("", tail).strip(" -–—:·,")
         if desc:
             entry.description = _unescape(collapse_ws(desc))
         if aid is not None and first.text and not desc:
@@ -490,9 +529,9 @@ class _Parser:
 
     def _fallback(self, text: str, line: int) -> Entry | None:
         links = [link for link in _links(text) if not link.image and is_web_url(link.url)]
-        bare = re.findall(r"https?://[^\s<>()\]]+", INLINE_LINK.sub(" ", text))
+        bare = _BARE_URL.findall(_LINK_SCAN.sub(" ", text))
         urls = [link.url for link in links] + [u for u in bare if is_web_url(u)]
-        visible = collapse_ws(_unescape(INLINE_LINK.sub(lambda m: m["text"], text))).strip()
+        visible = collapse_ws(_unescape(_LINK_SCAN.sub(lambda m: m["text"], text))).strip()
         if not urls and not visible:
             return None
         title = visible.strip("*_ ") or (urls[0] if urls else text)
