@@ -24,6 +24,73 @@ _VALUE_OPTIONS = ("--file", "-f")
 # Set by main() before lcllm_cli.cli is imported; read by lcllm_cli.cli (None: register every command).
 SELECTED: str | None = None
 
+# `lcllm`, `lcllm --help` and `lcllm -h` print this page without importing typer or any command (~20 ms instead of
+# ~100 ms): what the typer app gives for its own --help (lcllm_cli.cli.app.help_page: usage after the program name,
+# description, then sections of (term, one-line help)), kept here as a snapshot. tests/test_startup.py checks that
+# the two are equal and, when a command's help changes, prints the new value to paste here.
+TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
+    "[OPTIONS] COMMAND [ARGS]...",
+    "Keep a curated awesome list of papers as a real bibliography.\n\n"
+    "The list lives in entries.toml (in the current directory, or --file / LCLLM_FILE). Typical session: "
+    "`lcllm import README.md`, `lcllm add 2402.13753`, `lcllm dedupe`, `lcllm export --markdown -o README.md`.",
+    [
+        (
+            "Options",
+            [
+                ("-f, --file <path>", "The entries file to work on (default: ./entries.toml).  [env var: LCLLM_FILE]"),
+                ("--version", "Print the version and exit."),
+                ("-h, --help", "Show this message and exit."),
+            ],
+        ),
+        (
+            "Build the list",
+            [
+                ("add", "Add papers from arXiv by id or URL (up to 100 ids per request)."),
+                (
+                    "remove",
+                    "Remove entries by arXiv id, URL, citation key or exact title. Ids that are not in the list are "
+                    "reported; the others are still removed (exit code 1 if any was missing).",
+                ),
+                ("import", "Import an awesome-list Markdown file or a BibTeX file into the list."),
+            ],
+        ),
+        (
+            "Browse",
+            [
+                (
+                    "list",
+                    "List entries as a table (id or kind, title, first author, year, section); piped or redirected, "
+                    "as tab-separated lines (the count goes to stderr).",
+                ),
+                (
+                    "show",
+                    "Show every field of one entry, named by arXiv id (any form, with or without version), URL, "
+                    "citation key or exact title.",
+                ),
+            ],
+        ),
+        (
+            "Keep it clean and current",
+            [
+                ("dedupe", "Find entries that are the same item and merge each group into one."),
+                (
+                    "check",
+                    "Check that entries.toml is valid and has no duplicates, and that each FILE's marked part "
+                    "(default: README.md beside entries.toml, when it has the markers) is what `lcllm export "
+                    "--markdown --in-place` would write. Exits 0 when all is well, 1 otherwise (saying what differs); "
+                    "writes nothing. For CI and pre-commit hooks.",
+                ),
+                ("enrich", "Add citation counts (Semantic Scholar) and repository stars (GitHub) to the list."),
+                ("refresh", "Re-fetch arXiv metadata for every paper (or those given) and show what changed."),
+            ],
+        ),
+        (
+            "Publish",
+            [("export", "Write the list as awesome-list Markdown or as BibTeX (to stdout, or -o FILE).")],
+        ),
+    ],
+)
+
 
 def command_module(args: list[str]) -> str | None:
     """The module for the command named in ``args`` (the arguments after the program name), else None."""
@@ -42,10 +109,89 @@ def command_module(args: list[str]) -> str | None:
     return None
 
 
+def help_width() -> int:
+    """The width of help pages, as click computes it: the terminal's columns, at most 80, less 2; at least 50."""
+    import os
+    import sys
+
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return max(min(columns or 80, 80) - 2, 50)
+
+
+def wrap_words(text: str, width: int) -> list[str]:
+    """Words of ``text`` in lines of at most ``width`` characters (a longer word gets a line of its own)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line] if line else lines
+
+
+def help_text(prog: str, page: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]], width: int) -> str:
+    """A top-level help page in click's plain layout, with each section of commands under its own heading.
+
+    Terms are aligned across the command sections (the options align among themselves); a term wider than 30
+    columns puts its help on the next line, as click does. (No textwrap: it imports re, ~5 ms.)
+    """
+    usage, description, sections = page
+    lines = [f"Usage: {prog} {usage}", ""]
+    for paragraph in description.split("\n\n"):
+        lines += ["  " + line for line in wrap_words(paragraph, width - 2)]
+        lines.append("")
+    commands = [term for title, rows in sections if title != "Options" for term, _ in rows]
+    command_column = min(max(map(len, commands), default=0), 30)
+    for title, rows in sections:
+        if not rows:
+            continue
+        column = min(max(len(term) for term, _ in rows), 30) if title == "Options" else command_column
+        lines.append(f"{title}:")
+        for term, text in rows:
+            wrapped = wrap_words(text, max(width - column - 4, 10)) or [""]
+            if len(term) > column:
+                lines.append(f"  {term}")
+            else:
+                lines.append(f"  {term.ljust(column)}  {wrapped.pop(0)}".rstrip())
+            lines += [" " * (column + 4) + line for line in wrapped]
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _top_help(args: list[str]) -> bool:
+    """Print the top-level help for ``lcllm``, ``lcllm --help`` and ``lcllm -h``; False for anything else."""
+    import os
+    import sys
+
+    if args not in ([], ["--help"], ["-h"]):
+        return False
+    package = getattr(sys.modules.get("__main__"), "__package__", None)  # as click names the program
+    prog = f"python -m {package}" if package else os.path.basename(sys.argv[0])
+    text = help_text(prog, TOP_HELP, help_width())
+    if args:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return True
+    sys.stderr.write(text)  # no command at all: the help, on stderr, and exit code 2 (a usage error), as click does
+    raise SystemExit(2)
+
+
 def main() -> None:
     import gc
     import sys
 
+    if _top_help(sys.argv[1:]):
+        return
     # A 100,000-entry list is millions of long-lived objects, and the default thresholds make the cyclic collector
     # walk them over and over while they are built (half the time of `list --json` at 100k). Young cycles are
     # still collected, every 100,000 allocations instead of 700; full collections become rare.

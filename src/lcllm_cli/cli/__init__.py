@@ -32,10 +32,6 @@ _register()
 
 
 def run() -> None:
-    if any(arg in ("-h", "--help") for arg in sys.argv[1:]) or len(sys.argv) < 2:
-        from lcllm_cli.cli.app import import_help_renderer
-
-        import_help_renderer()
     app()
 
 

@@ -7,12 +7,16 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from lcllm_cli import __version__
 from lcllm_cli.errors import LcllmError
+
+if TYPE_CHECKING:
+    import click  # typer's click (vendored as typer._click by recent typer): only for the annotations
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -22,8 +26,54 @@ CLEAN = "Keep it clean and current"
 BROWSE = "Browse"
 PUBLISH = "Publish"
 
+
+class _Group(TyperGroup):
+    """The root command: its --help lists the commands under their panels' headings, each with its whole first
+    paragraph of help (click's own list cuts them to fit one line)."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from lcllm_cli.__main__ import help_text, help_width
+
+        formatter.write(help_text(ctx.command_path, help_page(self, ctx), help_width()))
+
+
+class _Command(TyperCommand):
+    """A command whose help paragraphs wrap between words only (click also breaks words at hyphens:
+    ``hep-`` / ``th/9711200``, ``--in-`` / ``place``)."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from lcllm_cli.__main__ import wrap_words
+
+        if not self.help:
+            return
+        indent = " " * (formatter.current_indent + 2)
+        width = formatter.width - len(indent)
+        paragraphs = ["".join(f"{indent}{line}\n" for line in wrap_words(p, width)) for p in self.help.split("\n\n")]
+        formatter.write_paragraph()
+        formatter.write("\n".join(paragraphs))
+
+
+def help_page(group: click.Group, ctx: click.Context) -> tuple[str, str, list[tuple[str, list[tuple[str, str]]]]]:
+    """What the root help shows: usage after the program name, description, sections of (term, one-line help).
+
+    ``lcllm_cli.__main__.TOP_HELP`` is a snapshot of this for the ``lcllm --help`` that imports no typer.
+    """
+    options = [record for param in group.get_params(ctx) if (record := param.get_help_record(ctx))]
+    sections: dict[str, list[tuple[str, str]]] = {"Options": options}
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
+        if cmd is None or cmd.hidden:
+            continue
+        summary = cmd.short_help or (cmd.help or "").split("\n\n")[0]
+        panel = getattr(cmd, "rich_help_panel", None) or "Commands"
+        sections.setdefault(panel, []).append((name, " ".join(summary.split())))
+    usage = " ".join(group.collect_usage_pieces(ctx))
+    return usage, (group.help or "").strip(), list(sections.items())
+
+
 app = typer.Typer(
     name="lcllm",
+    cls=_Group,
     help=(
         "Keep a curated awesome list of papers as a real bibliography.\n\n"
         "The list lives in entries.toml (in the current directory, or --file / LCLLM_FILE). "
@@ -33,7 +83,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    # Plain help (click's layout, no rich): rich's help renderer cost ~50 ms of every --help, and usage errors
+    # are one plain "Error: ..." line under the usage. The panels still group the commands in `lcllm --help`.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -83,57 +135,6 @@ def main(
     ctx.obj = State(file=file)
 
 
-class _Deferred(type):
-    """A stand-in class that imports the real one (module ``_module``, name ``__name__``) when first used."""
-
-    _module: str
-
-    def _real(cls) -> Any:
-        import importlib
-
-        return getattr(importlib.import_module(cls._module), cls.__name__)
-
-    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
-        return cls._real()(*args, **kwargs)
-
-    def __getattr__(cls, name: str) -> Any:
-        return getattr(cls._real(), name)
-
-    def __instancecheck__(cls, obj: Any) -> bool:
-        return isinstance(obj, cls._real())
-
-
-def import_help_renderer() -> None:
-    """Import typer's help renderer without the two rich modules it imports but lcllm never uses there.
-
-    ``typer.rich_utils`` imports ``rich.markdown`` (and with it markdown-it and pygments: ~40 ms) and
-    ``rich.traceback`` at its top, for help in Markdown mode and for pretty tracebacks; lcllm renders help in rich
-    mode and turns pretty tracebacks off. While the renderer is imported those two modules are stand-ins whose
-    classes import the real ones if ever used; the stand-ins are taken away right after, so anything importing
-    ``rich.markdown`` later gets the real module. Any surprise: the renderer is imported the ordinary way.
-    """
-    import types
-
-    if "typer.rich_utils" in sys.modules:
-        return
-    stand_ins: dict[str, types.ModuleType] = {}
-    for module, name in (("rich.markdown", "Markdown"), ("rich.traceback", "Traceback")):
-        if module in sys.modules:
-            continue
-        stand_in = types.ModuleType(module)
-        setattr(stand_in, name, _Deferred(name, (), {"_module": module}))
-        stand_ins[module] = stand_in
-    sys.modules.update(stand_ins)
-    try:
-        import typer.rich_utils  # noqa: F401
-    except Exception:
-        sys.modules.pop("typer.rich_utils", None)
-    finally:
-        for module, stand_in in stand_ins.items():
-            if sys.modules.get(module) is stand_in:
-                del sys.modules[module]
-
-
 def report_error(exc: LcllmError) -> None:
     """Print ``error: ...`` (and ``hint: ...``) on stderr: one clear line, no traceback."""
     from lcllm_cli.cli.output import shown  # messages quote input: its control characters are shown, not obeyed
@@ -167,7 +168,7 @@ def command(name: str | None = None, *, panel: str, **kwargs: Any) -> Callable[[
     """Register a command on ``app`` in a help panel, behind the error boundary."""
 
     def decorator(func: F) -> F:
-        app.command(name, rich_help_panel=panel, **kwargs)(guarded(func))
+        app.command(name, cls=_Command, rich_help_panel=panel, **kwargs)(guarded(func))
         return func
 
     return decorator
