@@ -19,6 +19,8 @@ import bibtexparser
 import pytest
 from bibtexparser.model import Entry as BibEntry
 from bibtexparser.model import Field
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from lcllm_cli import keys, latex, urls
@@ -574,3 +576,15 @@ def test_import_dedupe_looks_up_a_merged_item_by_what_the_merge_gave_it() -> Non
     assert _summary(new_target, new) == _summary(old_target, old)
     assert [p.reason for p in new.already_present] == ["same URL example.org/alpha"]
     assert new.added == []
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("aZbY 1-:{}$\\\t\n\u00e9\u00c9\u03a9\u2013.,_'")), max_size=40),
+    st.booleans(),
+)
+def test_property_protect_title_as_before_on_any_text(text: str, ascii: bool) -> None:
+    lost_new: list[str] = []
+    lost_old: list[str] = []
+    assert latex.protect_title(text, ascii=ascii, lost=lost_new) == old_protect_title(text, ascii=ascii, lost=lost_old)
+    assert lost_new == lost_old

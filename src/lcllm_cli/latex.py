@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # A math span: $...$ whose content starts and ends with a non-space and looks like math (a command, a
 # sub/superscript or braces), e.g. ``$\infty$``, ``$O(n^2)$``. "$5 and $10" is not math.
@@ -240,6 +241,7 @@ def escape(text: str, *, ascii: bool = False, lost: list[str] | None = None) -> 
 
 
 _WORD = re.compile(r"\S+")
+_ASCII_CANDIDATE = re.compile(r"(?<!\S)\S[^\sA-Z]*[A-Z]\S*")  # an ASCII word that _needs_protection
 _CORE = re.compile(r"^(?P<pre>[^\w]*)(?P<core>.*?\w)(?P<post>[^\w]*)$", re.DOTALL)
 
 
@@ -259,10 +261,12 @@ def _protect_plain(piece: str, ascii: bool, lost: list[str] | None) -> str:
     """
     out: list[str] = []
     pos = 0
-    for m in _WORD.finditer(piece):
+    if piece.isascii():  # the words with a capital after their first character, found by the regex engine
+        words: Iterable[re.Match[str]] = _ASCII_CANDIDATE.finditer(piece)
+    else:
+        words = (m for m in _WORD.finditer(piece) if _needs_protection(m.group()))
+    for m in words:  # (the core's capitals are among the word's: a word without any needs no braces)
         word = m.group()
-        if not _needs_protection(word):  # the core's capitals are among the word's: none, no braces
-            continue
         cm = _CORE.match(word)
         if cm and _needs_protection(cm["core"]):
             start = m.start() + cm.start("core")
