@@ -138,3 +138,34 @@ def test_show_includes_the_cached_abstract(listfile: Path) -> None:
     assert "abstract" in out and "We extend the context window." in out
     code, out = invoke(listfile, "show", "2307.03172", "--json")
     assert "abstract" not in json.loads(out)  # nothing cached for this one
+
+
+def test_list_json_is_an_array_with_one_entry_per_line(listfile: Path) -> None:
+    from lcllm_cli.model import entry_to_dict
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LCLLM_")}
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name("lcllm")), "--file", str(listfile), "list", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    expected = [entry_to_dict(e) for e in store.load(listfile).entries]
+    assert json.loads(proc.stdout) == expected  # the same data as ever
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(expected) + 2
+    assert [json.loads(line.removesuffix(",")) for line in lines[1:-1]] == expected
+    code, out = invoke(listfile, "list", "--search", "no such title anywhere", "--json")
+    assert code == 0 and out == "[]\n"
+
+
+def test_show_json_of_an_id_listed_twice_is_an_array_one_entry_a_line(listfile: Path) -> None:
+    code, out = invoke(listfile, "show", "2310.01889", "--json")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 4 and lines[0] == "[" and lines[-1] == "]"
+    assert [json.loads(line.removesuffix(","))["arxiv"] for line in lines[1:3]] == ["2310.01889", "2310.01889"]
+    code, out = invoke(listfile, "show", "2402.13753", "--json")
+    assert out.startswith('{\n  "kind": "paper",\n')  # one entry: an indented object, as before

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lcllm_cli import store
-from lcllm_cli.cli.output import Column, cell_width, styled, table_lines, terminal_width, truncate, wrap
+from lcllm_cli.cli.output import Column, cell_width, labelled, styled, table_lines, terminal_width, truncate, wrap
 from lcllm_cli.importers.markdown import parse
 from lcllm_cli.model import Entry, Library
 
@@ -297,3 +297,29 @@ def test_list_piped_is_not_the_table(listfile: Path) -> None:
     assert proc.returncode == 0
     assert "\x1b" not in proc.stdout and "first author" not in proc.stdout
     assert all(line.count("\t") == 4 for line in proc.stdout.splitlines())
+
+
+# --------------------------------------------------------------------------------------------- show's fields
+
+
+def test_labelled_wraps_under_the_first_line_only_on_a_terminal() -> None:
+    value = "Yiran Ding, Li Lyna Zhang, Chengruidong Zhang, Yuanyuan Xu"
+    assert labelled("   authors", value) == f"   authors  {value}\n"  # piped: one line, whatever its length
+    assert labelled("   authors", value, 40) == (
+        "   authors  Yiran Ding, Li Lyna Zhang,\n            Chengruidong Zhang, Yuanyuan\n            Xu\n"
+    )
+    assert labelled("   links", "code: https://a.example\nblog: https://b.example") == (
+        "   links  code: https://a.example\n          blog: https://b.example\n"
+    )
+    assert labelled("k", "", 80, style=True) == "\x1b[1mk\x1b[0m\n"  # no trailing spaces
+    assert labelled("title", "量子位 量子位 量子位 量子位", 27) == "title  量子位 量子位 量子位\n       量子位\n"
+
+
+def test_show_and_remove_print_no_terminal_controls(listfile: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LCLLM_")}
+    proc = subprocess.run(
+        [LCLLM, "--file", str(listfile), "remove", "2402.13753", "x\x1b[2Jy"], capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("removed 2402.13753: LongRoPE")
+    assert proc.stderr == "not in the list: x\\x1b[2Jy\n"

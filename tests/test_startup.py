@@ -87,7 +87,17 @@ def test_no_heavy_module_is_imported_by_a_command_that_does_not_use_it(
 
 
 @pytest.mark.parametrize(
-    "args", [["list"], ["list", "--json"], ["--version"], ["export", "--markdown"], ["check"], ["show", "x", "--json"]]
+    "args",
+    [
+        ["list"],
+        ["list", "--json"],
+        ["--version"],
+        ["export", "--markdown"],
+        ["check"],
+        ["show", "x", "--json"],
+        ["show", "2402.13753"],
+        ["remove", "not-in-the-list"],
+    ],
 )
 def test_rich_is_not_imported_where_nothing_is_drawn(listfile: Path, args: list[str]) -> None:
     names = imported(["--file", str(listfile), *args], executable=True, cwd=listfile.parent)

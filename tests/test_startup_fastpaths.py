@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from lcllm_cli import __main__ as main_module
 from lcllm_cli import store
 from lcllm_cli.cli import COMMAND_MODULES, app
-from lcllm_cli.cli.output import dumps_json, print_json, print_json_list
+from lcllm_cli.cli.output import dumps_json, print_json_list
 from lcllm_cli.importers.markdown import parse
 from lcllm_cli.model import Citations, Entry, Link, entry_to_dict
 
@@ -109,17 +109,42 @@ def test_dumps_json_is_json_dumps_indent_2(data: object) -> None:
     assert dumps_json(data) == json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def test_dumps_json_on_the_seed_and_list_streaming(seed_path: Path) -> None:
+def test_dumps_json_on_the_seed(seed_path: Path) -> None:
     entries = parse(seed_path.read_text(encoding="utf-8")).library.entries + odd_entries()
     data = [entry_to_dict(e) for e in entries]
     assert dumps_json(data) == json.dumps(data, ensure_ascii=False, indent=2)
-    for items in (data, [], [1.5, {"a": 2.5}, "x"], [{}]):
-        whole, streamed = io.StringIO(), io.StringIO()
-        with redirect_stdout(whole):
-            print_json(items)
-        with redirect_stdout(streamed):
-            print_json_list(iter(items))
-        assert streamed.getvalue() == whole.getvalue()
+
+
+def json_list_text(items: list[object]) -> str:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        print_json_list(iter(items))
+    return out.getvalue()
+
+
+def test_a_json_list_is_one_compact_item_per_line(seed_path: Path) -> None:
+    entries = parse(seed_path.read_text(encoding="utf-8")).library.entries + odd_entries()
+    data = [entry_to_dict(e) for e in entries]
+    for items in (
+        data,
+        [1.5, {"a": 2.5}, "x", None],
+        [{}],
+        [{"t": 'é \u2028 \u2029 \x85 \r \x0b \x1c \n \x00 量子位 😀 \\ "'}],
+        data * 30,
+    ):
+        text = json_list_text(items)
+        assert json.loads(text) == items  # one valid JSON document, the same data
+        lines = text.split("\n")
+        assert lines[0] == "[" and lines[-2:] == ["]", ""]
+        body = lines[1:-2]
+        assert len(body) == len(items)  # no item spans lines, not even one whose strings hold line breaks
+        assert text.splitlines() == lines[:-1]  # not even for str.splitlines (U+2028 and the like)
+        assert all(line.endswith(",") for line in body[:-1]) and not body[-1].endswith(",")
+        assert [json.loads(line.removesuffix(",")) for line in body] == items
+        # non-ASCII as itself (but the line separators), json's own separators
+        separators = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+        assert body[0].removesuffix(",") == json.dumps(items[0], ensure_ascii=False).translate(separators)
+    assert json_list_text([]) == "[]\n"
 
 
 def test_the_command_table_matches_the_modules_that_register_them() -> None:

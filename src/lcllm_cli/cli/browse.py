@@ -10,8 +10,8 @@ import typer
 from lcllm_cli.cli.app import BROWSE, BUILD, command, state
 from lcllm_cli.cli.output import (
     Column,
-    console,
     dim,
+    labelled,
     print_json,
     print_json_list,
     shown,
@@ -46,7 +46,9 @@ def list_cmd(
         str | None, typer.Option("--search", "-q", help="Only entries whose title or authors contain TEXT.")
     ] = None,
     kind: Annotated[str | None, typer.Option("--kind", "-k", help="Only paper, project or link.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the entries as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the entries as a JSON array, one entry per line.")
+    ] = False,
 ) -> None:
     from lcllm_cli import browse, store
     from lcllm_cli.model import entry_to_dict
@@ -86,7 +88,9 @@ def list_cmd(
 def show_cmd(
     ctx: typer.Context,
     ident: Annotated[str, typer.Argument(metavar="ID", help="arXiv id or URL, project URL, or citation key.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the entry as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the entry as JSON (entries that share the ID: an array of them).")
+    ] = False,
 ) -> None:
     from lcllm_cli import browse, store
     from lcllm_cli.model import entry_to_dict
@@ -95,15 +99,21 @@ def show_cmd(
     entries = browse.lookup(lib, ident)
     if as_json:
         data = [{**entry_to_dict(e), **browse.cached_extras(e)} for e in entries]
-        print_json(data if len(data) > 1 else data[0])
+        if len(data) > 1:
+            print_json_list(data)  # several entries: an array of them, one a line, as `list --json` prints
+        else:
+            print_json(data[0])
         return
-    out = console()
+    # One field a line, names right-aligned; on a terminal, long values wrap under their first line.
+    style = styled()
+    width = terminal_width() if sys.stdout.isatty() else None
+    out = []
     for n, entry in enumerate(entries):
         if n:
-            out.print()
+            out.append("\n")
         for name, value in [*browse.describe(entry), *browse.cached_extras(entry).items()]:
-            out.print(f"[bold]{name:>16}[/bold]  ", end="")
-            out.print(shown(value), markup=False, highlight=False)
+            out.append(labelled(f"{name:>16}", shown(value), width, style=style))
+    sys.stdout.write("".join(out))
 
 
 @command(
@@ -127,11 +137,8 @@ def remove_cmd(
     if as_json:
         print_json({"removed": [{"id": e.ident, "title": e.title} for e in removed], "missing": missing})
     else:
-        out = console()
-        for entry in removed:
-            out.print(shown(f"removed {entry.ident}: {entry.title}"), markup=False)
-        err = console(stderr=True)
-        for ident in missing:
-            err.print(f"not in the list: {ident}", markup=False)
+        sys.stdout.write("".join(shown(f"removed {entry.ident}: {entry.title}") + "\n" for entry in removed))
+        sys.stdout.flush()
+        sys.stderr.write("".join(shown(f"not in the list: {ident}") + "\n" for ident in missing))
     if missing:
         raise typer.Exit(1)
