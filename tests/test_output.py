@@ -323,3 +323,10 @@ def test_show_and_remove_print_no_terminal_controls(listfile: Path) -> None:
     assert proc.returncode == 1
     assert proc.stdout.startswith("removed 2402.13753: LongRoPE")
     assert proc.stderr == "not in the list: x\\x1b[2Jy\n"
+
+
+def test_the_escape_pattern_finds_exactly_the_characters_shown_escaped() -> None:
+    from lcllm_cli.cli.output import _NEEDS_ESCAPE, _UNSHOWABLE, shown
+
+    assert {c for c in range(0x110000) if _NEEDS_ESCAPE.match(chr(c))} == set(_UNSHOWABLE)
+    assert shown("a\x1b[31mb\u202ec\td\ne") == "a\\x1b[31mb\\u202ec\td\ne"

@@ -29,7 +29,7 @@ _UNSHOWABLE = {c: f"\\x{c:02x}" for c in [*range(0x00, 0x09), *range(0x0B, 0x20)
 }
 
 
-_NEEDS_ESCAPE = re.compile("[" + "".join(map(chr, _UNSHOWABLE)).replace("\\", "\\\\") + "]")
+_NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # the keys above, as ranges
 
 
 def shown(text: str) -> str:
