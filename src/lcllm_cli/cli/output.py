@@ -172,6 +172,10 @@ _NARROWING = (("wrap", 30), ("ellipsis", 10), ("wrap", 10), ("ellipsis", 3), ("w
 _FLAT = str.maketrans({"\t": " ", "\n": " ", "\r": " "})  # a cell stays on its line
 
 
+def _flat(cell: str) -> str:
+    return cell.translate(_FLAT) if "\n" in cell or "\t" in cell or "\r" in cell else cell
+
+
 def column_widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) -> list[int]:
     """Each column's width: its widest cell (capped at ``max_width``), narrowed to fit ``width`` columns in all.
 
@@ -205,7 +209,7 @@ def table_lines(
     Cells are shown as they are (the caller escapes control characters); tabs and line breaks become spaces.
     ``style``: the header in bold (the caller decides: :func:`styled`). No line ends in spaces.
     """
-    rows = [[cell.translate(_FLAT) for cell in row] for row in rows]
+    rows = [[_flat(cell) for cell in row] for row in rows]
     widths = column_widths(columns, rows, width)
     ellipsis = "\u2026" if _can_encode("\u2026") else "..."
 
