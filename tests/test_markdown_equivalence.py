@@ -141,6 +141,17 @@ ODD = [
     "## S\n- **T**, `arXiv, 2401.00001`, [arxiv](https://ARXIV.ORG/ABS/2401.00001V2)\n",
     "## S\n- **T**, `arXiv`, CITATION: [3](https://x.example)\n- **U**, `arXiv`, cıtation: [4](https://y.example)\n",
     "## S\n- **T**, `ICLR 2024, arXiv, 2401.00001`\n- **U**, `ICLR 2024, 2401.00001v2`\n- **V**, `ICLR 2024`\n",
+    # the exporter's paper layout, with one thing out of the ordinary each
+    "## S\n- **T**, `ICLR 2024`\n\n  *A B* · ([ ](https://github.com/o/r) - o) ![Star](https://img.shields.io/x)\n",
+    "## S\n- **T**, `ICLR 2024`, [ paper ](https://p.example)\n\n  *A B* · ([ Link ](https://l.example))\n",
+    "## S\n- **T**, `ICLR 2024`, [paper](#x)\n- **T** ([a](#b))\n- **T**, `V` ([a](#b)) ![Star](https://img.shields.io/x)\n",
+    "## S\n- **T**, `V`\n\n  *A* · ([blog](https://b.example)) ![Star](https://img.shields.io/x) stars: **5**\n",
+    "## S\n- **T**, `V`\n\n  *A* · ([code](https://github.com/o/r)) ![Star](https://example.org/x.svg) stars: **5**\n",
+    "## S\n- **T**, `V`\n\n  *A* · ([code](https://github.com/o/r)) stars: **5** · ([c](https://github.com/o/s) - o)\n",
+    "## S\n- **T**, `2401.00002`, [arxiv](https://arxiv.org/abs/2401.00001), [pdf](https://arxiv.org/pdf/2401.00001)\n",
+    "## S\n- **T**, `V`, [arxiv](https://arxiv.org/abs/2401.0001), [pdf](https://arxiv.org/pdf/2401.0001)\n",
+    "## S\n- **T**, [paper](https://arxiv.org/abs/2401.00001), citation: [**3**](ftp://x.example)\n",
+    "## S\n- **T** *A* ([x](https://x.example/arxiv/1)) · ([Paper](https://p.example)) · ([url](https://u.example))\n",
     # nested bullets: detail links, own items, notes
     "## S\n- **P**, `arXiv, 2401.00001`\n  - [code](https://github.com/a/b)\n  - a plain note\n"
     "  - **Child**, `ICLR 2020`\n",
@@ -351,3 +362,87 @@ def test_rewritten_patterns_find_what_the_old_ones_found(text: str) -> None:
         new = getattr(markdown, name)
         before, after = re.search(old, text), new.search(text)
         assert (before and (before.span(), before.groups())) == (after and (after.span(), after.groups())), name
+
+
+# ------------------------------------------------------------------------------------------- the exporter's layout
+
+SPLICES = [
+    "*", "**", "\\", "&amp;", "`", "[", "]", "(", ")", "#", " ", "  ", "\t", " · ", "·", "citation: ", "arxiv",
+    "https://arxiv.org/abs/2401.00001", "github.com/", ", ", "v0", "0", ",", "!", " stars: **3**", "paper", "PDF",
+    "[**5**](https://x.example)", "ı", "🌟 ", ":fire: ", "- ", "\n", "\n  ", "\n\n", "\n  - ", " - o", "](#a)",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.randoms(use_true_random=False), st.integers(0, 5))
+def test_mutated_synthetic_items_as_before(synth_markdown: str, rng: random.Random, edits: int) -> None:
+    """Items in the exporter's layout with a few characters or fragments changed: both sides of its fast path."""
+    items = synth_markdown.split("\n- ")[1:]
+    chunk = [rng.choice(items) for _ in range(rng.randrange(1, 4))]
+    chars = list("- " + "\n- ".join(chunk))
+    for _ in range(edits):
+        pos = rng.randrange(len(chars) + 1)
+        if rng.random() < 0.3 and chars:
+            del chars[min(pos, len(chars) - 1) : pos + rng.randrange(1, 30)]
+        else:
+            chars[pos:pos] = rng.choice(SPLICES)
+    assert_same("## S\n" + "".join(chars))
+
+
+FIELD_TEXTS = ["", " ", "Plain words", "A: b", "x*y", "a_b_", "[x](y)", "`c`", "\\", "&amp;", "1,234", "***", "ı"]
+ENTRY_URLS = [
+    None,
+    "https://github.com/o/r",
+    "https://GitHub.com/o/r.git",
+    "https://example.org/a_(b)",
+    "https://arxiv.org/abs/2401.00001",
+    "https://x.example/arxiv-notes",
+    "ftp://x.example/f",
+    "https://github.com/o/r/issues/1",
+]
+
+
+@st.composite
+def exported_paper(draw: st.DrawFn) -> object:
+    from lcllm_cli.model import Citations, Entry, Link
+
+    texts = st.sampled_from(FIELD_TEXTS) | st.text(max_size=12)
+    links = st.lists(
+        st.builds(
+            Link,
+            label=st.sampled_from(["code", "blog", "", "paper", "link", "Url", "a b", "🤗", "**x**"]) | texts,
+            url=st.sampled_from([u for u in ENTRY_URLS if u]),
+            stars=st.none() | st.integers(0, 5000),
+        ),
+        max_size=3,
+    )
+    citations = st.none() | st.builds(
+        Citations,
+        count=st.integers(-2, 5000),
+        source=st.just("Semantic Scholar"),
+        url=st.sampled_from(ENTRY_URLS),
+    )
+    return Entry(
+        kind="paper",
+        title=draw(st.sampled_from(["Title", "A Title: With Colon"]) | texts),
+        highlight=draw(st.booleans()),
+        arxiv=draw(st.sampled_from([None, "2401.00001", "2401.0001", "hep-th/9711200", "1412.12345"])),
+        version=draw(st.sampled_from([None, 1, 2, 0])),
+        venue=draw(st.sampled_from([None, "arXiv", "ICLR 2024", "2402.00002", "NeurIPS 2024, 2401.00001"]) | texts),
+        url=draw(st.sampled_from(ENTRY_URLS)),
+        authors=draw(st.lists(st.sampled_from(["Ann Lee", "Bo Li", "et al", "...", "A and B"]) | texts, max_size=4)),
+        authors_elided=draw(st.booleans()),
+        citations=draw(citations),
+        links=draw(links),
+        notes=draw(st.sampled_from([None, "🔥", ":fire:", "a note"])),
+    )
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(exported_paper(), min_size=1, max_size=4))
+def test_exported_papers_as_before(entries: list[object]) -> None:
+    """Whatever the Markdown exporter writes for a paper reads back as it did."""
+    from lcllm_cli.exporters import markdown as md_export
+    from lcllm_cli.model import Library
+
+    assert_same(md_export.render(Library(entries=entries)))  # type: ignore[arg-type]

@@ -35,6 +35,7 @@ from lcllm_cli.urls import github_repo, is_web_url
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,3}[.)])(?:[ \t]+|$)(?P<rest>.*)$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_FENCES = ("```", "~~~")  # _FENCE after the indent: what _walk tests
 _HIGHLIGHT = ("🌟", ":star2:", "⭐", ":star:")
 _SHORTCODE = re.compile(r"^:[a-z0-9_+-]+:")
 _CITATION = re.compile(r"(?:cication|citation|citations|cited by)\s*:?\s*$", re.IGNORECASE)
@@ -56,6 +57,32 @@ _OWNER = re.compile(r"\s*[-–—]\s*([^\s!*\[]+)")
 # *What the project does.* at the end of a project item (star-first, like _AUTHOR_RUN)
 _DESCRIPTION = re.compile(r"\*(?<![*\w]\*)(?!\*)(?P<d>.+)\*(?!\*)\s*$")
 _BARE_URL = re.compile(r"https?://[^\s<>()\]]+")
+
+# The paper item as the exporter writes it (white space collapsed; see _Parser._common_item), when none of its
+# texts holds a backslash, an entity, a star, a bracket or a backquote: title, venue and id in a code span, arXiv
+# abs and pdf links (same id), or a paper link, a citation count, the author run, then the other links.
+_PLAIN = r"[^\\&*\[\]`]"  # a character of such a text
+# a link destination without parentheses, brackets or white space, not an #anchor (as in a table of contents)
+_DEST = r"[A-Za-z][^\s()<>\[\]]*"
+_COUNT_TEXT = r"[0-9][0-9,]*"
+_COMMON_EXTRA = re.compile(
+    rf"""(?:\ ·)?\ \(\[(?P<label>{_PLAIN}*)\]\((?P<url>{_DEST})\)(?:\ -\ [A-Za-z0-9._-]+)?\)
+    (?:\ !\[Star\]\((?P<badge>{_DEST})\))?
+    (?P<after>\ stars:\ \*\*{_COUNT_TEXT}\*\*)?""",
+    re.VERBOSE,
+)
+_COMMON_PAPER = re.compile(
+    rf"""\*\*(?P<title>{_PLAIN}+)\*\*
+    (?:,\ `(?P<venue>{_PLAIN}+)`)?
+    (?:,\ \[arxiv\]\((?P<arxiv>https://arxiv\.org/abs/(?P<id>[0-9A-Za-z./-]+))\)
+       ,\ \[pdf\]\(https://arxiv\.org/pdf/(?P=id)\))?
+    (?:,\ \[paper\]\((?P<paper>{_DEST})\))?
+    (?:,\ citation:\ (?:\[\*\*(?P<cited>{_COUNT_TEXT})\*\*\]\((?P<cited_url>{_DEST})\)
+                       |\*\*(?P<count>{_COUNT_TEXT})\*\*))?
+    (?:\ \*(?P<authors>{_PLAIN}+)\*)?
+    (?P<extras>(?:{_COMMON_EXTRA.pattern})*)""",
+    re.VERBOSE,
+)
 
 
 def _width(indent: str) -> int:
@@ -158,7 +185,11 @@ def _github_repo(url: str) -> tuple[str, str] | None:
 
 
 def _is_badge(link: _Link) -> bool:
-    return link.image and any(host in link.url for host in _BADGE_HOSTS)
+    return link.image and _is_badge_url(link.url)
+
+
+def _is_badge_url(url: str) -> bool:
+    return any(host in url for host in _BADGE_HOSTS)
 
 
 def _is_marker_char(c: str) -> bool:
@@ -261,21 +292,23 @@ class _Parser:
                 if "-->" in line:
                     in_comment = False
                 continue
-            if _FENCE.match(line):
+            stripped = line.lstrip()  # the line without its indent (and, being rstripped, its trailing space)
+            if stripped.startswith(_FENCES):  # _FENCE
                 in_fence = not in_fence
                 flush()
                 continue
             if in_fence:
                 continue
-            if line.lstrip().startswith("<!--"):
+            if stripped.startswith("<!--"):
                 if "-->" not in line:
                     in_comment = True
                 continue
-            if not line.strip():
+            if not stripped:
                 blank_run += 1
                 para_start = None
                 continue
-            h = _HEADING.match(line)
+            first = line[0]
+            h = _HEADING.match(line) if first == "#" else None
             if h and not line.startswith((" ", "\t")):
                 flush()
                 level, name = len(h.group(1)), collapse_ws(_unescape(h.group(2)))
@@ -287,9 +320,11 @@ class _Parser:
                 seen_heading = True
                 blank_run = 0
                 continue
-            b = _BULLET.match(line)
-            indent = _width(b["indent"]) if b else _width(line[: len(line) - len(line.lstrip())])
+            # a bullet starts with a marker after spaces and tabs: "-", "*", "+" or a number
+            mark = first if first not in " \t" else line.lstrip(" \t")[:1]
+            b = _BULLET.match(line) if mark in "-*+" or mark.isdigit() else None
             if b:
+                indent = _width(b["indent"])
                 if block is None or indent <= block.indent:
                     flush()
                     block = _Block(lineno, indent, [b["rest"]])
@@ -302,9 +337,9 @@ class _Parser:
                     stack.append(child)
                 blank_run = 0
                 continue
-            if block is not None and (blank_run == 0 or indent > block.indent):
+            if block is not None and (blank_run == 0 or _width(line[: len(line) - len(stripped)]) > block.indent):
                 # continuation of the innermost open item (after a blank line only when indented)
-                stack[-1].lines.append(line.strip())
+                stack[-1].lines.append(stripped)
                 blank_run = 0
                 continue
             flush()
@@ -331,6 +366,11 @@ class _Parser:
 
     def _item(self, block: _Block) -> None:
         text = collapse_ws(block.text)
+        if not block.children:
+            quick = self._common_item(text)
+            if quick is not None:
+                self._emit(quick, block.line)
+                return
         links = _links(text)
         if links and all(link.url.startswith("#") for link in links if not link.image):
             return  # a table-of-contents line: generated, not data
@@ -375,10 +415,65 @@ class _Parser:
             entry = self._fallback(text, line)
             if entry is None:
                 return None
-        entry.highlight = entry.highlight or highlight
-        if markers and entry.kind != "link":
-            entry.notes = markers if not entry.notes else f"{markers} {entry.notes}"
-        return entry
+        return _with_markers(entry, highlight, markers)
+
+    def _common_item(self, text: str) -> Entry | None:
+        """The entry of an item in the exporter's plain paper layout, the bulk of a big list, read without the
+        general machinery; None for any other item (the general path reads those).
+
+        Applies when the whole item (white space collapsed, markers stripped) is :data:`_COMMON_PAPER`. Such an
+        item has exactly the links the pattern shows, and no table-of-contents links; the general path would find
+        its title, code span, author run and citation where the pattern has them, and each link is treated as the
+        general loop in :meth:`_paper` treats it. Anything out of the ordinary (an arXiv link that does not give
+        the paper's id, an arXiv URL among the other links) leaves the item to the general path.
+        """
+        body, highlight, markers = _strip_markers(text)
+        m = _COMMON_PAPER.fullmatch(body)
+        if m is None:
+            return None
+        title, venue, authors, extras = m.group("title", "venue", "authors", "extras")
+        entry = Entry(kind="paper", title=collapse_ws(_unescape(title)).strip())
+        if venue is not None:
+            self._venue(entry, venue)
+        if authors is not None:
+            entry.authors, entry.authors_elided = _split_authors(authors)
+        has_links = False
+        arxiv_url = m.group("arxiv")
+        if arxiv_url is not None:  # [arxiv](.../abs/ID), [pdf](.../pdf/ID): both name the same id, or neither does
+            has_links = True
+            aid = _arxiv_id(arxiv_url)
+            if aid is None or (entry.arxiv is not None and entry.arxiv != aid.id):
+                return None
+            if entry.arxiv is None:
+                entry.arxiv, entry.version = aid.id, aid.version
+            elif entry.version is None:
+                entry.version = aid.version
+        paper_url = m.group("paper")
+        if paper_url is not None:
+            has_links = True
+            if not _add_common_link(entry, "paper", paper_url, None, ""):
+                return None
+        cited_url = m.group("cited_url")
+        if cited_url is not None:  # citation: [**N**](url)
+            has_links = True
+            if is_web_url(cited_url):
+                count = int(m.group("cited").replace(",", ""))
+                entry.citations = Citations(count=count, source=_citation_source(cited_url), url=cited_url)
+        pos = 0
+        while pos < len(extras):  # ([label](url) - owner) ![Star](badge) stars: **N**, any number of them
+            x = _COMMON_EXTRA.match(extras, pos)
+            if x is None:  # cannot happen: extras matched the same pattern, repeated
+                return None
+            pos = x.end()
+            has_links = True
+            if not _add_common_link(entry, x["label"].strip(), x["url"], x["badge"], x["after"] or ""):
+                return None
+        count_text = m.group("count")
+        if entry.citations is None and count_text is not None:  # citation: **N** (no link)
+            entry.citations = Citations(count=int(count_text.replace(",", "")), source="unknown")
+        if entry.arxiv is None and entry.venue is None and not entry.authors and not has_links:
+            return None  # only bold text: the general path decides
+        return _with_markers(entry, highlight, markers)
 
     def _paper(self, body: str) -> Entry | None:
         m = _PAPER.match(body)
@@ -549,6 +644,36 @@ class _Parser:
 
 _STARS = re.compile(r"stars:\s*\*\*(\d[\d,]*)\*\*")
 _PLAIN_CITATION = re.compile(r"(?:cication|citations?)\s*:\s*\*\*(-?\d[\d,]*)\*\*", re.IGNORECASE)
+
+
+def _with_markers(entry: Entry, highlight: bool, markers: str) -> Entry:
+    """The item's leading markers on its entry: 🌟 as the highlight, others kept (in the title of a link)."""
+    entry.highlight = entry.highlight or highlight
+    if markers and entry.kind != "link":
+        entry.notes = markers if not entry.notes else f"{markers} {entry.notes}"
+    return entry
+
+
+def _add_common_link(entry: Entry, label: str, url: str, badge: str | None, after: str) -> bool:
+    """A link of a :data:`_COMMON_PAPER` item other than its arXiv and citation links, as :meth:`_Parser._paper`
+    takes it: ``badge`` is the URL of the image right after it (if any), ``after`` the text after that image.
+    False when the general path must read the item (the URL could name an arXiv paper)."""
+    if _arxiv_id(url) is not None:
+        return False
+    if not is_web_url(url):
+        return True  # not a link lcllm keeps
+    if not entry.arxiv and entry.url is None and label.lower() in ("paper", "pdf", "link", "url"):
+        entry.url = url
+        return True
+    repo = _github_repo(url)
+    badge_follows = bool(repo) and badge is not None and _is_badge_url(badge)
+    if badge_follows:
+        label = label or repo[1]  # type: ignore[index]
+    link = Link(_clean_label(label) or "link", url)
+    if badge_follows:
+        link.stars = _stars_after(after, 0)
+    entry.links.append(link)
+    return True
 
 
 def _stars_after(text: str, pos: int) -> int | None:
