@@ -14,6 +14,7 @@ import typer.main
 from typer.testing import CliRunner
 
 from lcllm_cli import __main__ as launcher
+from lcllm_cli import __version__
 from lcllm_cli.cli import app
 from lcllm_cli.cli.app import help_page
 
@@ -106,3 +107,12 @@ def test_a_usage_error_is_plain_and_names_the_option() -> None:
         "",
         "Error: No such option: --nope",
     ]
+
+
+def test_version_without_typer_is_what_the_app_prints(tmp_path: Path) -> None:
+    fast = run("--version")
+    through_typer = run("--file", str(tmp_path / "x.toml"), "--version")
+    assert fast.returncode == through_typer.returncode == 0
+    assert (
+        fast.stdout == through_typer.stdout == CliRunner().invoke(app, ["--version"]).stdout == f"lcllm {__version__}\n"
+    )

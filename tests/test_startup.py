@@ -104,8 +104,8 @@ def test_rich_is_not_imported_where_nothing_is_drawn(listfile: Path, args: list[
     assert "rich" not in top_level(names), f"lcllm {' '.join(args)} imports rich"
 
 
-def test_top_level_help_imports_neither_typer_nor_any_command(listfile: Path) -> None:
-    for args in (["--help"], ["-h"], []):
+def test_top_level_help_and_version_import_neither_typer_nor_any_command(listfile: Path) -> None:
+    for args in (["--help"], ["-h"], [], ["--version"]):
         names = imported(args, executable=True, cwd=listfile.parent, codes=(0,) if args else (2,))
         assert "lcllm_cli.__main__" in names
         assert not top_level(names) & {"typer", "click", "rich", "json"}, args

@@ -25,9 +25,10 @@ _VALUE_OPTIONS = ("--file", "-f")
 SELECTED: str | None = None
 
 # `lcllm`, `lcllm --help` and `lcllm -h` print this page without importing typer or any command (~20 ms instead of
-# ~100 ms): what the typer app gives for its own --help (lcllm_cli.cli.app.help_page: usage after the program name,
-# description, then sections of (term, one-line help)), kept here as a snapshot. tests/test_startup.py checks that
-# the two are equal and, when a command's help changes, prints the new value to paste here.
+# ~130 ms; `lcllm --version` is answered likewise). It is what the typer app gives for its own --help
+# (lcllm_cli.cli.app.help_page: usage after the program name, description, then sections of (term, one-line help)),
+# kept here as a snapshot: tests/test_cli_help.py checks that the two are equal and, when a command's help changes,
+# prints the new value to paste here.
 TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
     "[OPTIONS] COMMAND [ARGS]...",
     "Keep a curated awesome list of papers as a real bibliography.\n\n"
@@ -168,11 +169,18 @@ def help_text(prog: str, page: tuple[str, str, list[tuple[str, list[tuple[str, s
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _top_help(args: list[str]) -> bool:
-    """Print the top-level help for ``lcllm``, ``lcllm --help`` and ``lcllm -h``; False for anything else."""
+def _answered_without_typer(args: list[str]) -> bool:
+    """Print the top-level help (``lcllm``, ``lcllm --help``, ``lcllm -h``) or the version (``lcllm --version``)
+    without importing typer, as the typer app would; False for anything else."""
     import os
     import sys
 
+    if args == ["--version"]:
+        from lcllm_cli import __version__
+
+        sys.stdout.write(f"lcllm {__version__}\n")  # lcllm_cli.cli.app._version
+        sys.stdout.flush()
+        return True
     if args not in ([], ["--help"], ["-h"]):
         return False
     package = getattr(sys.modules.get("__main__"), "__package__", None)  # as click names the program
@@ -190,7 +198,7 @@ def main() -> None:
     import gc
     import sys
 
-    if _top_help(sys.argv[1:]):
+    if _answered_without_typer(sys.argv[1:]):
         return
     # A 100,000-entry list is millions of long-lived objects, and the default thresholds make the cyclic collector
     # walk them over and over while they are built (half the time of `list --json` at 100k). Young cycles are
