@@ -446,3 +446,17 @@ def test_exported_papers_as_before(entries: list[object]) -> None:
     from lcllm_cli.model import Library
 
     assert_same(md_export.render(Library(entries=entries)))  # type: ignore[arg-type]
+
+
+def test_parse_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    assert gc.isenabled()
+    parse("## S\n- [a](https://a.example)\n")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parse("## S\n- [a](https://a.example)\n")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
