@@ -89,7 +89,7 @@ def _width(indent: str) -> int:
     return len(indent.expandtabs(4))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Block:
     line: int
     indent: int
@@ -99,6 +99,15 @@ class _Block:
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
+
+    def collapsed(self) -> str:
+        """``collapse_ws(self.text)``: the item's lines joined, every run of white space one space."""
+        # The lines come stripped; when none is empty and they hold no white space but single spaces (the
+        # printable characters include no white space but the space), joining them with spaces is all it takes.
+        joined = " ".join(self.lines)
+        if "  " not in joined and joined.isprintable() and "" not in self.lines:
+            return joined
+        return collapse_ws(self.text)
 
 
 # mdsyntax.INLINE_LINK, written so that Python's regex engine runs through it about three times faster: the runs of
@@ -298,6 +307,11 @@ class _Parser:
                     in_comment = False
                 continue
             stripped = line.lstrip()  # the line without its indent (and, being rstripped, its trailing space)
+            if not stripped:
+                if not in_fence:
+                    blank_run += 1
+                    para_start = None
+                continue
             if stripped.startswith(_FENCES):  # _FENCE
                 in_fence = not in_fence
                 flush()
@@ -307,10 +321,6 @@ class _Parser:
             if stripped.startswith("<!--"):
                 if "-->" not in line:
                     in_comment = True
-                continue
-            if not stripped:
-                blank_run += 1
-                para_start = None
                 continue
             first = line[0]
             h = _HEADING.match(line) if first == "#" else None
@@ -372,7 +382,7 @@ class _Parser:
         self.lines_out.append(line)
 
     def _item(self, block: _Block) -> None:
-        text = collapse_ws(block.text)
+        text = block.collapsed()
         if not block.children:
             quick = self._common_item(text)
             if quick is not None:
@@ -384,7 +394,7 @@ class _Parser:
         entry = self._parse_item(text, block.line)
         extra_children: list[_Block] = []
         for child in block.children:
-            child_text = collapse_ws(child.text)
+            child_text = child.collapsed()
             own = self._is_own_item(child_text)
             if entry is None or own:
                 extra_children.append(child)
@@ -668,7 +678,7 @@ def _add_common_link(entry: Entry, label: str, url: str, badge: str | None, afte
     """A link of a :data:`_COMMON_PAPER` item other than its arXiv and citation links, as :meth:`_Parser._paper`
     takes it: ``badge`` is the URL of the image right after it (if any), ``after`` the text after that image.
     False when the general path must read the item (the URL could name an arXiv paper)."""
-    if _arxiv_id(url) is not None:
+    if ("://" not in url or "arxiv" in url.lower()) and _arxiv_id(url) is not None:  # (as _arxiv_id skips)
         return False
     if not is_web_url(url):
         return True  # not a link lcllm keeps
