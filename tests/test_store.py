@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -340,7 +341,7 @@ def test_a_list_lcllm_wrote_is_read_back_from_the_cache(tmp_path: Path, monkeypa
 
 def _forbid_parsing(monkeypatch: pytest.MonkeyPatch, no_parse: object) -> None:
     """Make both TOML parsers (tomli, and rtoml for big texts) fail the test if called."""
-    monkeypatch.setattr(store._toml, "loads", no_parse)
+    monkeypatch.setattr(store, "_toml_module", lambda: SimpleNamespace(loads=no_parse, TOMLDecodeError=ValueError))
     monkeypatch.setattr(store, "_fast_loads", lambda: no_parse)
 
 

@@ -17,7 +17,6 @@ import operator
 import os
 import re
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,11 +30,6 @@ try:  # the C string escaper behind json.dumps (importing the json package itsel
     from _json import encode_basestring as _encode_basestring
 except ImportError:  # pragma: no cover - an interpreter without the C accelerator
     from json.encoder import py_encode_basestring as _encode_basestring
-
-try:  # the compiled parser is ~3x faster on large lists; same TOML 1.0 semantics
-    import tomli as _toml
-except ImportError:  # pragma: no cover - tomli is a declared dependency
-    import tomllib as _toml
 
 DEFAULT_FILENAME = "entries.toml"
 HEADER = (
@@ -197,6 +191,16 @@ def _fast_loads() -> Callable[[str], dict[str, Any]] | None:
     return rtoml.loads
 
 
+def _toml_module() -> Any:
+    """tomli (compiled, ~3x faster than the standard library's tomllib on large lists), imported when a list is
+    parsed at all: a list read from the parse cache needs no parser."""
+    try:
+        import tomli
+    except ImportError:  # pragma: no cover - tomli is a declared dependency
+        import tomllib as tomli
+    return tomli
+
+
 def _parse_toml(text: str, source: str) -> dict[str, Any]:
     if len(text) >= FAST_PARSE_MIN_CHARS:
         fast = _fast_loads()
@@ -205,9 +209,10 @@ def _parse_toml(text: str, source: str) -> dict[str, Any]:
                 return fast(text)
             except Exception:  # tomli, below, explains what is wrong (or disagrees and parses it)
                 pass
+    toml = _toml_module()
     try:
-        return _toml.loads(text)
-    except _toml.TOMLDecodeError as exc:
+        return toml.loads(text)
+    except toml.TOMLDecodeError as exc:
         raise StoreError(
             f"{source} is not valid TOML: {exc}", hint="fix the file by hand (git diff shows what changed)"
         ) from None
@@ -439,6 +444,8 @@ def _parse_cache_put(key: str, raw: dict[str, Any]) -> None:
     try:
         directory.mkdir(parents=True, exist_ok=True)
         blob = marshal.dumps(raw)
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             fh.write(blob)
@@ -573,6 +580,8 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError:
         mode = 0o644
     tmp_name: str | None = None
+    import tempfile
+
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
         try:
