@@ -53,6 +53,14 @@ class Figure:
         return min(self.walls), max(self.walls)
 
 
+def _as_a_user_runs(env: Mapping[str, str] | None) -> dict[str, str]:
+    """The child's environment, without PYTHONDONTWRITEBYTECODE: with it set (as in some CI and sandbox shells),
+    every module changed since its .pyc was written is compiled again on every run, which a user never pays."""
+    child = dict(env) if env is not None else dict(os.environ)
+    child.pop("PYTHONDONTWRITEBYTECODE", None)
+    return child
+
+
 def measure(
     argv: Sequence[str],
     *,
@@ -90,7 +98,7 @@ def measure(
             stdin=subprocess.DEVNULL,
             stdout=out_w,
             stderr=err_w,
-            env=dict(env) if env is not None else None,
+            env=_as_a_user_runs(env),
             cwd=cwd,
         )
         if keep_output or terminal:

@@ -62,7 +62,7 @@ def rows(runs: int, *, log=print) -> list[Row]:  # type: ignore[no-untyped-def]
                 1024,
                 base=base,
                 section=section,
-                note="pseudo-terminal, 120 columns: the rich table",
+                note="pseudo-terminal, 120 columns: the table",
             )
         )
         out.append(Row("lcllm list --json", fig([LCLLM, *f, "list", "--json"]), base=base, section=section))
