@@ -7,6 +7,7 @@ notes) and a uniform shape keeps ``entries.toml`` easy to review. Which fields a
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -216,11 +217,14 @@ def entry_to_dict(entry: Entry) -> dict[str, object]:
     ``list --json`` spend most of its time here on big lists.
     """
     data: dict[str, object] = {}
-    for name in _ENTRY_FIELD_NAMES:
-        value = getattr(entry, name)
-        if name in ("kind", "title") or value not in (None, False, [], {}):
-            data[name] = _plain(value)
+    for name, value in zip(_ENTRY_FIELD_NAMES, _entry_values(entry), strict=True):
+        # a true value is always set (checked first: the `in` test compares with each of the four)
+        if value or name in ("kind", "title") or value not in _UNSET:
+            data[name] = value if type(value) is str else _plain(value)
     return data
+
+
+_UNSET = (None, False, [], {})
 
 
 def _plain(value: object) -> object:
@@ -247,6 +251,7 @@ def _plain(value: object) -> object:
 
 
 _ENTRY_FIELD_NAMES: tuple[str, ...] = tuple(Entry.__dataclass_fields__)
+_entry_values = operator.attrgetter(*_ENTRY_FIELD_NAMES)  # every field of an entry, in one C call
 
 
 def validate_entry(entry: Entry) -> str | None:
