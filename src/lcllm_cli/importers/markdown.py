@@ -61,25 +61,27 @@ _BARE_URL = re.compile(r"https?://[^\s<>()\]]+")
 # The paper item as the exporter writes it (white space collapsed; see _Parser._common_item), when none of its
 # texts holds a backslash, an entity, a star, a bracket or a backquote: title, venue and id in a code span, arXiv
 # abs and pdf links (same id), or a paper link, a citation count, the author run, then the other links.
+# (Every run below is possessive, "++" or "*+": it cannot hold the character that ends it, so giving characters
+# back could not lead to another match. The text is white-space collapsed: a space is its only white space.)
 _PLAIN = r"[^\\&*\[\]`]"  # a character of such a text
 # a link destination without parentheses, brackets or white space, not an #anchor (as in a table of contents)
-_DEST = r"[A-Za-z][^\s()<>\[\]]*"
-_COUNT_TEXT = r"[0-9][0-9,]*"
+_DEST = r"[A-Za-z][^ ()<>\[\]]*+"
+_COUNT_TEXT = r"[0-9][0-9,]*+"
 _COMMON_EXTRA = re.compile(
-    rf"""(?:\ ·)?\ \(\[(?P<label>{_PLAIN}*)\]\((?P<url>{_DEST})\)(?:\ -\ [A-Za-z0-9._-]+)?\)
+    rf"""(?:\ ·)?\ \(\[(?P<label>{_PLAIN}*+)\]\((?P<url>{_DEST})\)(?:\ -\ [A-Za-z0-9._-]++)?\)
     (?:\ !\[Star\]\((?P<badge>{_DEST})\))?
-    (?P<after>\ stars:\ \*\*{_COUNT_TEXT}\*\*)?""",
+    (?:\ stars:\ \*\*(?P<stars>{_COUNT_TEXT})\*\*)?""",
     re.VERBOSE,
 )
 _COMMON_PAPER = re.compile(
-    rf"""\*\*(?P<title>{_PLAIN}+)\*\*
-    (?:,\ `(?P<venue>{_PLAIN}+)`)?
-    (?:,\ \[arxiv\]\((?P<arxiv>https://arxiv\.org/abs/(?P<id>[0-9A-Za-z./-]+))\)
+    rf"""\*\*(?P<title>{_PLAIN}++)\*\*
+    (?:,\ `(?P<venue>{_PLAIN}++)`)?
+    (?:,\ \[arxiv\]\((?P<arxiv>https://arxiv\.org/abs/(?P<id>[0-9A-Za-z./-]++))\)
        ,\ \[pdf\]\(https://arxiv\.org/pdf/(?P=id)\))?
     (?:,\ \[paper\]\((?P<paper>{_DEST})\))?
     (?:,\ citation:\ (?:\[\*\*(?P<cited>{_COUNT_TEXT})\*\*\]\((?P<cited_url>{_DEST})\)
                        |\*\*(?P<count>{_COUNT_TEXT})\*\*))?
-    (?:\ \*(?P<authors>{_PLAIN}+)\*)?
+    (?:\ \*(?P<authors>{_PLAIN}++)\*)?
     (?P<extras>(?:{_COMMON_EXTRA.pattern})*)""",
     re.VERBOSE,
 )
@@ -209,6 +211,8 @@ def _is_marker_char(c: str) -> bool:
 
 def _strip_markers(s: str) -> tuple[str, bool, str]:
     """Remove leading markers (emoji, ``:shortcodes:``). Returns (rest, highlighted, other markers kept)."""
+    if s[:1] in ("*", "["):
+        return s, False, ""  # the usual start of an item: no marker
     highlight = False
     kept: list[str] = []
     while s:
@@ -335,9 +339,11 @@ class _Parser:
                 seen_heading = True
                 blank_run = 0
                 continue
-            # a bullet starts with a marker after spaces and tabs: "-", "*", "+" or a number
-            mark = first if first not in " \t" else line.lstrip(" \t")[:1]
-            b = _BULLET.match(line) if mark in "-*+" or mark.isdigit() else None
+            # a bullet starts, after spaces and tabs, with "-", "*" or "+" and a space, a tab or nothing; or a number
+            after_indent = line.lstrip(" \t") if first in " \t" else line
+            mark = after_indent[:1]
+            maybe_bullet = (mark in ("-", "*", "+") and after_indent[1:2] in ("", " ", "\t")) or mark.isdigit()
+            b = _BULLET.match(line) if maybe_bullet else None
             if b:
                 indent = _width(b["indent"])
                 if block is None or indent <= block.indent:
@@ -448,14 +454,17 @@ class _Parser:
         m = _COMMON_PAPER.fullmatch(body)
         if m is None:
             return None
-        title, venue, authors, extras = m.group("title", "venue", "authors", "extras")
-        entry = Entry(kind="paper", title=collapse_ws(_unescape(title)).strip())
+        title, venue, arxiv_url, paper_url, cited, cited_url, count_text, authors, extras = m.group(
+            "title", "venue", "arxiv", "paper", "cited", "cited_url", "count", "authors", "extras"
+        )
+        # as in _paper, collapse_ws(_unescape(title)).strip(): there is nothing to unescape, nor white space but
+        # single spaces
+        entry = Entry(kind="paper", title=title.strip())
         if venue is not None:
             self._venue(entry, venue)
         if authors is not None:
             entry.authors, entry.authors_elided = _split_authors(authors)
         has_links = False
-        arxiv_url = m.group("arxiv")
         if arxiv_url is not None:  # [arxiv](.../abs/ID), [pdf](.../pdf/ID): both name the same id, or neither does
             has_links = True
             aid = _arxiv_id(arxiv_url)
@@ -465,16 +474,14 @@ class _Parser:
                 entry.arxiv, entry.version = aid.id, aid.version
             elif entry.version is None:
                 entry.version = aid.version
-        paper_url = m.group("paper")
         if paper_url is not None:
             has_links = True
-            if not _add_common_link(entry, "paper", paper_url, None, ""):
+            if not _add_common_link(entry, "paper", paper_url, None, None):
                 return None
-        cited_url = m.group("cited_url")
         if cited_url is not None:  # citation: [**N**](url)
             has_links = True
             if is_web_url(cited_url):
-                count = int(m.group("cited").replace(",", ""))
+                count = int(cited.replace(",", ""))
                 entry.citations = Citations(count=count, source=_citation_source(cited_url), url=cited_url)
         pos = 0
         while pos < len(extras):  # ([label](url) - owner) ![Star](badge) stars: **N**, any number of them
@@ -483,10 +490,9 @@ class _Parser:
                 return None
             pos = x.end()
             has_links = True
-            label, url, badge, after = x.group("label", "url", "badge", "after")
-            if not _add_common_link(entry, label.strip(), url, badge, after or ""):
+            label, url, badge, stars = x.group("label", "url", "badge", "stars")
+            if not _add_common_link(entry, label.strip(), url, badge, stars):
                 return None
-        count_text = m.group("count")
         if entry.citations is None and count_text is not None:  # citation: **N** (no link)
             entry.citations = Citations(count=int(count_text.replace(",", "")), source="unknown")
         if entry.arxiv is None and entry.venue is None and not entry.authors and not has_links:
@@ -674,9 +680,9 @@ def _with_markers(entry: Entry, highlight: bool, markers: str) -> Entry:
     return entry
 
 
-def _add_common_link(entry: Entry, label: str, url: str, badge: str | None, after: str) -> bool:
+def _add_common_link(entry: Entry, label: str, url: str, badge: str | None, stars: str | None) -> bool:
     """A link of a :data:`_COMMON_PAPER` item other than its arXiv and citation links, as :meth:`_Parser._paper`
-    takes it: ``badge`` is the URL of the image right after it (if any), ``after`` the text after that image.
+    takes it: ``badge`` is the URL of the image right after it (if any), ``stars`` the count written after that.
     False when the general path must read the item (the URL could name an arXiv paper)."""
     if ("://" not in url or "arxiv" in url.lower()) and _arxiv_id(url) is not None:  # (as _arxiv_id skips)
         return False
@@ -685,14 +691,14 @@ def _add_common_link(entry: Entry, label: str, url: str, badge: str | None, afte
     if not entry.arxiv and entry.url is None and label.lower() in ("paper", "pdf", "link", "url"):
         entry.url = url
         return True
-    repo = _github_repo(url)
-    badge_follows = bool(repo) and badge is not None and _is_badge_url(badge)
+    repo = _github_repo(url) if badge is not None and _is_badge_url(badge) else None  # (only needed then)
+    badge_follows = bool(repo)
     if badge_follows:
         label = label or repo[1]  # type: ignore[index]
     # _clean_label without collapse_ws: the label is a stripped piece of a white-space-collapsed text
     link = Link(label.strip("*_ ") or "link", url)
-    if badge_follows:
-        link.stars = _stars_after(after, 0)
+    if badge_follows and stars is not None:  # what _stars_after reads after the badge
+        link.stars = int(stars.replace(",", ""))
     entry.links.append(link)
     return True
 
