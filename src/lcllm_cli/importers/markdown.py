@@ -35,8 +35,7 @@ from lcllm_cli.urls import github_repo, is_web_url
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,3}[.)])(?:[ \t]+|$)(?P<rest>.*)$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_FENCES = ("```", "~~~")  # _FENCE after the indent: what _walk tests
+_FENCES = ("```", "~~~")  # a line starting with one of these, after its indent, opens or closes a code block
 _HIGHLIGHT = ("🌟", ":star2:", "⭐", ":star:")
 _SHORTCODE = re.compile(r"^:[a-z0-9_+-]+:")
 _CITATION = re.compile(r"(?:cication|citation|citations|cited by)\s*:?\s*$", re.IGNORECASE)
@@ -88,7 +87,7 @@ _COMMON_PAPER = re.compile(
 
 
 def _width(indent: str) -> int:
-    return len(indent.expandtabs(4))
+    return len(indent.expandtabs(4)) if "\t" in indent else len(indent)
 
 
 @dataclass(slots=True)
@@ -316,7 +315,7 @@ class _Parser:
                     blank_run += 1
                     para_start = None
                 continue
-            if stripped.startswith(_FENCES):  # _FENCE
+            if stripped.startswith(_FENCES):
                 in_fence = not in_fence
                 flush()
                 continue
