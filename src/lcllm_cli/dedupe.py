@@ -22,16 +22,15 @@ two papers that merely share a code link are never grouped; a false merge is wor
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lcllm_cli.errors import LcllmError
+from lcllm_cli.gcpause import paused_gc as _no_gc
 from lcllm_cli.ids import try_parse_arxiv_id
 from lcllm_cli.model import Entry, Library, Link
 from lcllm_cli.urls import host_label, url_key
@@ -614,19 +613,6 @@ def _arxiv_reason(arxiv_id: str, forms: list[str]) -> str:
 def find_groups(lib: Library) -> list[DuplicateGroup]:
     """Every group of entries of ``lib`` that are one item, in list order, each with the reasons why."""
     return _find_groups(lib.entries)
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: building 100,000s of small objects otherwise triggers it over and over
-    (each pass walking everything built so far), which made detection grow faster than the list."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def entry_keys(entries: Sequence[Entry]) -> list[_Keys]:

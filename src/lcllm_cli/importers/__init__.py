@@ -92,7 +92,10 @@ def read(path: Path, fmt: str | None = None, *, require_items: bool = False) -> 
     fmt = fmt or detect_format(path, text)
     if fmt not in ("markdown", "bibtex"):
         raise ImportFileError(f"unknown format {fmt!r}; use markdown or bibtex")
-    result = _parser(fmt)(text, str(path))
+    from lcllm_cli.gcpause import paused_gc
+
+    with paused_gc():  # a parse builds 100,000s of objects and no cycle
+        result = _parser(fmt)(text, str(path))
     if require_items and not result.library.entries:
         what = "BibTeX entries" if fmt == "bibtex" else "list items"
         found = ""
