@@ -102,6 +102,26 @@ def test_synthetic_list_as_before(synth_markdown: str) -> None:
     assert len(result.library.entries) >= 1000 and kinds == {"paper", "project", "link"}
 
 
+def test_the_exporters_paper_items_take_the_fast_path(synth_markdown: str) -> None:
+    """Not a speed test: the fast path must apply to what it is for, or a broken pattern would go unnoticed
+    (the general path gives the same entries, only slower)."""
+    from lcllm_cli.importers import markdown
+
+    taken: list[bool] = []
+    common_item = markdown._Parser._common_item
+
+    def spy(self: markdown._Parser, text: str) -> object:
+        entry = common_item(self, text)
+        if text.startswith("**") and "\\" not in text and "&" not in text.replace("&label=", ""):
+            taken.append(entry is not None)
+        return entry
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(markdown._Parser, "_common_item", spy)
+        parse(synth_markdown)
+    assert len(taken) > 500 and all(taken)
+
+
 def test_synthetic_list_items_one_by_one_as_before(synth_markdown: str) -> None:
     """Each item alone (no cache of a previous item's link scan to lean on), under a heading."""
     items = synth_markdown.split("\n- ")

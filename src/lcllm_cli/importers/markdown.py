@@ -73,6 +73,7 @@ _PLAIN = r"[^\\&*\[\]`]"  # a character of such a text
 # a link destination without parentheses, brackets or white space, not an #anchor (as in a table of contents)
 _DEST = r"[A-Za-z][^ ()<>\[\]]*+"
 _COUNT_TEXT = r"[0-9][0-9,]*+"
+_NEW_STYLE_ID = r"[0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?"  # 2402.13753, 2402.13753v2 (what _ARXIV_URL takes)
 _COMMON_EXTRA = re.compile(
     rf"""(?:\ ·)?\ \(\[(?P<label>{_PLAIN}*+)\]\((?P<url>{_DEST})\)(?:\ -\ [A-Za-z0-9._-]++)?\)
     (?:\ !\[Star\]\((?P<badge>{_DEST})\))?
@@ -82,7 +83,7 @@ _COMMON_EXTRA = re.compile(
 _COMMON_PAPER = re.compile(
     rf"""\*\*(?P<title>{_PLAIN}++)\*\*
     (?:,\ `(?P<venue>{_PLAIN}++)`)?
-    (?:,\ \[arxiv\]\((?P<arxiv>https://arxiv\.org/abs/(?P<id>[0-9A-Za-z./-]++))\)
+    (?:,\ \[arxiv\]\(https://arxiv\.org/abs/(?P<id>{_NEW_STYLE_ID})\)
        ,\ \[pdf\]\(https://arxiv\.org/pdf/(?P=id)\))?
     (?:,\ \[paper\]\((?P<paper>{_DEST})\))?
     (?:,\ citation:\ (?:\[\*\*(?P<cited>{_COUNT_TEXT})\*\*\]\((?P<cited_url>{_DEST})\)
@@ -172,7 +173,7 @@ def _unescape(text: str) -> str:
 
 
 # https://arxiv.org/abs/ID or /pdf/ID, as the exporter writes them: try_parse_arxiv_id answers for it as for ID
-_ARXIV_URL = re.compile(r"https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/([0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?)")
+_ARXIV_URL = re.compile(rf"https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/({_NEW_STYLE_ID})")
 
 
 def _arxiv_id(text: str) -> ArxivId | None:
@@ -460,8 +461,8 @@ class _Parser:
         m = _COMMON_PAPER.fullmatch(body)
         if m is None:
             return None
-        title, venue, arxiv_url, paper_url, cited, cited_url, count_text, authors, extras = m.group(
-            "title", "venue", "arxiv", "paper", "cited", "cited_url", "count", "authors", "extras"
+        title, venue, arxiv_id, paper_url, cited, cited_url, count_text, authors, extras = m.group(
+            "title", "venue", "id", "paper", "cited", "cited_url", "count", "authors", "extras"
         )
         # as in _paper, collapse_ws(_unescape(title)).strip(): there is nothing to unescape, nor white space but
         # single spaces
@@ -471,9 +472,9 @@ class _Parser:
         if authors is not None:
             entry.authors, entry.authors_elided = _split_authors(authors)
         has_links = False
-        if arxiv_url is not None:  # [arxiv](.../abs/ID), [pdf](.../pdf/ID): both name the same id, or neither does
+        if arxiv_id is not None:  # [arxiv](.../abs/ID), [pdf](.../pdf/ID): both name the same id, or neither does
             has_links = True
-            aid = _arxiv_id(arxiv_url)
+            aid = _parse_arxiv_id(arxiv_id)  # what _arxiv_id answers for these URLs (see _ARXIV_URL)
             if aid is None or (entry.arxiv is not None and entry.arxiv != aid.id):
                 return None
             if entry.arxiv is None:
