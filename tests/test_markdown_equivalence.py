@@ -102,24 +102,27 @@ def test_synthetic_list_as_before(synth_markdown: str) -> None:
     assert len(result.library.entries) >= 1000 and kinds == {"paper", "project", "link"}
 
 
-def test_the_exporters_paper_items_take_the_fast_path(synth_markdown: str) -> None:
+def test_the_exporters_paper_and_project_items_take_the_fast_path(synth_markdown: str) -> None:
     """Not a speed test: the fast path must apply to what it is for, or a broken pattern would go unnoticed
     (the general path gives the same entries, only slower)."""
     from lcllm_cli.importers import markdown
 
-    taken: list[bool] = []
+    taken: dict[str, list[bool]] = {"**": [], "[**": []}
     common_item = markdown._Parser._common_item
 
     def spy(self: markdown._Parser, text: str) -> object:
         entry = common_item(self, text)
-        if text.startswith("**") and "\\" not in text and "&" not in text.replace("&label=", ""):
-            taken.append(entry is not None)
+        plain = "\\" not in text and "&" not in text.replace("&label=", "")  # (as the exporter writes badges)
+        start = "[**" if text.startswith("[**") else "**" if text.startswith("**") else None
+        if plain and start:
+            taken[start].append(entry is not None)
         return entry
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(markdown._Parser, "_common_item", spy)
         parse(synth_markdown)
-    assert len(taken) > 500 and all(taken)
+    assert len(taken["**"]) > 500 and all(taken["**"])
+    assert len(taken["[**"]) > 50 and all(taken["[**"])
 
 
 def test_synthetic_list_items_one_by_one_as_before(synth_markdown: str) -> None:
@@ -172,6 +175,17 @@ ODD = [
     "## S\n- **T**, `V`, [arxiv](https://arxiv.org/abs/2401.0001), [pdf](https://arxiv.org/pdf/2401.0001)\n",
     "## S\n- **T**, [paper](https://arxiv.org/abs/2401.00001), citation: [**3**](ftp://x.example)\n",
     "## S\n- **T** *A* ([x](https://x.example/arxiv/1)) · ([Paper](https://p.example)) · ([url](https://u.example))\n",
+    # the exporter's project layout, with one thing out of the ordinary each
+    "## S\n- [**P**](https://github.com/o/p) ![Star](https://img.shields.io/x) · ([c](https://c.example))"
+    " stars: **5**\n",
+    "## S\n- [** P **](https://x.example/p) - o * desc *\n- [**Q**](https://x.example/q) - a&b\n",
+    "## S\n- [**P**](https://x.example/*a*) - o\n\n  *Does.*\n- [**Q**](ftp://x.example/q) - o\n",
+    "## S\n- [**P**](https://gitlab.com/o/p)\n\n  *Does.*\n- [**Q**](https://github.com/o/q) stars: **3**\n",
+    "## S\n- [**P**](https://github.com/o/p) · stars: **1,234** · ([a](https://a.example) - o)"
+    " ![Star](https://img.shields.io/y) stars: **9** · ([ b ](ftp://b.example)) · ([](https://e.example))"
+    " · ([ _c_ ](https://c2.example))\n\n  *Does.*\n",
+    "## S\n- 🌟 :fire: [**P**](https://github.com/o/p) - o\n- [**P**](https://github.com/o/p) – o\n",
+    "## S\n- [**P**](https://github.com/o/p) - o ![Star](https://img.shields.io/x) · stars: **2** *x*\n",
     # nested bullets: detail links, own items, notes
     "## S\n- **P**, `arXiv, 2401.00001`\n  - [code](https://github.com/a/b)\n  - a plain note\n"
     "  - **Child**, `ICLR 2020`\n",
@@ -458,10 +472,37 @@ def exported_paper(draw: st.DrawFn) -> object:
     )
 
 
+@st.composite
+def exported_project(draw: st.DrawFn) -> object:
+    from lcllm_cli.model import Entry, Link
+
+    texts = st.sampled_from(FIELD_TEXTS) | st.text(max_size=12)
+    links = st.lists(
+        st.builds(
+            Link,
+            label=st.sampled_from(["code", "blog", "", "a b", "**x**"]) | texts,
+            url=st.sampled_from([u for u in ENTRY_URLS if u] + ["https://x.example/*a*"]),
+            stars=st.none() | st.integers(0, 5000),
+        ),
+        max_size=3,
+    )
+    return Entry(
+        kind="project",
+        title=draw(st.sampled_from(["Tool", "A Tool: With Colon", " spaced "]) | texts),
+        highlight=draw(st.booleans()),
+        url=draw(st.sampled_from([*ENTRY_URLS, "https://x.example/*a*", "https://x.example/a&b"])),
+        owner=draw(st.sampled_from([None, "o", "a-b", "x&y", "a\\b", "two words"]) | texts),
+        description=draw(st.sampled_from([None, "Does things.", " spaced ", "a *b* c"]) | texts),
+        stars=draw(st.none() | st.integers(0, 5000)),
+        links=draw(links),
+        notes=draw(st.sampled_from([None, "🔥", ":fire:", "a note"])),
+    )
+
+
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(exported_paper(), min_size=1, max_size=4))
-def test_exported_papers_as_before(entries: list[object]) -> None:
-    """Whatever the Markdown exporter writes for a paper reads back as it did."""
+@given(st.lists(exported_paper() | exported_project(), min_size=1, max_size=4))
+def test_exported_papers_and_projects_as_before(entries: list[object]) -> None:
+    """Whatever the Markdown exporter writes for a paper or a project reads back as it did."""
     from lcllm_cli.exporters import markdown as md_export
     from lcllm_cli.model import Library
 

@@ -64,22 +64,25 @@ _OWNER = re.compile(r"\s*[-–—]\s*([^\s!*\[]+)")
 _DESCRIPTION = re.compile(r"\*(?<![*\w]\*)(?!\*)(?P<d>.+)\*(?!\*)\s*$")
 _BARE_URL = re.compile(r"https?://[^\s<>()\]]+")
 
-# The paper item as the exporter writes it (white space collapsed; see _Parser._common_item), when none of its
-# texts holds a backslash, an entity, a star, a bracket or a backquote: title, venue and id in a code span, arXiv
-# abs and pdf links (same id), or a paper link, a citation count, the author run, then the other links.
+# Paper and project items as the exporter writes them (white space collapsed; see _Parser._common_item), when none
+# of their texts holds a backslash, an entity, a star, a bracket or a backquote.
 # (Every run below is possessive, "++" or "*+": it cannot hold the character that ends it, so giving characters
 # back could not lead to another match. The text is white-space collapsed: a space is its only white space.)
 _PLAIN = r"[^\\&*\[\]`]"  # a character of such a text
-# a link destination without parentheses, brackets or white space, not an #anchor (as in a table of contents)
-_DEST = r"[A-Za-z][^ ()<>\[\]]*+"
+# a link destination without parentheses, brackets, stars or white space, not an #anchor (as in a table of contents)
+_DEST = r"[A-Za-z][^ ()<>\[\]*]*+"
 _COUNT_TEXT = r"[0-9][0-9,]*+"
 _NEW_STYLE_ID = r"[0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?"  # 2402.13753, 2402.13753v2 (what _ARXIV_URL takes)
+# one of the other links: ([label](url) - owner) ![Star](badge) stars: **N**
 _COMMON_EXTRA = re.compile(
     rf"""(?:\ ·)?\ \(\[(?P<label>{_PLAIN}*+)\]\((?P<url>{_DEST})\)(?:\ -\ [A-Za-z0-9._-]++)?\)
     (?:\ !\[Star\]\((?P<badge>{_DEST})\))?
     (?:\ stars:\ \*\*(?P<stars>{_COUNT_TEXT})\*\*)?""",
     re.VERBOSE,
 )
+_EXTRAS = "(?:" + re.sub(r"\(\?P<\w+>", "(?:", _COMMON_EXTRA.pattern) + ")*"  # any number of them, unnamed
+# **Title**, `venue, id`, [arxiv](abs URL), [pdf](pdf URL) (same id) or [paper](url), citation: [**N**](url),
+# *the authors*, then the other links
 _COMMON_PAPER = re.compile(
     rf"""\*\*(?P<title>{_PLAIN}++)\*\*
     (?:,\ `(?P<venue>{_PLAIN}++)`)?
@@ -89,7 +92,17 @@ _COMMON_PAPER = re.compile(
     (?:,\ citation:\ (?:\[\*\*(?P<cited>{_COUNT_TEXT})\*\*\]\((?P<cited_url>{_DEST})\)
                        |\*\*(?P<count>{_COUNT_TEXT})\*\*))?
     (?:\ \*(?P<authors>{_PLAIN}++)\*)?
-    (?P<extras>(?:{_COMMON_EXTRA.pattern})*)""",
+    (?P<extras>{_EXTRAS})""",
+    re.VERBOSE,
+)
+# [**Name**](url) - owner ![Star](badge) · stars: **N**, the other links, *what the project does*
+_COMMON_PROJECT = re.compile(
+    rf"""\[\*\*(?P<name>{_PLAIN}++)\*\*\]\((?P<url>{_DEST})\)
+    (?:\ -\ (?P<owner>[^\ !*\[\\&`]++))?
+    (?:\ !\[Star\]\({_DEST}\))?
+    (?:\ ·\ stars:\ \*\*(?P<stars>{_COUNT_TEXT})\*\*)?
+    (?P<extras>{_EXTRAS})
+    (?:\ \*(?P<description>{_PLAIN}++)\*)?""",
     re.VERBOSE,
 )
 
@@ -139,7 +152,7 @@ class _Link:
 
 
 # The text most recently scanned for links, and what was found. An item's text is scanned once: its body and the
-# rest after its title are suffixes of it, and INLINE_LINK (no anchors, no look-behind) finds in a suffix exactly the
+# rest after its title are suffixes of it, and _LINK_SCAN (no anchors, no look-behind) finds in a suffix exactly the
 # links of the whole that start inside the suffix, unless one link straddles the cut. Speed only: same results.
 _last_scan: tuple[str, list[_Link]] = ("", [])
 
@@ -448,16 +461,27 @@ class _Parser:
         return _with_markers(entry, highlight, markers)
 
     def _common_item(self, text: str) -> Entry | None:
-        """The entry of an item in the exporter's plain paper layout, the bulk of a big list, read without the
-        general machinery; None for any other item (the general path reads those).
+        """The entry of an item in the exporter's plain paper or project layout, the bulk of a big list, read
+        without the general machinery; None for any other item (the general path reads those).
 
-        Applies when the whole item (white space collapsed, markers stripped) is :data:`_COMMON_PAPER`. Such an
-        item has exactly the links the pattern shows, and no table-of-contents links; the general path would find
-        its title, code span, author run and citation where the pattern has them, and each link is treated as the
-        general loop in :meth:`_paper` treats it. Anything out of the ordinary (an arXiv link that does not give
-        the paper's id, an arXiv URL among the other links) leaves the item to the general path.
+        Applies when the whole item (white space collapsed, markers stripped) is :data:`_COMMON_PAPER` or
+        :data:`_COMMON_PROJECT`. Such an item has exactly the links the pattern shows, none of them an #anchor (so
+        it is no table-of-contents line), and its texts hold nothing the general path looks for (stars, code
+        spans, brackets, escapes): each part yields what :meth:`_paper` or :meth:`_project` makes of it.
         """
         body, highlight, markers = _strip_markers(text)
+        if body.startswith("**"):
+            entry = self._common_paper(body)
+        elif body.startswith("[**"):
+            entry = self._common_project(body)
+        else:
+            return None
+        return None if entry is None else _with_markers(entry, highlight, markers)
+
+    def _common_paper(self, body: str) -> Entry | None:
+        """:meth:`_paper` for a :data:`_COMMON_PAPER` item: each link as the general loop takes it. Anything out of
+        the ordinary (an arXiv link that does not give the paper's id, an arXiv URL among the other links, only a
+        bold title) returns None: the general path reads the item."""
         m = _COMMON_PAPER.fullmatch(body)
         if m is None:
             return None
@@ -504,7 +528,41 @@ class _Parser:
             entry.citations = Citations(count=int(count_text.replace(",", "")), source="unknown")
         if entry.arxiv is None and entry.venue is None and not entry.authors and not has_links:
             return None  # only bold text: the general path decides
-        return _with_markers(entry, highlight, markers)
+        return entry
+
+    def _common_project(self, body: str) -> Entry | None:
+        """:meth:`_project` for a :data:`_COMMON_PROJECT` item; None when the general path must read it."""
+        m = _COMMON_PROJECT.fullmatch(body)
+        if m is None:
+            return None
+        name, url, owner, stars, extras, description = m.group("name", "url", "owner", "stars", "extras", "description")
+        if not is_web_url(url):
+            return None
+        # the name is the link text with its ** removed (_BOLD_NAME), with nothing to unescape or collapse
+        entry = Entry(kind="project", title=name, url=url)
+        if owner is not None:
+            entry.owner = owner
+        else:
+            repo = github_repo(url)
+            if repo:
+                entry.owner = repo[0]
+        if description is not None:
+            entry.description = description.strip()
+        links: list[Link] = []
+        pos = 0
+        while pos < len(extras):
+            x = _COMMON_EXTRA.match(extras, pos)
+            if x is None:  # cannot happen: extras matched the same pattern, repeated
+                return None
+            pos = x.end()
+            label, link_url, link_stars = x.group("label", "url", "stars")
+            stars = stars or link_stars  # the first "stars: **N**" of the item is the project's (_STARS.search)
+            if is_web_url(link_url):
+                links.append(Link(_clean_label(label) or "link", link_url))
+        if stars is not None:
+            entry.stars = int(stars.replace(",", ""))
+        entry.links = links
+        return entry
 
     def _paper(self, body: str) -> Entry | None:
         m = _PAPER.match(body)
