@@ -143,15 +143,20 @@ def _check(value: Any, kind: str) -> bool:
 _SIMPLE_TYPES: dict[str, type] = {_STR: str, _INT: int, _BOOL: bool}
 
 
+_SIMPLE_FIELD_TYPES: dict[str, type] = {n: _SIMPLE_TYPES[k] for n, k in ENTRY_FIELDS.items() if k in _SIMPLE_TYPES}
+
+
 def _entry_from_dict(data: dict[str, Any], where: str) -> Entry:
     for name, value in data.items():
+        # The common cases inline (this loop runs for every field of every entry), the rest in _check.
+        simple = _SIMPLE_FIELD_TYPES.get(name)
+        if simple is not None and type(value) is simple:
+            continue  # most fields: a string, an integer or a boolean, of the right type
         kind = ENTRY_FIELDS.get(name)
         if kind is None:
             raise StoreError(f"{where}: unknown field {name!r}", hint="see the entries.toml schema in README.md")
-        # The common cases inline (this loop runs for every field of every entry), the rest in _check.
-        simple = _SIMPLE_TYPES.get(kind)
         if simple is not None:
-            ok = type(value) is simple
+            ok = False
         elif kind == _STRLIST:
             ok = type(value) is list and all(type(v) is str for v in value)
         else:
