@@ -43,7 +43,8 @@ def list_cmd(
     ctx: typer.Context,
     section: Annotated[str | None, typer.Option("--section", "-s", help="Only this section.")] = None,
     search: Annotated[
-        str | None, typer.Option("--search", "-q", help="Only entries whose title or authors contain TEXT.")
+        str | None,
+        typer.Option("--search", "-q", help="Only entries whose title or authors contain this text (any case)."),
     ] = None,
     kind: Annotated[str | None, typer.Option("--kind", "-k", help="Only paper, project or link.")] = None,
     as_json: Annotated[
