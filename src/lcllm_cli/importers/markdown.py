@@ -21,9 +21,9 @@ of the shapes is imported as a link with its raw text kept and reported with its
 How it is read: :meth:`_Parser._walk` cuts the document into items (a bullet and its continuation lines and nested
 bullets); :meth:`_Parser._parse_item` tells the shapes apart by how the item starts (``**`` a paper, ``[**`` a
 project, ``[`` a link) and is the definition of what each yields. For speed (a list of 100,000 entries is mostly
-papers in the exporter's own layout), :meth:`_Parser._common_item` first tries :data:`_COMMON_PAPER`, that layout
-with plain texts only, and yields what the general path would; ``tests/test_markdown_equivalence.py`` holds the
-whole parser to the one before the speed-up, input by input.
+papers and projects in the exporter's own layout), :meth:`_Parser._common_item` first tries :data:`_COMMON_PAPER`
+and :data:`_COMMON_PROJECT`, those layouts with plain texts only, and yields what the general path would;
+``tests/test_markdown_equivalence.py`` holds the whole parser to the one before the speed-up, input by input.
 """
 
 from __future__ import annotations
