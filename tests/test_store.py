@@ -485,3 +485,41 @@ def test_a_canonical_list_read_cold_is_known_canonical_from_then_on(
         lib.entries[2].title = "Now changed"
     assert calls == [1, 1, 1]
     assert store.load(path).entries[2].title == "Now changed"
+
+
+@pytest.mark.parametrize("piece", [1, 7, 2000])
+def test_rtoml_in_pieces_gives_what_tomli_gives_for_the_whole(monkeypatch: pytest.MonkeyPatch, piece: int) -> None:
+    import tomli
+
+    pytest.importorskip("rtoml")
+    monkeypatch.setattr(store, "FAST_PARSE_PIECE_ENTRIES", piece)
+    texts = [
+        _quirky_big_text(),
+        _quirky_big_text().replace("\n", "\r\n"),  # CRLF: header lines still found
+        # a table after the entries, not cut off
+        _quirky_big_text().replace('[list]\ntitle = "Quirky"\nintro = ""\n', "", 1) + '\n[list]\ntitle = "After"\n',
+        # a header line inside a multi-line string: not cut there
+        '[list]\nintro = """\n[[entry]]\n"""\n'
+        + _quirky_big_text().replace('[list]\ntitle = "Quirky"\nintro = ""\n', "", 1),
+    ]
+    for text in texts:
+        fast = store._fast_loads()
+        assert fast is not None
+        assert store._parse_in_pieces(text, fast) == tomli.loads(text)
+        assert store.loads(text) == store._library_from_data(tomli.loads(text), "x", text)
+
+
+@pytest.mark.parametrize(
+    ("tail", "needle"),
+    [
+        ('\n[list]\ntitle = "twice"\n', "not valid TOML"),  # [list] in the first piece and again in the last
+        ("\n[entry]\nkind = 'paper'\n", "not valid TOML"),  # entry redefined as a table
+        ('\n[[entry]]\nkind = "paper"\nauthors = [\n  "unclosed",\n', "not valid TOML"),
+    ],
+)
+def test_a_list_invalid_across_pieces_is_refused_with_tomlis_message(
+    monkeypatch: pytest.MonkeyPatch, tail: str, needle: str
+) -> None:
+    monkeypatch.setattr(store, "FAST_PARSE_PIECE_ENTRIES", 5)
+    with pytest.raises(StoreError, match=needle):
+        store.loads(_quirky_big_text() + tail)

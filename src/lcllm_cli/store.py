@@ -206,14 +206,51 @@ def _toml_module() -> Any:
     return tomli
 
 
+# rtoml holds its whole document tree beside the Python objects it builds: 1.4 GB for a 63 MB list of 100,000
+# entries (tomli: 0.5 GB). Fed pieces of this many entries, it peaks at what tomli does, as fast as in one go.
+FAST_PARSE_PIECE_ENTRIES = 2000
+_ENTRY_HEADER = re.compile(r"^\[\[entry\]\][ \t]*(?:#[^\n]*)?\r?$", re.MULTILINE)
+
+
+def _parse_in_pieces(text: str, loads: Callable[[str], dict[str, Any]]) -> dict[str, Any] | None:
+    """``loads(text)``, done on pieces of the text cut before ``[[entry]]`` header lines; None when a piece adds a
+    top-level key another piece has (tomli then parses the whole, with TOML's own rules).
+
+    Cutting is sound because every piece after the first starts at a ``[[entry]]`` header: what follows a header
+    until the next one belongs to that entry, or to another top-level table the header names, which the merge
+    checks. Only a multi-line string can hold a line that looks like a header without being one: with one, the text
+    is parsed whole. A construct left open at a cut (an array, an inline table) makes its piece invalid, as it makes
+    the whole: any error means tomli reparses the whole text for its message.
+    """
+    if '"""' in text or "'''" in text:
+        return loads(text)
+    step = FAST_PARSE_PIECE_ENTRIES
+    cuts = [m.start() for i, m in enumerate(_ENTRY_HEADER.finditer(text)) if i and not i % step]
+    if not cuts:
+        return loads(text)
+    data = loads(text[: cuts[0]])
+    entries = data.get("entry")
+    for start, end in zip(cuts, [*cuts[1:], len(text)], strict=True):
+        for key, value in loads(text[start:end]).items():
+            if key == "entry" and type(entries) is list and type(value) is list:
+                entries.extend(value)
+            elif key in data:
+                return None
+            else:
+                data[key] = value
+    return data
+
+
 def _parse_toml(text: str, source: str) -> dict[str, Any]:
     if len(text) >= FAST_PARSE_MIN_CHARS:
         fast = _fast_loads()
         if fast is not None:
             try:
-                return fast(text)
+                data = _parse_in_pieces(text, fast)
             except Exception:  # tomli, below, explains what is wrong (or disagrees and parses it)
-                pass
+                data = None
+            if data is not None:
+                return data
     toml = _toml_module()
     try:
         return toml.loads(text)
