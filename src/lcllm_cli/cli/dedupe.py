@@ -54,15 +54,14 @@ def dedupe_cmd(
         _show(report)
     if report.merged:
         if not as_json:
-            console().print(
+            _say(
                 f"merged {_n(len(report.groups), 'group')}: {report.entries} entries -> "
-                f"{report.entries - report.removed}",
-                markup=False,
+                f"{report.entries - report.removed}"
             )
         return
     if check and report.groups:
         if not as_json:
-            console(stderr=True).print("duplicates found; run `lcllm dedupe` to merge them", markup=False)
+            sys.stderr.write("duplicates found; run `lcllm dedupe` to merge them\n")
         raise typer.Exit(1)
 
 
@@ -106,15 +105,16 @@ def can_ask() -> bool:
 
 
 def _show(report: DedupeReport) -> None:
-    out = console()
     if not report.groups:
-        out.print(f"no duplicates among the {report.entries} entries of {report.path}", markup=False)
+        _say(f"no duplicates among the {report.entries} entries of {report.path}")
         return
-    if len(report.groups) > MAX_TABLE_GROUPS or not out.is_terminal:
-        _show_plain(report)
+    if len(report.groups) > MAX_TABLE_GROUPS or not _stdout_is_terminal():
+        _show_plain(report)  # piped, or too many groups for a table: plain lines, and rich is never imported
     else:
         from rich.table import Table
         from rich.text import Text
+
+        out = console()
 
         table = Table(header_style="bold", show_lines=True, pad_edge=False)
         table.add_column("#", justify="right")
@@ -124,11 +124,21 @@ def _show(report: DedupeReport) -> None:
             lines = [_member(i, e) for i, e in zip(group.indexes, members, strict=True)]
             table.add_row(str(n), Text("\n".join(lines)), Text(shown("\n".join(group.reasons))))
         out.print(table)
-    out.print(
+    _say(
         f"{_n(len(report.groups), 'group')}: {report.duplicates} of {report.entries} entries "
-        f"duplicate{'s' if report.duplicates == 1 else ''} another",
-        markup=False,
+        f"duplicate{'s' if report.duplicates == 1 else ''} another"
     )
+
+
+def _say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _member(index: int, entry: Entry) -> str:
