@@ -18,6 +18,7 @@ from lcllm_cli import store
 from lcllm_cli.cli.output import Column, cell_width, labelled, styled, table_lines, terminal_width, truncate, wrap
 from lcllm_cli.importers.markdown import parse
 from lcllm_cli.model import Entry, Library
+from tests.terminal import run_on_terminal
 
 LCLLM = str(Path(sys.executable).with_name("lcllm"))
 
@@ -197,29 +198,11 @@ def test_terminal_width_reads_columns_then_the_terminal(monkeypatch: pytest.Monk
 
 def on_a_terminal(args: list[str], *, columns: int = 120, env: dict[str, str] | None = None) -> str:
     """What ``lcllm ARGS`` shows on a pseudo-terminal of ``columns`` columns (COLUMNS unset)."""
-    import fcntl
-    import struct
-    import termios
-
-    primary, secondary = os.openpty()
-    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
     child_env = {k: v for k, v in os.environ.items() if not k.startswith("LCLLM_") and k not in ("COLUMNS", "NO_COLOR")}
     child_env["TERM"] = "xterm-256color"
     child_env.update(env or {})
-    proc = subprocess.Popen([LCLLM, *args], stdout=secondary, stderr=secondary, stdin=subprocess.DEVNULL, env=child_env)
-    os.close(secondary)
-    chunks = []
-    while True:
-        try:
-            data = os.read(primary, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(primary)
-    assert proc.wait(timeout=60) == 0
-    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    shown, _ = run_on_terminal([LCLLM, *args], child_env, columns=columns)
+    return shown.decode("utf-8").replace("\r\n", "\n")
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import pytest
 
 from lcllm_cli import store
 from lcllm_cli.importers.markdown import parse
+from tests.terminal import run_on_terminal
 
 PYTHON = sys.executable
 LCLLM = str(Path(sys.executable).with_name("lcllm"))
@@ -144,30 +145,9 @@ def test_the_report_sees_modules_imported_while_a_command_runs(listfile: Path) -
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_list_on_a_terminal_draws_its_table_without_rich(listfile: Path) -> None:
-    primary, secondary = os.openpty()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LCLLM_")}
     env["PYTHONPROFILEIMPORTTIME"] = "1"
-    proc = subprocess.Popen(
-        [LCLLM, "--file", str(listfile), "list"],
-        stdout=secondary,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        env=env,
-        text=True,
-    )
-    os.close(secondary)
-    shown = b""
-    while True:
-        try:
-            data = os.read(primary, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        shown += data
-    os.close(primary)
-    report = proc.stderr.read() if proc.stderr else ""
-    assert proc.wait(timeout=60) == 0
+    shown, report = run_on_terminal([LCLLM, "--file", str(listfile), "list"], env, stderr_to_pipe=True)
     assert b"first author" in shown  # the table was drawn on the terminal ...
     names = {line.rsplit("|", 1)[1].strip() for line in report.splitlines() if line.startswith("import time:")}
     assert "lcllm_cli.cli.browse" in names

@@ -20,6 +20,7 @@ from lcllm_cli.cli import COMMAND_MODULES, app
 from lcllm_cli.cli.output import dumps_json, print_json_list
 from lcllm_cli.importers.markdown import parse
 from lcllm_cli.model import Citations, Entry, Link, entry_to_dict
+from tests.terminal import run_on_terminal
 
 LCLLM = str(Path(sys.executable).with_name("lcllm"))
 
@@ -211,25 +212,10 @@ def test_list_piped_is_tab_separated_with_the_count_on_stderr(listfile: Path) ->
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_list_on_a_terminal_is_still_the_table(listfile: Path) -> None:
-    primary, secondary = os.openpty()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LCLLM_")}
     env["COLUMNS"] = "120"
-    proc = subprocess.Popen(
-        [LCLLM, "--file", str(listfile), "list", "--search", "LongRoPE"], stdout=secondary, stderr=secondary, env=env
-    )
-    os.close(secondary)
-    chunks = []
-    while True:
-        try:
-            data = os.read(primary, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(primary)
-    assert proc.wait(timeout=60) == 0
-    out = b"".join(chunks).decode("utf-8", "replace")
+    shown, _ = run_on_terminal([LCLLM, "--file", str(listfile), "list", "--search", "LongRoPE"], env)
+    out = shown.decode("utf-8", "replace")
     assert "first author" in out and "2402.13753" in out and "Yiran Ding" in out
     assert "\t" not in out
     assert f"1 of {len(store.load(listfile).entries)} entries" in out
