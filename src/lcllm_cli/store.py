@@ -613,10 +613,11 @@ def dumps(lib: Library) -> str:
     return "\n".join(parts) + "\n"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one step: a crash leaves the old file or the new one, never half."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Replace ``path`` with ``text`` (UTF-8 bytes, or a str to encode) in one step: a crash leaves the old file or
+    the new one, never half."""
     directory = path.parent if str(path.parent) else Path(".")
-    data = text.encode("utf-8")
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     try:
         mode = path.stat().st_mode & 0o777
     except OSError:
@@ -742,11 +743,14 @@ def edit(path: Path, *, create: bool = False, title: str | None = None) -> Itera
                     _parse_cache_put(got.cache_key, _cache_form_of_library(lib, canonical=before == got.digest))
         yield lib
         after = dumps(lib)
-        if _digest(after) != before:
+        try:  # encoded once, for the comparison, the file and the cache key (100k entries: 60 MB a time)
+            data: bytes | None = after.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: compared as text; writing it fails, as it always did
+            data = None
+        if before is None or (_digest_bytes(data) if data is not None else _digest(after)) != before:
             _refuse_invalid(lib, path)
-            write_atomic(path, after)
-            data = after.encode("utf-8")
-            if len(data) >= PARSE_CACHE_MIN_BYTES:  # the next command reads what was just written from the cache
+            write_atomic(path, data if data is not None else after)
+            if data is not None and len(data) >= PARSE_CACHE_MIN_BYTES:  # the next command reads it from the cache
                 _parse_cache_put(_parse_cache_key(data), _cache_form_of_library(lib, canonical=True))
 
 
