@@ -67,6 +67,11 @@ _URL = re.compile(
 )
 _DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?10\.48550/arxiv\.(?P<rest>.+)$", re.IGNORECASE)
 _PREFIX = re.compile(r"^arxiv:\s*", re.IGNORECASE)
+# The commonest forms, a plain new-style id and arXiv's own abs/pdf URL of one (no white space, "www.", ".pdf",
+# slash, query or other letter case): a quick answer before the URL, DOI and prefix patterns.
+_PLAIN_NEW = re.compile(
+    r"(?:https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)?(?P<yymm>[0-9]{4})\.(?P<num>[0-9]{4,5})(?:v(?P<v>[0-9]+))?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,19 +105,23 @@ def _check_yymm(yymm: str, *, old_style: bool) -> bool:
     return (yy, mm) >= (7, 4)
 
 
+def _new_style(yymm: str, num: str, v: str | None) -> ArxivId | None:
+    """The parts of a new-style id (``_NEW``'s groups) checked: month, width of the number, version."""
+    # _check_yymm(yymm, old_style=False) on four ASCII digits, compared as strings (same order as the numbers)
+    if not ("01" <= yymm[2:] <= "12" and yymm >= "0704"):
+        return None
+    if len(num) != (4 if yymm <= "1412" else 5):
+        return None
+    version = int(v) if v else None
+    if version == 0:
+        return None
+    return ArxivId(f"{yymm}.{num}", version)
+
+
 def _parse_core(text: str) -> ArxivId | None:
     m = _NEW.fullmatch(text)
     if m:
-        yymm, num = m["yymm"], m["num"]
-        if not _check_yymm(yymm, old_style=False):
-            return None
-        width = 4 if yymm <= "1412" else 5
-        if len(num) != width:
-            return None
-        version = int(m["v"]) if m["v"] else None
-        if version == 0:
-            return None
-        return ArxivId(f"{yymm}.{num}", version)
+        return _new_style(*m.groups())
     m = _OLD.fullmatch(text)
     if m:
         arch = m["arch"].lower()
@@ -127,6 +136,9 @@ def _parse_core(text: str) -> ArxivId | None:
 
 def try_parse_arxiv_id(text: str) -> ArxivId | None:
     """Like :func:`parse_arxiv_id` but returns None for anything that is not an arXiv id."""
+    fast = _PLAIN_NEW.fullmatch(text)
+    if fast is not None and len(text) <= 300:  # the general path below would get to _NEW with the same parts
+        return _new_style(*fast.groups())
     s = text.strip()
     if not s or len(s) > 300:
         return None

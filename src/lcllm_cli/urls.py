@@ -18,10 +18,17 @@ _NOISE_PARAMS = re.compile(r"^(utm_.*|tab|ref|ref_src|source|fbclid|gclid|si|spm
 # a hot path when importing or exporting 100,000 entries), unless it holds a character refused below.
 _PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#]|$)", re.IGNORECASE)
 _REFUSED = re.compile(r'[\x00\n\r\t <>"`]')
+# The same test in one pattern for the commonest URLs: such a URL, whole, holds no refused character.
+_PLAIN_WEB_URL_WHOLE = re.compile(r'https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#][^\x00\n\r\t <>"`]*)?', re.IGNORECASE)
+# A repository's page as GitHub writes it (plain ASCII, lower-case scheme and host, nothing after an optional
+# slash): _GITHUB_REPO would give the same owner and name, which is worked out here without its lazy name.
+_PLAIN_GITHUB_REPO = re.compile(r"https?://(?:www\.)?github\.com/([A-Za-z0-9-]++)/([A-Za-z0-9._-]++)/?")
 
 
 def is_web_url(url: str) -> bool:
     """True for absolute http(s) URLs with a host: the only URLs lcllm ever renders as links."""
+    if _PLAIN_WEB_URL_WHOLE.fullmatch(url):
+        return True
     if _PLAIN_WEB_URL.match(url):
         return _REFUSED.search(url) is None
     try:
@@ -33,6 +40,12 @@ def is_web_url(url: str) -> bool:
 
 def github_repo(url: str) -> tuple[str, str] | None:
     """``(owner, name)`` when ``url`` is the page of a GitHub repository itself (letter case as given)."""
+    plain = _PLAIN_GITHUB_REPO.fullmatch(url)
+    if plain is not None:
+        owner, name = plain.groups()
+        if owner[0] != "-" and owner[-1] != "-":  # (else _GITHUB_REPO refuses the owner)
+            # the lazy name of _GITHUB_REPO leaves out a final ".git" (any letter case), unless that is all there is
+            return owner, name[:-4] if len(name) > 4 and name[-4:].lower() == ".git" else name
     m = _GITHUB_REPO.match(url.strip())
     if not m:
         return None
