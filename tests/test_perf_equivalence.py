@@ -588,3 +588,23 @@ def test_property_protect_title_as_before_on_any_text(text: str, ascii: bool) ->
     lost_old: list[str] = []
     assert latex.protect_title(text, ascii=ascii, lost=lost_new) == old_protect_title(text, ascii=ascii, lost=lost_old)
     assert lost_new == lost_old
+
+
+def old_ascii_fold(text: str) -> str:
+    """keys.ascii_fold before its ASCII fast path."""
+    text = "".join(keys._FOLD.get(c, c) for c in text)
+    text = unicodedata.normalize("NFKD", text)
+    return re.sub(r"[^a-z0-9]", "", text.lower().encode("ascii", "ignore").decode())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=30) | st.text(alphabet=st.sampled_from(list("aZ09 -_.ıłŁßæ\u00e9\u0301K\u212a")), max_size=20))
+def test_property_ascii_fold_as_before(text: str) -> None:
+    assert keys.ascii_fold(text) == old_ascii_fold(text)
+
+
+def test_ascii_fold_as_before_on_every_name_and_title(seed_lib: Library, synth_lib: Library) -> None:
+    for lib in (seed_lib, synth_lib):
+        for e in lib.entries:
+            for text in [*e.authors, *e.title.split(), e.owner or ""]:
+                assert keys.ascii_fold(text) == old_ascii_fold(text)

@@ -93,9 +93,14 @@ def valid_key(key: str | None) -> bool:
 
 def ascii_fold(text: str) -> str:
     """Lower-case ASCII letters and digits only: ``Miłoś`` -> ``milos``."""
+    if text.isascii():  # most words and names: no letter to fold (_FOLD maps only non-ASCII ones), NFKD changes none
+        return _NOT_ALNUM.sub("", text.lower())
     text = "".join(_FOLD.get(c, c) for c in text)
     text = unicodedata.normalize("NFKD", text)
-    return re.sub(r"[^a-z0-9]", "", text.lower().encode("ascii", "ignore").decode())
+    return _NOT_ALNUM.sub("", text.lower().encode("ascii", "ignore").decode())
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
 def surname(name: str) -> str:
