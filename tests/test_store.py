@@ -523,3 +523,26 @@ def test_a_list_invalid_across_pieces_is_refused_with_tomlis_message(
     monkeypatch.setattr(store, "FAST_PARSE_PIECE_ENTRIES", 5)
     with pytest.raises(StoreError, match=needle):
         store.loads(_quirky_big_text() + tail)
+
+
+def test_edit_takes_over_what_read_gave_when_the_file_is_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    store.save(_big_library(300), path)
+    got = store.read(path)
+    with store.edit(path, since=got) as lib:
+        assert lib is got.lib  # no second read
+        lib.entries[0].title = "Changed under the lock"
+    assert store.load(path).entries[0].title == "Changed under the lock"
+
+
+def test_edit_reads_again_when_the_file_changed_since_read(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    store.save(_big_library(300), path)
+    got = store.read(path)
+    path.write_text(path.read_text().replace('title = "Paper 1"', 'title = "Edited meanwhile"'))
+    with store.edit(path, since=got) as lib:
+        assert lib is not got.lib
+        assert lib.entries[1].title == "Edited meanwhile"  # another process's change is not lost
+        lib.entries[2].title = "Mine"
+    after = store.load(path)
+    assert after.entries[1].title == "Edited meanwhile" and after.entries[2].title == "Mine"

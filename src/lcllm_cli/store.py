@@ -340,14 +340,23 @@ def load(path: Path) -> Library:
     the user cache directory under a hash of the file's bytes, so the next command on the same bytes skips the
     TOML parser and the checks. The file stays the single source of truth: any change to it is a new key.
     """
-    got = _read(path)
+    return read(path).lib
+
+
+def read(path: Path) -> Read:
+    """:func:`load`, keeping what :func:`edit` needs to take the list over without reading it again: pass the
+    result as ``edit(path, since=...)`` (a command that reads, and only sometimes writes)."""
+    got = _read(path, digest=True)
     if got.uncached:
         _parse_cache_put(got.cache_key, _cache_form_of_library(got.lib))  # type: ignore[arg-type]
-    return got.lib
+        got.uncached = False
+    return got
 
 
 @dataclass(slots=True)
-class _Read:
+class Read:
+    """A list as read from its file, with what is known of the file's bytes."""
+
     lib: Library
     cache_key: str | None  # the parse cache's key for the file (large files only)
     uncached: bool  # parsed from the text: the cache has no record of it yet
@@ -355,7 +364,7 @@ class _Read:
     digest: bytes | None  # _digest of the file's bytes, when asked for
 
 
-def _read(path: Path, *, digest: bool = False) -> _Read:
+def _read(path: Path, *, digest: bool = False) -> Read:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -374,14 +383,14 @@ def _read(path: Path, *, digest: bool = False) -> _Read:
         if cached is not None:
             lib = _library_from_cache(cached, str(path))
             if lib is not None:
-                return _Read(lib, cache_key, False, cached.get("canonical") is True, file_digest)
+                return Read(lib, cache_key, False, cached.get("canonical") is True, file_digest)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise StoreError(f"{path} is not UTF-8 text (byte {exc.start})") from None
     del data  # a 100,000-entry list: do not hold its bytes beside its text and its parse
     lib = _library_from_data(_parse_toml(text, str(path)), str(path), text)
-    return _Read(lib, cache_key, cache_key is not None, False, file_digest)
+    return Read(lib, cache_key, cache_key is not None, False, file_digest)
 
 
 # The parse cache keeps each entry as a tuple of every Entry field in dataclass order (links and citations as
@@ -720,17 +729,20 @@ def _stderr(message: str) -> None:
 
 
 @contextlib.contextmanager
-def edit(path: Path, *, create: bool = False, title: str | None = None) -> Iterator[Library]:
+def edit(path: Path, *, create: bool = False, title: str | None = None, since: Read | None = None) -> Iterator[Library]:
     """Lock, read, hand the library to the caller, and write it back atomically if it changed.
 
-    If the block raises, nothing is written. With ``create``, a missing file starts as an empty list.
+    If the block raises, nothing is written. With ``create``, a missing file starts as an empty list. ``since``: the
+    list as :func:`read` gave it before the lock was taken; if the file's bytes are still the same, that library is
+    the one handed over (no second parse, no second copy), else the file is read again.
     """
     with locked(path):
         if create and not path.exists():
             lib = Library(title=title or "Awesome list")
             before = None
         else:
-            got = _read(path, digest=True)
+            got = since if since is not None and _unchanged_since(path, since) else _read(path, digest=True)
+            since = None  # if the file was read again, the caller's copy can go
             lib = got.lib
             # What the list was, to tell whether the caller changed it: a digest of the text, not the text (a
             # 100,000-entry list need not be held twice while the caller works). The file's own bytes are that
@@ -752,6 +764,13 @@ def edit(path: Path, *, create: bool = False, title: str | None = None) -> Itera
             write_atomic(path, data if data is not None else after)
             if data is not None and len(data) >= PARSE_CACHE_MIN_BYTES:  # the next command reads it from the cache
                 _parse_cache_put(_parse_cache_key(data), _cache_form_of_library(lib, canonical=True))
+
+
+def _unchanged_since(path: Path, since: Read) -> bool:
+    try:
+        return since.digest is not None and _digest_bytes(path.read_bytes()) == since.digest
+    except OSError:
+        return False  # read again, and say what is wrong
 
 
 def _digest(text: str) -> bytes:

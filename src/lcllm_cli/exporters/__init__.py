@@ -88,12 +88,16 @@ def export(path: Path, opts: ExportOptions) -> ExportReport:
         raise UsageError("give either -o FILE or --in-place FILE, not both")
     if opts.ascii and opts.fmt != "bibtex":
         raise UsageError("--ascii applies to --bibtex only")
-    lib = store.load(path)
+    got = store.read(path)
+    lib = got.lib
     indexes = select(lib, opts.kind)
     assigned: list[tuple[str, str]] = []
     if opts.fmt == "bibtex" and keys.missing_keys(lib, indexes):
-        del lib  # edit() reads the list again: do not hold two copies of it (100k entries: hundreds of MB)
-        with store.edit(path) as lib:  # re-read under the lock: another process may have changed it
+        # Under the lock edit() takes the list over from `got`, unless another process changed the file meanwhile
+        # (then it reads it again, and this function must not hold on to the old copy: 100k entries, 100s of MB).
+        del lib
+        with store.edit(path, since=got) as lib:
+            del got
             indexes = select(lib, opts.kind)
             assigned = [(lib.entries[i].ident, key) for i, key in keys.assign_keys(lib, indexes)]
     entries = [lib.entries[i] for i in indexes]
