@@ -63,6 +63,9 @@ _LATEX_SYMBOLS = {
 }
 _LATEX_CMD = re.compile(r"\\([A-Za-z]+)\s*")
 _NON_WORD = re.compile(r"[^\w∞αβγδεθλμπστφω×≤≥≈→]+")
+# _fold and _NON_WORD (with the "_" replaced before it) on ASCII bytes: letters lower-cased, digits kept, every
+# other character a space
+_ASCII_WORDS = bytes(ord(c.lower()) if c.isascii() and c.isalnum() else 32 for c in map(chr, range(256)))
 _ARTICLES = frozenset({"a", "an", "the"})
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
@@ -73,6 +76,8 @@ def _latex_symbol(match: re.Match[str]) -> str:
 
 def _fold(text: str) -> str:
     """Casefolded, compatibility-decomposed text without accents: ``ﬁ`` -> ``fi``, ``é`` -> ``e``."""
+    if text.isascii():  # (NFKD leaves ASCII as it is, and casefold() is lower() there)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     if not decomposed.isascii():
         decomposed = "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -84,6 +89,8 @@ def title_tokens(title: str) -> list[str]:
     s = title
     if "\\" in s or "$" in s or "{" in s:
         s = _LATEX_CMD.sub(_latex_symbol, s).replace("\\", " ").replace("{", "").replace("}", "")  # {A}ttention
+    if s.isascii():  # the same words, quicker: lower case, and every character but a letter or digit a separator
+        return s.encode().translate(_ASCII_WORDS).decode().split()
     return _NON_WORD.sub(" ", _fold(s).replace("_", " ")).split()
 
 
@@ -112,9 +119,21 @@ def canonical_token(token: str) -> str:
     return known
 
 
+# every ending one of the _BRITISH patterns needs (a word with none of them is left as it is by all five; "$" in
+# them also matches before a final newline, which no title word has)
+_BRITISH_ENDINGS = (
+    *("isation", "isations"),
+    *("ise", "ised", "ises", "ising", "iser", "isers"),
+    *("elling", "elled", "eller", "ellers"),
+    "our",
+    *("yse", "yses", "ysed"),
+)
+
+
 def _canonical_token(token: str) -> str:
-    for pattern, repl in _BRITISH:
-        token = pattern.sub(repl, token)
+    if token.endswith(_BRITISH_ENDINGS) or token.endswith("\n"):
+        for pattern, repl in _BRITISH:
+            token = pattern.sub(repl, token)
     if token.endswith("ies") and len(token) > 4:
         return token[:-3] + "y"
     if token.endswith("s") and not token.endswith(("ss", "us", "is")):
@@ -142,17 +161,21 @@ def surname(author: str) -> str:
     return known
 
 
+_NOT_WORD_CHAR = re.compile(r"[^\w]")
+
+
 def _surname(author: str) -> str:
     name = author.strip()
     if "," in name:
-        name = name.split(",", 1)[0]
-        parts = [name]
+        last = name.split(",", 1)[0]
     else:
-        parts = [p for p in re.split(r"\s+", name) if p]
+        parts = name.split()  # (str.split and the pattern \s+ know the same white space)
         while len(parts) > 1 and parts[-1].strip(".").casefold() in _NAME_SUFFIXES:
             parts.pop()
-    last = parts[-1] if parts else ""
-    return re.sub(r"[^\w]", "", _fold(last))
+        last = parts[-1] if parts else ""
+    folded = _fold(last)
+    # \w is a letter, digit or "_": a name of letters and digits alone has nothing to take out
+    return folded if folded.isalnum() else _NOT_WORD_CHAR.sub("", folded)
 
 
 _ROUGH_URL = re.compile(r"\s*(?:[hH][tT][tT][pP][sS]?://)?(?:[wW]{3}\.)?([^/?#:]*)(?::(?:80|443))?([^?#]*)")
