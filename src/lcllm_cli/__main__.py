@@ -208,7 +208,32 @@ def main() -> None:
     SELECTED = command_module(sys.argv[1:])
     from lcllm_cli.cli import run
 
-    run()
+    try:
+        run()
+    except SystemExit as exc:  # click ends every command this way
+        _finish(exc.code)
+    _finish(0)
+
+
+def _finish(code: object) -> None:  # never returns
+    """Exit without the interpreter's teardown, which frees every object one by one: ~1 s after a command on a
+    100,000-entry list (~0.1 s at 10,000), for nothing. By now every file lcllm writes is written and closed (writes
+    are atomic and finished inside the command) and no thread is left; output is flushed here."""
+    import contextlib
+    import os
+    import sys
+
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # what sys.exit("message") does
+        sys.stderr.write(f"{code}\n")
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader gone (`lcllm list | head`), a closed stream
+            stream.flush()
+    os._exit(status)
 
 
 if __name__ == "__main__":
