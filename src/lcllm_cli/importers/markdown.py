@@ -41,7 +41,9 @@ from lcllm_cli.model import DEFAULT_SECTION, Citations, Entry, Library, Link, Se
 from lcllm_cli.urls import github_repo, is_web_url
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,3}[.)])(?:[ \t]+|$)(?P<rest>.*)$")
+# a bullet's marker and the space after it; the rest of the line is the item's text. (Written without the
+# "(?P<rest>.*)$" it had: a line, cut at "\n", is always matched to its end by that, and scanning it took time.)
+_BULLET = re.compile(r"(?P<indent>[ \t]*)(?:[-*+]|\d{1,3}[.)])(?:[ \t]+|$)")
 _FENCES = ("```", "~~~")  # a line starting with one of these, after its indent, opens or closes a code block
 _HIGHLIGHT = ("🌟", ":star2:", "⭐", ":star:")
 _SHORTCODE = re.compile(r"^:[a-z0-9_+-]+:")
@@ -201,6 +203,8 @@ def _arxiv_id(text: str) -> ArxivId | None:
         m = _ARXIV_URL.fullmatch(text)
         if m:
             text = m.group(1)
+    if text[:1].isdigit():  # a new-style id, different in every item: the cache would only make room for it
+        return try_parse_arxiv_id(text)
     return _parse_arxiv_id(text)
 
 
@@ -269,7 +273,8 @@ def _split_authors(text: str) -> tuple[list[str], bool]:
         part = part.strip()
         if not part:
             continue
-        if part[0] in _ELISION_STARTS and _ELISION.match(part):
+        # (_ELISION matches 1, 3, 5, 6 or 10 characters: case-insensitive matching maps one character to one)
+        if part[0] in _ELISION_STARTS and len(part) <= 10 and _ELISION.match(part):
             elided = True
             continue
         if et_al and (part.endswith(" et al") or part.endswith(" et al.")):
@@ -368,12 +373,12 @@ class _Parser:
                 indent = _width(b["indent"])
                 if block is None or indent <= block.indent:
                     flush()
-                    block = _Block(lineno, indent, [b["rest"]])
+                    block = _Block(lineno, indent, [line[b.end() :]])
                     stack = [block]
                 else:
                     while len(stack) > 1 and indent <= stack[-1].indent:
                         stack.pop()
-                    child = _Block(lineno, indent, [b["rest"]])
+                    child = _Block(lineno, indent, [line[b.end() :]])
                     stack[-1].children.append(child)
                     stack.append(child)
                 blank_run = 0
@@ -498,7 +503,7 @@ class _Parser:
         has_links = False
         if arxiv_id is not None:  # [arxiv](.../abs/ID), [pdf](.../pdf/ID): both name the same id, or neither does
             has_links = True
-            aid = _parse_arxiv_id(arxiv_id)  # what _arxiv_id answers for these URLs (see _ARXIV_URL)
+            aid = try_parse_arxiv_id(arxiv_id)  # what _arxiv_id answers for these URLs (see _ARXIV_URL)
             if aid is None or (entry.arxiv is not None and entry.arxiv != aid.id):
                 return None
             if entry.arxiv is None:
@@ -515,15 +520,16 @@ class _Parser:
                 count = int(cited.replace(",", ""))
                 entry.citations = Citations(count=count, source=_citation_source(cited_url), url=cited_url)
         pos = 0
-        while pos < len(extras):  # ([label](url) - owner) ![Star](badge) stars: **N**, any number of them
-            x = _COMMON_EXTRA.match(extras, pos)
-            if x is None:  # cannot happen: extras matched the same pattern, repeated
+        for x in _COMMON_EXTRA.finditer(extras):  # ([label](url) - owner) ![Star](badge) stars: **N**, any number
+            if x.start() != pos:  # cannot happen: extras matched the same pattern, repeated
                 return None
             pos = x.end()
             has_links = True
             label, url, badge, stars = x.group("label", "url", "badge", "stars")
             if not _add_common_link(entry, label.strip(), url, badge, stars):
                 return None
+        if pos != len(extras):  # (cannot happen either)
+            return None
         if entry.citations is None and count_text is not None:  # citation: **N** (no link)
             entry.citations = Citations(count=int(count_text.replace(",", "")), source="unknown")
         if entry.arxiv is None and entry.venue is None and not entry.authors and not has_links:
@@ -550,15 +556,16 @@ class _Parser:
             entry.description = description.strip()
         links: list[Link] = []
         pos = 0
-        while pos < len(extras):
-            x = _COMMON_EXTRA.match(extras, pos)
-            if x is None:  # cannot happen: extras matched the same pattern, repeated
+        for x in _COMMON_EXTRA.finditer(extras):
+            if x.start() != pos:  # cannot happen: extras matched the same pattern, repeated
                 return None
             pos = x.end()
             label, link_url, link_stars = x.group("label", "url", "stars")
             stars = stars or link_stars  # the first "stars: **N**" of the item is the project's (_STARS.search)
             if is_web_url(link_url):
                 links.append(Link(_clean_label(label) or "link", link_url))
+        if pos != len(extras):  # (cannot happen either)
+            return None
         if stars is not None:
             entry.stars = int(stars.replace(",", ""))
         entry.links = links
