@@ -18,8 +18,9 @@ _NOISE_PARAMS = re.compile(r"^(utm_.*|tab|ref|ref_src|source|fbclid|gclid|si|spm
 # a hot path when importing or exporting 100,000 entries), unless it holds a character refused below.
 _PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#]|$)", re.IGNORECASE)
 _REFUSED = re.compile(r'[\x00\n\r\t <>"`]')
-# The same test in one pattern for the commonest URLs: such a URL, whole, holds no refused character.
-_PLAIN_WEB_URL_WHOLE = re.compile(r'https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#][^\x00\n\r\t <>"`]*)?', re.IGNORECASE)
+# The same test in one pattern for the commonest URLs: such a URL, whole, holds no refused character. (Letter case
+# as written, which is quicker to match: "HTTP://" or a host such as "\u212a.org" takes the path below.)
+_PLAIN_WEB_URL_WHOLE = re.compile(r'https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#][^\x00\n\r\t <>"`]*+)?')
 # A repository's page as GitHub writes it (plain ASCII, lower-case scheme and host, nothing after an optional
 # slash): _GITHUB_REPO would give the same owner and name, which is worked out here without its lazy name.
 _PLAIN_GITHUB_REPO = re.compile(r"https?://(?:www\.)?github\.com/([A-Za-z0-9-]++)/([A-Za-z0-9._-]++)/?")
