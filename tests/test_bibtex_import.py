@@ -308,6 +308,16 @@ def test_a_missing_comma_is_reported_with_its_line_and_the_rest_imported() -> No
     assert (equals.title, equals.url, equals.fields) == ("a = b", "https://x.org/?a=1&b=2", {"note": "x = y"})
 
 
+def test_an_at_string_running_on_into_another_definition_is_reported_not_a_crash() -> None:
+    # found by tests/test_hardening_fuzz_bibtex.py: the missing-comma error of a value escaped from an @string
+    text = "@string{\n  year={2017}\n      title={Ring Attention},\n}\n@misc{k, title={T}, year=year}\n"
+    result = parse(text)
+    assert [(p.line, p.message) for p in result.problems] == [
+        (3, "the @string 'year' runs on into 'title =' (one definition per @string); it was not defined")
+    ]
+    assert [(e.key, e.title, e.year) for e in result.library.entries] == [("k", "T", None)]
+
+
 def test_a_title_less_key_less_entry_is_reported_and_key_less_ones_imported() -> None:
     text = (
         "@misc{good, title={Fine}}\n\n@misc{,\n  author = {Someone}\n}\n"

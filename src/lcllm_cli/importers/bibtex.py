@@ -362,7 +362,19 @@ def parse(text: str, source: str = "<bibtex>") -> ImportResult:
         redefined = isinstance(block, DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, String)
         if isinstance(block, String) or redefined:
             string = block.ignore_error_block if redefined else block
-            macros[string.key.lower()] = _value(string.value, macros)  # a later @string wins, as in BibTeX
+            try:
+                macros[string.key.lower()] = _value(string.value, macros)  # a later @string wins, as in BibTeX
+            except _MissingComma as exc:  # "@string{year={2017} title = ...}": one definition, then more
+                raw_block = block.raw or ""
+                before = raw_block[: max(raw_block.find(string.value), 0) + exc.offset]  # up to 'title ='
+                problems.append(
+                    Problem(
+                        line + before.count("\n"),
+                        f"the @string {string.key!r} runs on into '{exc.name} =' (one definition per @string); "
+                        "it was not defined",
+                        " ".join((block.raw or "").split())[:120],
+                    )
+                )
         elif (
             isinstance(block, DuplicateBlockKeyBlock)
             and not block.key
