@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import random
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +25,7 @@ from lcllm_cli.importers.markdown import _LINK_SCAN, parse
 from lcllm_cli.mdsyntax import INLINE_LINK
 from lcllm_cli.model import entry_to_dict
 from tests import reference_markdown_parser as reference
+from tests.synthetic import synthetic_markdown
 
 SEED_TEXT = (Path(__file__).parent / "fixtures" / "awesome-long-context-llm.md").read_text(encoding="utf-8")
 
@@ -86,14 +86,7 @@ def test_seed_list_with_crlf_and_tabs_as_before() -> None:
 @pytest.fixture(scope="module")
 def synth_markdown() -> str:
     """What the benchmark imports, at 1,000 entries: a synthetic list rendered by the Markdown exporter."""
-    from lcllm_cli.exporters import markdown as md_export
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
-    try:
-        from synth import generate
-    finally:
-        sys.path.pop(0)
-    return md_export.render(generate(1000, seed=1000).library)
+    return synthetic_markdown(1000, 1000)
 
 
 def test_synthetic_list_as_before(synth_markdown: str) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,17 +32,13 @@ from lcllm_cli.importers.markdown import parse
 from lcllm_cli.mdsyntax import collapse_ws
 from lcllm_cli.model import Entry, Library, Link
 from lcllm_cli.urls import is_web_url
+from tests.synthetic import synthetic_library
 
 SEED = Path(__file__).parent / "fixtures" / "awesome-long-context-llm.md"
 
 
 def _synth(n: int, seed: int) -> Library:
-    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
-    try:
-        from synth import generate
-    finally:
-        sys.path.pop(0)
-    return generate(n, seed=seed).library
+    return synthetic_library(n, seed)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ whole lists (``entry_keys``) and the duplicate groups found in them are compared
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from dataclasses import astuple
 from functools import cache
@@ -34,6 +33,7 @@ from lcllm_cli.dedupe import (
 )
 from lcllm_cli.importers.markdown import parse
 from lcllm_cli.model import Entry, Library
+from tests.synthetic import synthetic_library
 
 SEED_TEXT = (Path(__file__).parent / "fixtures" / "awesome-long-context-llm.md").read_text(encoding="utf-8")
 
@@ -126,12 +126,7 @@ def assert_text_same(text: str) -> None:
 
 @cache
 def synth_library(n: int = 1000, seed: int = 1000) -> Library:
-    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
-    try:
-        from synth import generate
-    finally:
-        sys.path.pop(0)
-    return generate(n, seed=seed).library
+    return synthetic_library(n, seed)
 
 
 def seed_library() -> Library:

@@ -11,8 +11,6 @@ Unicode look-alikes, white space, queries).
 from __future__ import annotations
 
 import re
-import sys
-from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -22,6 +20,7 @@ from hypothesis import strategies as st
 
 from lcllm_cli.ids import OLD_ARCHIVES, ArxivId, try_parse_arxiv_id
 from lcllm_cli.urls import github_repo, is_web_url, url_key
+from tests.synthetic import synthetic_markdown
 
 SEED_TEXT = (Path(__file__).parent / "fixtures" / "awesome-long-context-llm.md").read_text(encoding="utf-8")
 
@@ -180,17 +179,9 @@ def assert_urls_same(url: str) -> None:
 # ------------------------------------------------------------------------------------------- real lists
 
 
-@cache
 def synth_markdown() -> str:
     """What the benchmark imports, at 1,000 entries: a synthetic list rendered by the Markdown exporter."""
-    from lcllm_cli.exporters import markdown as md_export
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
-    try:
-        from synth import generate
-    finally:
-        sys.path.pop(0)
-    return md_export.render(generate(1000, seed=1000).library)
+    return synthetic_markdown(1000, 1000)
 
 
 _LINK_URL = re.compile(r"\]\(\s*<?([^()\s<>]*)")
