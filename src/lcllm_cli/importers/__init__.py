@@ -92,10 +92,7 @@ def read(path: Path, fmt: str | None = None, *, require_items: bool = False) -> 
     fmt = fmt or detect_format(path, text)
     if fmt not in ("markdown", "bibtex"):
         raise ImportFileError(f"unknown format {fmt!r}; use markdown or bibtex")
-    from lcllm_cli.gcpause import paused_gc
-
-    with paused_gc():  # a parse builds 100,000s of objects and no cycle
-        result = _parser(fmt)(text, str(path))
+    result = _parser(fmt)(text, str(path))  # each parser pauses the cyclic GC while it builds its objects
     if require_items and not result.library.entries:
         what = "BibTeX entries" if fmt == "bibtex" else "list items"
         found = ""

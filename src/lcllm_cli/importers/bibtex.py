@@ -339,6 +339,13 @@ def _value(raw: str, macros: dict[str, str]) -> str:
 
 def parse(text: str, source: str = "<bibtex>") -> ImportResult:
     """Parse a .bib text into a library; unparsable blocks become problems with their line numbers."""
+    from lcllm_cli.gcpause import paused_gc
+
+    with paused_gc():  # 100,000s of objects and no reference cycle: the collector's passes would find nothing
+        return _parse(text, source)
+
+
+def _parse(text: str, source: str) -> ImportResult:
     import logging
 
     import bibtexparser
