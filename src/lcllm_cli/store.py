@@ -340,13 +340,18 @@ def load(path: Path) -> Library:
     the user cache directory under a hash of the file's bytes, so the next command on the same bytes skips the
     TOML parser and the checks. The file stays the single source of truth: any change to it is a new key.
     """
-    return read(path, _for_edit=False).lib
+    return _cached(_read(path)).lib
 
 
-def read(path: Path, *, _for_edit: bool = True) -> Read:
+def read(path: Path) -> Read:
     """:func:`load`, keeping what :func:`edit` needs to take the list over without reading it again: pass the
-    result as ``edit(path, since=...)`` (a command that reads, and only sometimes writes)."""
-    got = _read(path, digest=_for_edit)  # the digest of the bytes: only for edit() (60 MB at 100k: ~0.1 s)
+    result as ``edit(path, since=...)`` (a command that reads, and only sometimes writes). It also hashes the file's
+    bytes, which :func:`load` need not (60 MB at 100k: ~0.1 s)."""
+    return _cached(_read(path, digest=True))
+
+
+def _cached(got: Read) -> Read:
+    """``got``, its parse now in the parse cache if it was not."""
     if got.uncached:
         _parse_cache_put(got.cache_key, _cache_form_of_library(got.lib))  # type: ignore[arg-type]
         got.uncached = False
