@@ -11,6 +11,7 @@ from lcllm_cli.cli.app import BROWSE, BUILD, command, state
 from lcllm_cli.cli.output import (
     Column,
     dim,
+    is_terminal,
     labelled,
     print_json,
     print_json_list,
@@ -59,7 +60,7 @@ def list_cmd(
     if as_json:
         print_json_list(entry_to_dict(e) for e in entries)
         return
-    if not sys.stdout.isatty():
+    if not is_terminal():
         # Piped or redirected: one tab-separated line per entry (id, title, first author, year, section), streamed,
         # for grep/cut/sort; the count goes to stderr. The table below is for people at a terminal.
         write = sys.stdout.write
@@ -107,7 +108,7 @@ def show_cmd(
         return
     # One field a line, names right-aligned; on a terminal, long values wrap under their first line.
     style = styled()
-    width = terminal_width() if sys.stdout.isatty() else None
+    width = terminal_width() if is_terminal() else None
     out = []
     for n, entry in enumerate(entries):
         if n:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from lcllm_cli.cli.app import CLEAN, command, state
-from lcllm_cli.cli.output import console, print_json, shown
+from lcllm_cli.cli.output import console, is_terminal, print_json, say, shown
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -54,7 +54,7 @@ def dedupe_cmd(
         _show(report)
     if report.merged:
         if not as_json:
-            _say(
+            say(
                 f"merged {_n(len(report.groups), 'group')}: {report.entries} entries -> "
                 f"{report.entries - report.removed}"
             )
@@ -106,9 +106,9 @@ def can_ask() -> bool:
 
 def _show(report: DedupeReport) -> None:
     if not report.groups:
-        _say(f"no duplicates among the {report.entries} entries of {report.path}")
+        say(f"no duplicates among the {report.entries} entries of {report.path}")
         return
-    if len(report.groups) > MAX_TABLE_GROUPS or not _stdout_is_terminal():
+    if len(report.groups) > MAX_TABLE_GROUPS or not is_terminal():
         _show_plain(report)  # piped, or too many groups for a table: plain lines, and rich is never imported
     else:
         from rich.table import Table
@@ -124,21 +124,10 @@ def _show(report: DedupeReport) -> None:
             lines = [_member(i, e) for i, e in zip(group.indexes, members, strict=True)]
             table.add_row(str(n), Text("\n".join(lines)), Text(shown("\n".join(group.reasons))))
         out.print(table)
-    _say(
+    say(
         f"{_n(len(report.groups), 'group')}: {report.duplicates} of {report.entries} entries "
         f"duplicate{'s' if report.duplicates == 1 else ''} another"
     )
-
-
-def _say(text: str) -> None:
-    sys.stdout.write(text + "\n")
-
-
-def _stdout_is_terminal() -> bool:
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def _member(index: int, entry: Entry) -> str:

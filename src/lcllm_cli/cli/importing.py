@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from lcllm_cli.cli.app import BUILD, command, state
-from lcllm_cli.cli.output import print_json, shown
+from lcllm_cli.cli.output import print_json, say, shown
 
 MAX_LINES = 200  # item lines shown at most; --json has them all
 
@@ -89,7 +88,7 @@ def _print_report(report, source: Path, path: Path, *, as_json: bool, dry_run: b
         return
     # Plain lines (no rich: nothing here is styled, and importing rich costs ~25 ms of every import).
     verb = "would import" if dry_run else "imported"
-    _say(
+    say(
         f"{verb} {len(report.added)} entries from {source} into {path}: "
         f"{counts['papers']} papers, {counts['projects']} projects, {counts['links']} links"
         + (f" ({counts['raw']} kept with raw text)" if counts["raw"] else "")
@@ -108,14 +107,10 @@ def _print_report(report, source: Path, path: Path, *, as_json: bool, dry_run: b
         hidden = len(lines) - MAX_LINES + 1
         lines[MAX_LINES - 1 :] = [f"  ... and {hidden} more (--json lists them all)"]
     for line in lines:
-        _say(shown(line))
+        say(shown(line))
     unmerged_repeats = any(not r.merged for r in report.repeats)
     unmerged_present = any(not p.merged for p in report.already_present)
     if unmerged_repeats:
-        _say("run `lcllm dedupe` to merge the repeats (or import with --dedupe to merge on the way in)")
+        say("run `lcllm dedupe` to merge the repeats (or import with --dedupe to merge on the way in)")
     elif unmerged_present:
-        _say("import with --dedupe to merge what those items add into the entries already there")
-
-
-def _say(text: str) -> None:
-    sys.stdout.write(text + "\n")
+        say("import with --dedupe to merge what those items add into the entries already there")

@@ -51,6 +51,11 @@ def styled(stream: Any = None) -> bool:
     (https://no-color.org: to anything but the empty string) or ``TERM`` is ``dumb``. Then no escape codes at all."""
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
+    return is_terminal(stream)
+
+
+def is_terminal(stream: Any = None) -> bool:
+    """Whether ``stream`` (default stdout) is a terminal."""
     try:
         return bool((stream or sys.stdout).isatty())
     except (AttributeError, ValueError):  # no isatty, or a closed stream
@@ -382,6 +387,11 @@ def _encode(value: Any, newline: str, parts: list[str]) -> None:
 def info(message: str) -> None:
     """A status line on stderr, so stdout stays clean for data (JSON, BibTeX, Markdown)."""
     sys.stderr.write(message + "\n")
+
+
+def say(message: str) -> None:
+    """A line of a report on stdout, as it is (no markup, no wrapping: piped, it stays one line)."""
+    sys.stdout.write(message + "\n")
 
 
 @contextlib.contextmanager
