@@ -93,21 +93,19 @@ class ArxivId:
         return self.versioned
 
 
-def _check_yymm(yymm: str, *, old_style: bool) -> bool:
+def _old_style_yymm(yymm: str) -> bool:
+    """Old-style ids ran from August 1991 to March 2007."""
     yy, mm = int(yymm[:2]), int(yymm[2:])
     if not 1 <= mm <= 12:
         return False
-    if old_style:
-        # Old-style ids ran from August 1991 to March 2007.
-        year = 1900 + yy if yy >= 91 else 2000 + yy
-        return (1991, 8) <= (year, mm) <= (2007, 3)
-    # New-style ids started in April 2007; 07..99 covers every year to 2099.
-    return (yy, mm) >= (7, 4)
+    year = 1900 + yy if yy >= 91 else 2000 + yy
+    return (1991, 8) <= (year, mm) <= (2007, 3)
 
 
 def _new_style(yymm: str, num: str, v: str | None) -> ArxivId | None:
     """The parts of a new-style id (``_NEW``'s groups) checked: month, width of the number, version."""
-    # _check_yymm(yymm, old_style=False) on four ASCII digits, compared as strings (same order as the numbers)
+    # A month 01-12, from April 2007 on (07..99 covers every year to 2099): four ASCII digits compare as strings
+    # in the same order as numbers.
     if not ("01" <= yymm[2:] <= "12" and yymm >= "0704"):
         return None
     if len(num) != (4 if yymm <= "1412" else 5):
@@ -125,7 +123,7 @@ def _parse_core(text: str) -> ArxivId | None:
     m = _OLD.fullmatch(text)
     if m:
         arch = m["arch"].lower()
-        if arch not in OLD_ARCHIVES or not _check_yymm(m["yymm"], old_style=True):
+        if arch not in OLD_ARCHIVES or not _old_style_yymm(m["yymm"]):
             return None
         version = int(m["v"]) if m["v"] else None
         if version == 0:
