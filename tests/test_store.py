@@ -546,3 +546,89 @@ def test_edit_reads_again_when_the_file_changed_since_read(tmp_path: Path) -> No
         lib.entries[2].title = "Mine"
     after = store.load(path)
     assert after.entries[1].title == "Edited meanwhile" and after.entries[2].title == "Mine"
+
+
+# dumps before its entry writer was generated from ENTRY_FIELDS (a loop over the fields): the reference layout.
+_OLD_FIELD_ITEMS = tuple((name, kind, f"{name} = ") for name, kind in store.ENTRY_FIELDS.items())
+
+
+def _old_entry_lines_out(entry: Entry) -> list[str]:
+    out = ["[[entry]]"]
+    tail: list[str] = []
+    for name, kind, prefix in _OLD_FIELD_ITEMS:
+        value = getattr(entry, name)
+        if not value and (value is None or value is False or value == [] or value == {}):
+            if name in ("kind", "title"):
+                out.append(prefix + store.toml_str(value or ""))
+            continue
+        if kind in ("str", "int", "bool"):
+            out.append(prefix + store._scalar(value))
+        elif kind == "strlist":
+            out.extend(store._array(name, [store.toml_str(v) for v in value]))
+        elif kind == "links":
+            items = [
+                "{ "
+                + ", ".join(
+                    f"{k} = {store._scalar(v)}"
+                    for k, v in (("label", x.label), ("url", x.url), ("stars", x.stars))
+                    if v is not None
+                )
+                + " }"
+                for x in value
+            ]
+            out.extend(store._array(name, items, always_multiline=True))
+        elif kind == "cit":
+            pairs = (("count", value.count), ("source", value.source), ("url", value.url), ("date", value.date))
+            out.append(prefix + "{ " + ", ".join(f"{k} = {store._scalar(v)}" for k, v in pairs if v is not None) + " }")
+        elif kind == "fields":
+            tail.append("[entry.fields]")
+            tail.extend(f"{store._key(k)} = {store.toml_str(v)}" for k, v in sorted(value.items()))
+    return out + tail
+
+
+# texts with the characters that take other paths (DEL, controls, quotes), the empty text included
+edge_text_st = st.text(alphabet=st.sampled_from('ab é\x7f\x00\n"\\'), max_size=6) | text_st
+edge_str_st = st.none() | edge_text_st
+edge_int_st = st.none() | st.integers(-2, 10**6) | st.booleans()  # (a bool in an integer field is written "true")
+every_field_st = st.builds(
+    Entry,
+    kind=st.sampled_from(["paper", "project", "link"]) | edge_text_st,
+    title=edge_text_st,
+    section=edge_text_st,
+    **{
+        name: edge_str_st
+        for name, kind in store.ENTRY_FIELDS.items()
+        if kind == "str" and name not in ("kind", "title", "section")
+    },
+    **{name: edge_int_st for name, kind in store.ENTRY_FIELDS.items() if kind == "int"},
+    **{name: st.booleans() | st.sampled_from([0, 1]) for name, kind in store.ENTRY_FIELDS.items() if kind == "bool"},
+    authors=st.lists(edge_text_st, max_size=12),
+    categories=st.lists(edge_text_st, max_size=3),
+    citations=st.none() | st.builds(Citations, st.integers(0, 10**6), edge_text_st, edge_str_st, edge_str_st),
+    links=st.lists(st.builds(Link, edge_text_st, edge_text_st, st.none() | st.integers(0, 10**5)), max_size=3),
+    fields=st.dictionaries(edge_text_st, edge_text_st, max_size=3),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(every_field_st, min_size=1, max_size=4))
+def test_property_the_generated_entry_writer_writes_what_the_field_loop_wrote(entries: list[Entry]) -> None:
+    lib = Library(title="T", sections=[Section(e.section) for e in entries], entries=entries)
+    text = store.dumps(lib)
+    expected = [line for e in entries for line in ["", *_old_entry_lines_out(e)]]
+    assert text.split("\n")[-len(expected) - 1 : -1] == expected
+
+
+def test_the_entry_writer_handles_every_field_of_the_schema() -> None:
+    """Each field of ENTRY_FIELDS, set, gives its own line: the generated code reads every field by its name."""
+    lib = Library(title="T")
+    entry = Entry(kind="paper", title="T")
+    values = {"str": "x", "int": 7, "bool": True, "strlist": ["x"], "links": [Link("x", "https://x.org")]}
+    values |= {"cit": Citations(1, "x"), "fields": {"x": "y"}}
+    for name, kind in store.ENTRY_FIELDS.items():
+        if name not in ("kind", "title"):
+            setattr(entry, name, values[kind])
+    lib.entries = [entry]
+    lines = store.dumps(lib).split("[[entry]]")[1].splitlines()
+    keys = {line.split(" = ")[0] for line in lines if " = " in line and not line.startswith(" ")}
+    assert keys == set(store.ENTRY_FIELDS) - {"fields"} | {"x"}
