@@ -135,3 +135,27 @@ def test_property_random_text_is_refused_or_canonical(text: str) -> None:
         # whatever is accepted is a canonical id that round-trips
         assert try_parse_arxiv_id(parsed.versioned) == parsed
         assert "/" not in parsed.id or parsed.id.split("/")[0].islower()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://arxıv.org/abs/2402.13753",  # dotless i
+        "https://ARXİV.org/abs/2402.13753",  # dotted capital I
+        "httpſ://arxiv.org/abs/2402.13753",  # long s
+        "https://www.arxıv.org/pdf/2402.13753",
+        "arxıv:2402.13753",
+        "doi:10.48550/arxıv.2402.13753",
+        "https://doı.org/10.48550/arXiv.2402.13753",
+    ],
+)
+def test_look_alike_hosts_and_prefixes_are_not_arxiv(text: str) -> None:
+    assert try_parse_arxiv_id(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["HTTPS://ArXiv.ORG/abs/2402.13753", "ARXIV:2402.13753", "https://DOI.org/10.48550/ARXIV.2402.13753"],
+)
+def test_ascii_letter_case_is_still_ignored(text: str) -> None:
+    assert try_parse_arxiv_id(text) == ArxivId("2402.13753", None)

@@ -30,11 +30,16 @@ _NEW = re.compile(r"(?P<yymm>\d{4})\.(?P<num>\d{4,5})(?:v(?P<v>\d+))?", re.ASCII
 _OLD = re.compile(
     r"(?P<arch>[a-z][a-z-]*)(?:\.(?P<subj>[A-Za-z]{2}))?/(?P<yymm>\d{4})(?P<num>\d{3})(?:v(?P<v>\d+))?", re.ASCII
 )
+# (the URL, DOI and prefix patterns as they are since look-alike hosts such as "arxıv.org" are refused: ASCII letter
+# case only; the quick paths never took them)
 _URL = re.compile(
-    r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|format|src|ps)/(?P<rest>.+?)/?$", re.IGNORECASE
+    r"^(?a:(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|format|src|ps)/)(?P<rest>.+?)/?$",
+    re.IGNORECASE,
 )
-_DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?10\.48550/arxiv\.(?P<rest>.+)$", re.IGNORECASE)
-_PREFIX = re.compile(r"^arxiv:\s*", re.IGNORECASE)
+_DOI = re.compile(
+    r"^(?:(?a:https?://(?:dx\.)?doi\.org/)|(?a:doi):\s*)?10\.48550/(?a:arxiv)\.(?P<rest>.+)$", re.IGNORECASE
+)
+_PREFIX = re.compile(r"^(?a:arxiv):\s*", re.IGNORECASE)
 
 
 def _check_yymm(yymm: str, *, old_style: bool) -> bool:
@@ -95,7 +100,7 @@ def old_try_parse_arxiv_id(text: str) -> ArxivId | None:
 _GITHUB_REPO = re.compile(
     r"^(?:https?://)?(?:www\.)?github\.com/(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/"
     r"(?P<name>[A-Za-z0-9._-]+?)(?:\.git)?(?:/)?(?:[?#].*)?$",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,  # (since look-alike hosts such as "gıthub.com" are refused)
 )
 # Query parameters that never change which page is meant.
 _NOISE_PARAMS = re.compile(r"^(utm_.*|tab|ref|ref_src|source|fbclid|gclid|si|spm)$", re.IGNORECASE)

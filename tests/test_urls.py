@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lcllm_cli.urls import _PLAIN_WEB_URL, is_web_url
+from lcllm_cli.urls import _PLAIN_WEB_URL, github_repo, is_web_url
 
 
 def reference(url: str) -> bool:
@@ -52,3 +53,20 @@ def test_known_urls_answer_as_urlsplit_does() -> None:
 @given(st.text(alphabet="htps:/[]@.-aA0 \t\n<>?#%", max_size=30))
 def test_property_fast_path_agrees_with_urlsplit(url: str) -> None:
     assert is_web_url(url) == reference(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://gıthub.com/owner/repo",  # dotless i: another host, whose stars are not this repository's
+        "https://GİTHUB.com/owner/repo",  # dotted capital I
+        "https://github.com/\u212aelvin/repo",  # Kelvin sign: GitHub names are ASCII
+        "https://github.com/owner/repſ",  # long s
+    ],
+)
+def test_look_alike_github_urls_are_not_repositories(url: str) -> None:
+    assert github_repo(url) is None
+
+
+def test_github_repo_still_ignores_ascii_letter_case() -> None:
+    assert github_repo("HTTPS://WWW.GitHub.COM/Org/Repo.git/") == ("Org", "Repo")

@@ -62,11 +62,17 @@ _NEW = re.compile(r"(?P<yymm>\d{4})\.(?P<num>\d{4,5})(?:v(?P<v>\d+))?", re.ASCII
 _OLD = re.compile(
     r"(?P<arch>[a-z][a-z-]*)(?:\.(?P<subj>[A-Za-z]{2}))?/(?P<yymm>\d{4})(?P<num>\d{3})(?:v(?P<v>\d+))?", re.ASCII
 )
+# Letter case is ignored in the scheme, host and prefix, for ASCII letters only ("(?a:...)"): under plain
+# re.IGNORECASE "i" also matches the dotless "ı" and the dotted "İ", and "s" the long "ſ", so a look-alike host
+# such as "arxıv.org" passed for arXiv.
 _URL = re.compile(
-    r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|format|src|ps)/(?P<rest>.+?)/?$", re.IGNORECASE
+    r"^(?a:(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|format|src|ps)/)(?P<rest>.+?)/?$",
+    re.IGNORECASE,
 )
-_DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?10\.48550/arxiv\.(?P<rest>.+)$", re.IGNORECASE)
-_PREFIX = re.compile(r"^arxiv:\s*", re.IGNORECASE)
+_DOI = re.compile(
+    r"^(?:(?a:https?://(?:dx\.)?doi\.org/)|(?a:doi):\s*)?10\.48550/(?a:arxiv)\.(?P<rest>.+)$", re.IGNORECASE
+)
+_PREFIX = re.compile(r"^(?a:arxiv):\s*", re.IGNORECASE)
 # The commonest forms, a plain new-style id and arXiv's own abs/pdf URL of one (no white space, "www.", ".pdf",
 # slash, query or other letter case): a quick answer before the URL, DOI and prefix patterns.
 _PLAIN_NEW = re.compile(

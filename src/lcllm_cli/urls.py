@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 _GITHUB_REPO = re.compile(
     r"^(?:https?://)?(?:www\.)?github\.com/(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/"
     r"(?P<name>[A-Za-z0-9._-]+?)(?:\.git)?(?:/)?(?:[?#].*)?$",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,  # ASCII letters only: under IGNORECASE alone "i" matches "ı" and "k" the Kelvin sign
 )
 # Query parameters that never change which page is meant.
 _NOISE_PARAMS = re.compile(r"^(utm_.*|tab|ref|ref_src|source|fbclid|gclid|si|spm)$", re.IGNORECASE)
