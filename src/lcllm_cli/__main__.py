@@ -204,6 +204,9 @@ def main() -> None:
     # walk them over and over while they are built (half the time of `list --json` at 100k). Young cycles are
     # still collected, every 100,000 allocations instead of 700; full collections become rare.
     gc.set_threshold(100_000, 50, 100)
+    from lcllm_cli import gcpause
+
+    gcpause.FREEZE_AFTER = True  # one command, then the process ends: what a bulk step builds is kept to the end
     global SELECTED
     SELECTED = command_module(sys.argv[1:])
     from lcllm_cli.cli import run

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from lcllm_cli.errors import LockTimeout, StoreError
+from lcllm_cli.gcpause import paused_gc
 from lcllm_cli.model import KINDS, Citations, Entry, Library, Link, Section, validate_entry
 
 try:  # the C string escaper behind json.dumps (importing the json package itself costs ~10 ms of start-up)
@@ -381,6 +382,11 @@ def _read(path: Path, *, digest: bool = False) -> Read:
         raise StoreError(f"{path} is a directory, not an entries file") from None
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
+    with paused_gc():  # the list's objects, built in bulk
+        return _read_bytes(path, data, digest)
+
+
+def _read_bytes(path: Path, data: bytes, digest: bool) -> Read:
     file_digest = _digest_bytes(data) if digest else None
     cache_key = _parse_cache_key(data) if len(data) >= PARSE_CACHE_MIN_BYTES else None
     if cache_key is not None:
@@ -411,6 +417,11 @@ def _cache_form_of_library(lib: Library, *, canonical: bool = False) -> dict[str
     the record of the written text parsed back (tests/test_store.py checks this on arbitrary libraries).
     """
 
+    with paused_gc():  # a tuple or two per entry, built in bulk
+        return _cache_record(lib, canonical)
+
+
+def _cache_record(lib: Library, canonical: bool) -> dict[str, Any]:
     names = tuple(Entry.__dataclass_fields__)
     links_at, citations_at = names.index("links"), names.index("citations")
     fields_of = operator.attrgetter(*names)  # every field of an entry in one C call

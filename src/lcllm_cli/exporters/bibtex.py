@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from lcllm_cli import latex
+from lcllm_cli.gcpause import paused_gc
 from lcllm_cli.model import Entry
 from lcllm_cli.urls import github_repo, is_web_url
 
@@ -231,17 +232,18 @@ def render(entries: list[Entry], *, ascii: bool = False) -> BibResult:
     from bibtexparser.model import Entry as BibEntry
     from bibtexparser.model import Field
 
-    lib = bibtexparser.Library()
-    lost_all: list[tuple[str, str]] = []
-    for entry in entries:
-        assert entry.key, "assign keys before rendering"
-        lost: list[str] = []
-        btype, fields = entry_fields(entry, ascii=ascii, lost=lost)
-        lib.add(BibEntry(btype, entry.key, [Field(k, v) for k, v in fields]))
-        if lost:
-            lost_all.append((entry.key, "".join(dict.fromkeys(lost))))
-    fmt = bibtexparser.BibtexFormat()
-    fmt.indent = "  "
-    fmt.block_separator = "\n"
-    text = bibtexparser.write_string(lib, unparse_stack=[], bibtex_format=fmt)
-    return BibResult(text=text, count=len(entries), lost=lost_all)
+    with paused_gc():  # bibtexparser's model of every entry, built in bulk
+        lib = bibtexparser.Library()
+        lost_all: list[tuple[str, str]] = []
+        for entry in entries:
+            assert entry.key, "assign keys before rendering"
+            lost: list[str] = []
+            btype, fields = entry_fields(entry, ascii=ascii, lost=lost)
+            lib.add(BibEntry(btype, entry.key, [Field(k, v) for k, v in fields]))
+            if lost:
+                lost_all.append((entry.key, "".join(dict.fromkeys(lost))))
+        fmt = bibtexparser.BibtexFormat()
+        fmt.indent = "  "
+        fmt.block_separator = "\n"
+        text = bibtexparser.write_string(lib, unparse_stack=[], bibtex_format=fmt)
+        return BibResult(text=text, count=len(entries), lost=lost_all)
