@@ -21,9 +21,10 @@ of the shapes is imported as a link with its raw text kept and reported with its
 How it is read: :meth:`_Parser._walk` cuts the document into items (a bullet and its continuation lines and nested
 bullets); :meth:`_Parser._parse_item` tells the shapes apart by how the item starts (``**`` a paper, ``[**`` a
 project, ``[`` a link) and is the definition of what each yields. For speed (a list of 100,000 entries is mostly
-papers and projects in the exporter's own layout), :meth:`_Parser._common_item` first tries :data:`_COMMON_PAPER`
-and :data:`_COMMON_PROJECT`, those layouts with plain texts only, and yields what the general path would;
-``tests/test_markdown_equivalence.py`` holds the whole parser to the one before the speed-up, input by input.
+papers and projects in the exporter's own layout), :meth:`_Parser._common_item` first tries those layouts with
+plain texts only (:data:`_COMMON_PAPER_HEAD` and its :data:`_COMMON_EXTRA` links, :data:`_COMMON_PROJECT`), and
+yields what the general path would; ``tests/test_markdown_equivalence.py`` holds the whole parser to the one
+before the speed-up, input by input.
 """
 
 from __future__ import annotations
@@ -84,8 +85,10 @@ _COMMON_EXTRA = re.compile(
 )
 _EXTRAS = "(?:" + re.sub(r"\(\?P<\w+>", "(?:", _COMMON_EXTRA.pattern) + ")*"  # any number of them, unnamed
 # **Title**, `venue, id`, [arxiv](abs URL), [pdf](pdf URL) (same id) or [paper](url), citation: [**N**](url),
-# *the authors*, then the other links
-_COMMON_PAPER = re.compile(
+# *the authors*: the head of a paper item, which the other links (_COMMON_EXTRA, any number) follow. Each optional
+# part starts with a text no other part, nor an extra link, starts with (", `", ", [arxiv]", ", [paper]",
+# ", citation", " *"; an extra starts " (" or " · ("): read alone, the head ends where it would in the whole item.
+_COMMON_PAPER_HEAD = re.compile(
     rf"""\*\*(?P<title>{_PLAIN}++)\*\*
     (?:,\ `(?P<venue>{_PLAIN}++)`)?
     (?:,\ \[arxiv\]\(https://arxiv\.org/abs/(?P<id>{_NEW_STYLE_ID})\)
@@ -93,8 +96,7 @@ _COMMON_PAPER = re.compile(
     (?:,\ \[paper\]\((?P<paper>{_DEST})\))?
     (?:,\ citation:\ (?:\[\*\*(?P<cited>{_COUNT_TEXT})\*\*\]\((?P<cited_url>{_DEST})\)
                        |\*\*(?P<count>{_COUNT_TEXT})\*\*))?
-    (?:\ \*(?P<authors>{_PLAIN}++)\*)?
-    (?P<extras>{_EXTRAS})""",
+    (?:\ \*(?P<authors>{_PLAIN}++)\*)?""",
     re.VERBOSE,
 )
 # [**Name**](url) - owner ![Star](badge) · stars: **N**, the other links, *what the project does*
@@ -257,9 +259,11 @@ def _strip_markers(s: str) -> tuple[str, bool, str]:
     return s, highlight, " ".join(kept)
 
 
-def _split_authors(text: str) -> tuple[list[str], bool]:
+def _split_authors(text: str, *, collapsed: bool = False) -> tuple[list[str], bool]:
+    """The authors of an author run, and whether some were left out ("et al."). ``collapsed``: the text's only
+    white space is single spaces already."""
     # Split before unescaping, so that an escaped character inside a name stays part of it.
-    text = collapse_ws(text).strip()
+    text = (text if collapsed else collapse_ws(text)).strip()
     # the usual "A, B, C" is a plain split (the space after each comma is stripped below)
     plain = ";" not in text and " and " not in text
     parts = text.split(",") if plain else _AUTHOR_SEPARATORS.split(text)
@@ -469,10 +473,11 @@ class _Parser:
         """The entry of an item in the exporter's plain paper or project layout, the bulk of a big list, read
         without the general machinery; None for any other item (the general path reads those).
 
-        Applies when the whole item (white space collapsed, markers stripped) is :data:`_COMMON_PAPER` or
-        :data:`_COMMON_PROJECT`. Such an item has exactly the links the pattern shows, none of them an #anchor (so
-        it is no table-of-contents line), and its texts hold nothing the general path looks for (stars, code
-        spans, brackets, escapes): each part yields what :meth:`_paper` or :meth:`_project` makes of it.
+        Applies when the whole item (white space collapsed, markers stripped) is :data:`_COMMON_PAPER_HEAD` and
+        any number of :data:`_COMMON_EXTRA` links, or :data:`_COMMON_PROJECT`. Such an item has exactly the links
+        the patterns show, none of them an #anchor (so it is no table-of-contents line), and its texts hold nothing
+        the general path looks for (stars, code spans, brackets, escapes): each part yields what :meth:`_paper` or
+        :meth:`_project` makes of it.
         """
         body, highlight, markers = _strip_markers(text)
         if body.startswith("**"):
@@ -484,14 +489,16 @@ class _Parser:
         return None if entry is None else _with_markers(entry, highlight, markers)
 
     def _common_paper(self, body: str) -> Entry | None:
-        """:meth:`_paper` for a :data:`_COMMON_PAPER` item: each link as the general loop takes it. Anything out of
-        the ordinary (an arXiv link that does not give the paper's id, an arXiv URL among the other links, only a
-        bold title) returns None: the general path reads the item."""
-        m = _COMMON_PAPER.fullmatch(body)
+        """:meth:`_paper` for an item in the exporter's paper layout (:data:`_COMMON_PAPER_HEAD`, then links): each
+        link as the general loop takes it. Anything out of the ordinary (an arXiv link that does not give the
+        paper's id, an arXiv URL among the other links, only a bold title) returns None: the general path reads
+        the item."""
+        # The head, then the extra links one by one to the end of the text: each part is read once.
+        m = _COMMON_PAPER_HEAD.match(body)
         if m is None:
             return None
-        title, venue, arxiv_id, paper_url, cited, cited_url, count_text, authors, extras = m.group(
-            "title", "venue", "id", "paper", "cited", "cited_url", "count", "authors", "extras"
+        title, venue, arxiv_id, paper_url, cited, cited_url, count_text, authors = m.group(
+            "title", "venue", "id", "paper", "cited", "cited_url", "count", "authors"
         )
         # as in _paper, collapse_ws(_unescape(title)).strip(): there is nothing to unescape, nor white space but
         # single spaces
@@ -499,7 +506,7 @@ class _Parser:
         if venue is not None:
             self._venue(entry, venue)
         if authors is not None:
-            entry.authors, entry.authors_elided = _split_authors(authors)
+            entry.authors, entry.authors_elided = _split_authors(authors, collapsed=True)
         has_links = False
         if arxiv_id is not None:  # [arxiv](.../abs/ID), [pdf](.../pdf/ID): both name the same id, or neither does
             has_links = True
@@ -519,17 +526,16 @@ class _Parser:
             if is_web_url(cited_url):
                 count = int(cited.replace(",", ""))
                 entry.citations = Citations(count=count, source=_citation_source(cited_url), url=cited_url)
-        pos = 0
-        for x in _COMMON_EXTRA.finditer(extras):  # ([label](url) - owner) ![Star](badge) stars: **N**, any number
-            if x.start() != pos:  # cannot happen: extras matched the same pattern, repeated
+        pos, end, extra = m.end(), len(body), _COMMON_EXTRA.match
+        while pos < end:  # ([label](url) - owner) ![Star](badge) stars: **N**, any number of them
+            x = extra(body, pos)
+            if x is None:  # not the exporter's layout after all
                 return None
             pos = x.end()
             has_links = True
             label, url, badge, stars = x.group("label", "url", "badge", "stars")
             if not _add_common_link(entry, label.strip(), url, badge, stars):
                 return None
-        if pos != len(extras):  # (cannot happen either)
-            return None
         if entry.citations is None and count_text is not None:  # citation: **N** (no link)
             entry.citations = Citations(count=int(count_text.replace(",", "")), source="unknown")
         if entry.arxiv is None and entry.venue is None and not entry.authors and not has_links:
@@ -753,7 +759,7 @@ def _with_markers(entry: Entry, highlight: bool, markers: str) -> Entry:
 
 
 def _add_common_link(entry: Entry, label: str, url: str, badge: str | None, stars: str | None) -> bool:
-    """A link of a :data:`_COMMON_PAPER` item other than its arXiv and citation links, as :meth:`_Parser._paper`
+    """A :data:`_COMMON_EXTRA` link of a paper item in the exporter's layout, as :meth:`_Parser._paper`
     takes it: ``badge`` is the URL of the image right after it (if any), ``stars`` the count written after that.
     False when the general path must read the item (the URL could name an arXiv paper)."""
     if ("://" not in url or "arxiv" in url.lower()) and _arxiv_id(url) is not None:  # (as _arxiv_id skips)
