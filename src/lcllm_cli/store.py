@@ -346,8 +346,8 @@ def load(path: Path) -> Library:
 
 def read(path: Path) -> Read:
     """:func:`load`, keeping what :func:`edit` needs to take the list over without reading it again: pass the
-    result as ``edit(path, since=...)`` (a command that reads, and only sometimes writes). It also hashes the file's
-    bytes, which :func:`load` need not (60 MB at 100k: ~0.1 s)."""
+    result as ``edit(path, since=...)`` (a command that reads, and only sometimes writes). It hashes the file's
+    bytes whatever their size (:func:`load` does for files big enough to cache, whose key the hash gives)."""
     return _cached(_read(path, digest=True))
 
 
@@ -367,7 +367,7 @@ class Read:
     cache_key: str | None  # the parse cache's key for the file (large files only)
     uncached: bool  # parsed from the text: the cache has no record of it yet
     canonical: bool  # the file's bytes are known to be exactly dumps(lib): lcllm wrote them
-    digest: bytes | None  # _digest of the file's bytes, when asked for
+    digest: bytes | None  # _digest_bytes of the file's bytes, when asked for (and for any file big enough to cache)
 
 
 def _read(path: Path, *, digest: bool = False) -> Read:
@@ -387,8 +387,9 @@ def _read(path: Path, *, digest: bool = False) -> Read:
 
 
 def _read_bytes(path: Path, data: bytes, digest: bool) -> Read:
-    file_digest = _digest_bytes(data) if digest else None
-    cache_key = _parse_cache_key(data) if len(data) >= PARSE_CACHE_MIN_BYTES else None
+    cacheable = len(data) >= PARSE_CACHE_MIN_BYTES
+    file_digest = _digest_bytes(data) if digest or cacheable else None  # one hash of the bytes serves both
+    cache_key = _parse_cache_key(file_digest) if file_digest is not None and cacheable else None
     if cache_key is not None:
         cached = _parse_cache_get(cache_key)
         if cached is not None:
@@ -482,14 +483,14 @@ def _parse_cache_dir() -> Path:
     return Path(user_cache_dir("lcllm")) / "parsed"
 
 
-def _parse_cache_key(data: bytes) -> str:
+def _parse_cache_key(file_digest: bytes) -> str:
+    """The parse cache's key for a file whose bytes have the :func:`_digest_bytes` ``file_digest``, read by this
+    version of lcllm."""
     import hashlib
 
     from lcllm_cli import __version__
 
-    digest = hashlib.blake2b(data, digest_size=20)
-    digest.update(f"\0lcllm {__version__} schema 1 rows".encode())
-    return digest.hexdigest()
+    return hashlib.blake2b(file_digest + f"\0lcllm {__version__} schema 2".encode(), digest_size=20).hexdigest()
 
 
 def _parse_cache_get(key: str) -> dict[str, Any] | None:
@@ -710,7 +711,8 @@ def dumps(lib: Library) -> str:
         if tail:
             parts.extend(tail)
             tail.clear()
-    return "\n".join(parts) + "\n"
+    parts.append("")  # the final newline, joined in: adding it after would copy the whole text once more
+    return "\n".join(parts)
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:
@@ -850,11 +852,12 @@ def edit(path: Path, *, create: bool = False, title: str | None = None, since: R
             data: bytes | None = after.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: compared as text; writing it fails, as it always did
             data = None
-        if before is None or (_digest_bytes(data) if data is not None else _digest(after)) != before:
+        written = _digest_bytes(data) if data is not None else _digest(after)
+        if before is None or written != before:
             _refuse_invalid(lib, path)
             write_atomic(path, data if data is not None else after)
             if data is not None and len(data) >= PARSE_CACHE_MIN_BYTES:  # the next command reads it from the cache
-                _parse_cache_put(_parse_cache_key(data), _cache_form_of_library(lib, canonical=True))
+                _parse_cache_put(_parse_cache_key(written), _cache_form_of_library(lib, canonical=True))
 
 
 def _unchanged_since(path: Path, since: Read) -> bool:
