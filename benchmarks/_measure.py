@@ -15,6 +15,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# A fixed pure-Python loop, timed beside lcllm: a shared VM's speed drifts over minutes (the same loop took 0.50 s to
+# 0.88 s within an afternoon), and every figure measured in a slow minute is slower with it.
+PROBE = "sum(range(30_000_000))"
+
 
 class RunFailed(RuntimeError):
     """A measured command exited with an unexpected status."""

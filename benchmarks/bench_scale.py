@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _lists import Lists, prepare
-from _measure import Figure, Row, format_table, measure, repeat
+from _measure import PROBE, Figure, Row, format_table, measure, repeat
 
 LCLLM = str(Path(sys.executable).with_name("lcllm"))
 TARGET_S = {10_000: 1.0, 100_000: 10.0}
@@ -102,6 +102,15 @@ def _size_rows(lists: Lists, runs: int, previous: dict[str, Row], *, dedupe_scor
             out.append(r)
             return r
 
+        probe = fig([sys.executable, "-c", PROBE], warm_up=False)
+        out.append(
+            Row(
+                f"{_label(n)}, speed probe",
+                probe,
+                section=section,
+                note=f"`python -c '{PROBE}'`: the machine's speed while this section ran",
+            )
+        )
         base = fig([sys.executable, "-c", _PARSE, str(work)])
         out.append(
             Row(
