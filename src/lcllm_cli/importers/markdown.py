@@ -339,6 +339,14 @@ class _Parser:
                 if "-->" in line:
                     in_comment = False
                 continue
+            if not in_fence and raw.startswith("- "):
+                # a top-level "- " bullet, most lines of a list: what the general steps below make of it (no fence,
+                # comment or heading; _BULLET's marker and the spaces and tabs after it, indent 0)
+                flush()
+                block = _Block(lineno, 0, [line[1:].lstrip(" \t")])
+                stack = [block]
+                blank_run = 0
+                continue
             stripped = line.lstrip()  # the line without its indent (and, being rstripped, its trailing space)
             if not stripped:
                 if not in_fence:
