@@ -174,6 +174,39 @@ def repeat(
     return fig
 
 
+@dataclass(slots=True)
+class Spec:
+    """One command to measure among others (see :func:`interleaved`)."""
+
+    name: str
+    argv: Sequence[str]
+    before: Callable[[int], None] | None = None  # prepares each run, given its number (-1: the warm-up); not timed
+    warm_up: bool = True  # one unmeasured run first (fills caches)
+    env: Mapping[str, str] | None = None
+    ok_codes: tuple[int, ...] = (0, 1)
+
+
+def interleaved(specs: Sequence[Spec], runs: int) -> dict[str, Figure]:
+    """``runs`` measured runs of each spec, taken in turns: run 1 of every spec, then run 2 of every spec, and so on.
+
+    A shared machine has slow spells of a few seconds; measured one command after the other, a spell could fall on
+    every run of one figure and move its median. In turns, it falls on one run of several figures, which their
+    medians leave out, and a baseline measured among them drifts with them.
+    """
+    for spec in specs:
+        if spec.warm_up:
+            if spec.before is not None:
+                spec.before(-1)
+            measure(spec.argv, env=spec.env, ok_codes=spec.ok_codes)
+    figures = {spec.name: Figure() for spec in specs}
+    for n in range(runs):
+        for spec in specs:
+            if spec.before is not None:
+                spec.before(n)
+            figures[spec.name].add(measure(spec.argv, env=spec.env, ok_codes=spec.ok_codes))
+    return figures
+
+
 # --------------------------------------------------------------------------------------------- the table
 
 

@@ -4,7 +4,9 @@
 
 The lists come from benchmarks/synth.py (5-10 authors, 2-3 links, dates, venue, planted duplicates), made once and
 cached (benchmarks/_lists.py). For each size, each figure is one unmeasured warm-up run and then ``--runs`` measured
-runs (``--runs-large`` from 100k up), each a fresh ``lcllm`` process with stdout to /dev/null:
+runs (``--runs-large`` from 100k up), each a fresh ``lcllm`` process with stdout to /dev/null, taken in turns (run 1
+of every figure, then run 2, ...: a slow spell of the machine falls on one run of several figures, not on all the
+runs of one; a speed probe is among them):
 
 * ``list --json``, ``export --markdown``, ``export --bibtex`` (citation keys already stored, so read-only) and
   ``dedupe --dry-run`` read the list; lcllm's parse cache (keyed by the file's bytes) is warm after the warm-up;
@@ -34,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _lists import Lists, prepare
-from _measure import PROBE, Figure, Row, format_table, measure, repeat
+from _measure import PROBE, Row, Spec, format_table, interleaved, measure
 
 LCLLM = str(Path(sys.executable).with_name("lcllm"))
 TARGET_S = {10_000: 1.0, 100_000: 10.0}
@@ -80,91 +82,91 @@ def _size_rows(lists: Lists, runs: int, previous: dict[str, Row], *, dedupe_scor
         env = child_env(tmp / "cache")
         f = ["--file", str(work)]
 
-        def fig(argv: list[str], before: Callable[[int], None] | None = None, *, warm_up: bool = True) -> Figure:
-            if warm_up:  # fills lcllm's parse cache and the OS file cache; not counted
-                if before is not None:
-                    before(-1)
-                measure(argv, env=env, ok_codes=(0, 1))
-            return repeat(runs, argv, before=before, env=env, ok_codes=(0, 1))
-
-        def row(name: str, figure: Figure, *, targeted: bool = True, note: str = "") -> Row:
-            r = Row(
-                f"{_label(n)}, {name}",
-                figure,
-                target_s=target if targeted else None,
-                target_mb=MAX_MB,
-                base=base,
-                smaller=previous.get(name),
-                max_growth=MAX_GROWTH if targeted and n >= 100_000 else None,
-                note=note,
-                section=section,
-            )
-            out.append(r)
-            return r
-
-        probe = fig([sys.executable, "-c", PROBE], warm_up=False)
-        out.append(
-            Row(
-                f"{_label(n)}, speed probe",
-                probe,
-                section=section,
-                note=f"`python -c '{PROBE}'`: the machine's speed while this section ran",
-            )
-        )
-        base = fig([sys.executable, "-c", _PARSE, str(work)])
-        out.append(
-            Row(
-                f"{_label(n)}, baseline: TOML parse",
-                base,
-                section=section,
-                note="a fresh Python parsing the file as lcllm does (rtoml, in pieces of 2,000 entries)",
-            )
-        )
-        tomli = fig([sys.executable, "-c", _TOMLI, str(work)])
-        out.append(Row(f"{_label(n)}, tomli.loads", tomli, base=base, section=section, note="the other parser"))
-        row("list --json", fig([LCLLM, *f, "list", "--json"]))
-        row("export --markdown", fig([LCLLM, *f, "export", "--markdown"]))
-        row("export --bibtex", fig([LCLLM, *f, "export", "--bibtex"]))
-
         target_file = tmp / "imported.toml"
 
         def fresh_target(_: int) -> None:
             target_file.unlink(missing_ok=True)
-
-        importing = [LCLLM, "--file", str(target_file), "import", str(lists.markdown)]
-        row("import LIST.md", fig(importing, fresh_target, warm_up=n < 100_000))
-
-        note = ""
-        if dedupe_score:
-            note = _dedupe_note(lists, f, env)
-        row("dedupe --dry-run", fig([LCLLM, *f, "dedupe", "--dry-run"]), note=note)
-
-        row(
-            "check",
-            fig([LCLLM, *f, "check"]),
-            targeted=False,
-            note="valid? duplicates? (the pre-commit/CI command; exits 1: the list has planted duplicates)",
-        )
 
         cold_cache = tmp / "cold-cache"
 
         def empty_cache(_: int) -> None:
             shutil.rmtree(cold_cache, ignore_errors=True)
 
-        cold = repeat(runs, [LCLLM, *f, "list", "--json"], before=empty_cache, env=child_env(cold_cache))
-        row("list --json, cold", cold, targeted=False, note="empty parse cache: TOML parsed and validated")
-
         first = tmp / "first.toml"
 
         def unkeyed(_: int) -> None:
             shutil.copyfile(lists.nokeys, first)
 
-        row(
-            "export --bibtex, first",
-            fig([LCLLM, "--file", str(first), "export", "--bibtex"], unkeyed, warm_up=n < 100_000),
-            targeted=False,
-            note="assigns and stores every citation key (read, render, write)",
+        large = n >= 100_000
+        specs = [
+            Spec("speed probe", [sys.executable, "-c", PROBE], warm_up=False, env=env),
+            Spec("baseline: TOML parse", [sys.executable, "-c", _PARSE, str(work)], env=env),
+            Spec("tomli.loads", [sys.executable, "-c", _TOMLI, str(work)], env=env),
+            Spec("list --json", [LCLLM, *f, "list", "--json"], env=env),
+            Spec("export --markdown", [LCLLM, *f, "export", "--markdown"], env=env),
+            Spec("export --bibtex", [LCLLM, *f, "export", "--bibtex"], env=env),
+            # no warm-up from 100k: there is no cache to fill
+            Spec(
+                "import LIST.md",
+                [LCLLM, "--file", str(target_file), "import", str(lists.markdown)],
+                fresh_target,
+                warm_up=not large,
+                env=child_env(tmp / "cache-import"),  # (its own: the records it writes never push out the list's)
+            ),
+            Spec("dedupe --dry-run", [LCLLM, *f, "dedupe", "--dry-run"], env=env),
+            Spec("check", [LCLLM, *f, "check"], env=env),
+            Spec(
+                "list --json, cold",
+                [LCLLM, *f, "list", "--json"],
+                empty_cache,
+                warm_up=False,
+                env=child_env(cold_cache),
+            ),
+            Spec(
+                "export --bibtex, first",
+                [LCLLM, "--file", str(first), "export", "--bibtex"],
+                unkeyed,
+                warm_up=not large,
+                env=child_env(tmp / "cache-first"),
+            ),
+        ]
+        dedupe_note = _dedupe_note(lists, f, env) if dedupe_score else ""
+        figures = interleaved(specs, runs)
+    base = figures["baseline: TOML parse"]
+    note = f"`python -c '{PROBE}'`: the machine's speed meanwhile"
+    out.append(Row(f"{_label(n)}, speed probe", figures["speed probe"], section=section, note=note))
+    note = "a fresh Python parsing the file as lcllm does (rtoml, in pieces of 2,000 entries)"
+    out.append(Row(f"{_label(n)}, baseline: TOML parse", base, section=section, note=note))
+    tomli = figures["tomli.loads"]
+    out.append(Row(f"{_label(n)}, tomli.loads", tomli, base=base, section=section, note="the other parser"))
+
+    def row(name: str, *, targeted: bool = True, note: str = "") -> None:
+        out.append(
+            Row(
+                f"{_label(n)}, {name}",
+                figures[name],
+                target_s=target if targeted else None,
+                target_mb=MAX_MB,
+                base=base,
+                smaller=previous.get(name),
+                max_growth=MAX_GROWTH if targeted and large else None,
+                note=note,
+                section=section,
+            )
         )
+
+    row("list --json")
+    row("export --markdown")
+    row("export --bibtex")
+    row("import LIST.md")
+    row("dedupe --dry-run", note=dedupe_note)
+    row(
+        "check",
+        targeted=False,
+        note="valid? duplicates? (the pre-commit/CI command; exits 1: the list has planted duplicates)",
+    )
+    row("list --json, cold", targeted=False, note="empty parse cache: TOML parsed and validated")
+    row("export --bibtex, first", targeted=False, note="assigns and stores every citation key (read, render, write)")
     return out
 
 
