@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import operator
 import os
 import re
@@ -624,6 +625,7 @@ def _field_lines(name: str, kind: str, value: Any, out: list[str], tail: list[st
         tail.extend(f"{_key(k)} = {toml_str(v)}" for k, v in sorted(value.items()))
 
 
+@functools.cache  # compiled on first use
 def _compile_entry_writer() -> Callable[[Entry, list[str], list[str]], None]:
     """Compile the function that writes an entry's fields: ``write(entry, out, tail)`` appends what
     :func:`_field_lines` would for each field of :data:`ENTRY_FIELDS` in turn.
@@ -682,12 +684,8 @@ def _compile_entry_writer() -> Callable[[Entry, list[str], list[str]], None]:
     return namespace["write"]  # type: ignore[no-any-return]
 
 
-_entry_writer: Callable[[Entry, list[str], list[str]], None] | None = None  # compiled on first use
-
-
 def dumps(lib: Library) -> str:
     """The exact text of ``entries.toml`` for ``lib``: deterministic, diff-friendly."""
-    global _entry_writer
     parts: list[str] = [HEADER, "[list]", f"title = {toml_str(lib.title)}"]
     if lib.intro:
         parts.append(f"intro = {toml_str(lib.intro)}")
@@ -701,9 +699,7 @@ def dumps(lib: Library) -> str:
     missing = sorted(used - set(lib.section_names()))
     for name in missing:  # an entry whose section was never declared: declare it rather than lose it
         parts.extend(["", "[[section]]", f"name = {toml_str(name)}"])
-    if _entry_writer is None:
-        _entry_writer = _compile_entry_writer()
-    write, append, tail = _entry_writer, parts.append, list[str]()
+    write, append, tail = _compile_entry_writer(), parts.append, list[str]()
     for entry in lib.entries:
         append("")
         append("[[entry]]")
