@@ -136,8 +136,18 @@ MATH_COMMANDS = frozenset([*_GREEK, *(g.capitalize() for g in _GREEK), *_MATH_WO
 _MATH_CMD = re.compile(r"\\([A-Za-z]+)")
 
 
+# What a kept math span may not hold at all: TeX's ^^ notation (``^^5c`` is a backslash, so ``^^5cinput`` reads a
+# file), a backslash before anything but a letter or a few spacing and brace symbols, comment, parameter and
+# alignment characters, and control characters. Letters-only commands must be in MATH_COMMANDS.
+_UNSAFE_IN_MATH = re.compile(r"\^\^|\\[^A-Za-z,;:!{}| ]|\\\Z|[%#&\x00-\x1f\x7f]")
+
+
 def _safe_math(body: str) -> bool:
-    return _balanced(body) and all(name in MATH_COMMANDS for name in _MATH_CMD.findall(body))
+    return (
+        _UNSAFE_IN_MATH.search(body) is None
+        and _balanced(body)
+        and all(name in MATH_COMMANDS for name in _MATH_CMD.findall(body))
+    )
 
 
 def _split_math(text: str) -> list[tuple[bool, str]]:

@@ -266,4 +266,6 @@ def validate_entry(entry: Entry) -> str | None:
         return "version must be 1 or more"
     if entry.version is not None and entry.arxiv is None:
         return "version given without an arxiv id"
-    return None
+    from lcllm_cli.fieldkinds import problem
+
+    return problem(entry)

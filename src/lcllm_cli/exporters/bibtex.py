@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from lcllm_cli import latex
+from lcllm_cli import fieldkinds, latex
 from lcllm_cli.gcpause import paused_gc
 from lcllm_cli.model import Entry
 from lcllm_cli.urls import github_repo, is_web_url
@@ -130,9 +130,20 @@ def _text(value: str, ascii: bool, lost: list[str]) -> str:
     return latex.escape(" ".join(value.split()), ascii=ascii, lost=lost)
 
 
+# Characters a URL may not carry into a .bib as they are: braces (BibTeX counts them even after a backslash, so one
+# would end the field), backslashes, quotes, white space and control characters. Percent-encoded, the URL is the
+# same address (RFC 3986) and the field stays whole.
+_URL_UNSAFE = re.compile(r'[{}\\"\s\x00-\x1f\x7f]')
+
+
+def _bib_url(url: str) -> str:
+    """``url`` as written in a ``url`` field: the characters of :data:`_URL_UNSAFE` percent-encoded."""
+    return _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8", "surrogatepass")), url)
+
+
 def _url_in_text(url: str) -> str:
-    """``\\url{...}`` for a text field such as howpublished: # % and unbalanced braces escaped for LaTeX."""
-    return r"\url{" + re.sub(r"([#%{}\\])", r"\\\1", url) + "}"
+    """``\\url{...}`` for a text field such as howpublished: :func:`_bib_url`, then # and % escaped for LaTeX."""
+    return r"\url{" + re.sub(r"([#%])", r"\\\1", _bib_url(url)) + "}"
 
 
 def _arxiv_url(entry: Entry) -> str:
@@ -180,13 +191,16 @@ def entry_fields(
             add("howpublished", _braced(_text(entry.venue, ascii, lost)))
         add("year", _braced(str(year)) if year else None)
         add("month", _month(entry))  # a macro, unbraced: BibTeX, biber and pandoc all know jan..dec
-        if entry.arxiv:
-            add("eprint", _braced(entry.arxiv))
+        # eprint, primaryClass and doi are written verbatim: only values of their kind (lcllm_cli.fieldkinds)
+        arxiv_id = entry.arxiv if entry.arxiv and fieldkinds.is_arxiv_id(entry.arxiv) else None
+        if arxiv_id:
+            add("eprint", _braced(arxiv_id))
             add("archivePrefix", "{arXiv}")
-            add("primaryClass", _braced(entry.primary_category) if entry.primary_category else None)
-        add("doi", _braced(entry.doi) if entry.doi and _safe_verbatim(entry.doi) else None)
-        url = _arxiv_url(entry) if entry.arxiv else (entry.url if entry.url and is_web_url(entry.url) else None)
-        add("url", _braced(url) if url and _safe_verbatim(url) else None)
+            category = entry.primary_category
+            add("primaryClass", _braced(category) if category and fieldkinds.is_category(category) else None)
+        add("doi", _braced(entry.doi) if entry.doi and fieldkinds.is_doi(entry.doi) else None)
+        url = _arxiv_url(entry) if arxiv_id else (entry.url if entry.url and is_web_url(entry.url) else None)
+        add("url", _braced(_bib_url(url)) if url else None)
         if not names:
             add("key", _braced(_text(title, ascii, lost)))  # plain.bst sorts by author, else by key
     else:
@@ -219,11 +233,6 @@ def entry_fields(
 
 
 _FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
-
-
-def _safe_verbatim(value: str) -> bool:
-    """url/doi are written unescaped; refuse the few characters that would break the .bib itself."""
-    return latex._balanced(value) and not any(c in value for c in "\n\r\\")
 
 
 def render(entries: list[Entry], *, ascii: bool = False) -> BibResult:

@@ -7,6 +7,7 @@ imported (as a link, or with their raw text kept) and listed in ``ImportResult.p
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,22 +58,38 @@ def detect_format(path: Path, text: str) -> str:
 
 
 def read_text(path: Path) -> str:
-    """Read an input file as UTF-8 text, refusing binary files and unreadable paths with a clear message."""
+    """Read an input file as UTF-8 text, refusing binary files and unreadable paths with a clear message.
+
+    At most :data:`MAX_BYTES` are read, from a file or from stdin (``-``): ``/dev/zero`` or an endless pipe ends
+    in a clear error, not in a full memory. Only regular files are opened (a FIFO would wait for a writer).
+    """
+    import stat
+
     if str(path) == "-":
         import sys
 
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
     else:
         try:
-            if path.stat().st_size > MAX_BYTES:
-                raise ImportFileError(f"{path} is larger than {MAX_BYTES // 2**20} MB; is it really a list?")
-            data = path.read_bytes()
+            st = path.stat()
+            if stat.S_ISDIR(st.st_mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(st.st_mode):
+                raise ImportFileError(
+                    f"{path} is not a regular file (a device, pipe or socket)",
+                    hint="save the list to a file first, or pipe it in as `lcllm import -`",
+                )
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+            with open(fd, "rb") as fh:
+                data = fh.read(MAX_BYTES + 1)
         except FileNotFoundError:
             raise ImportFileError(f"no such file: {path}") from None
         except IsADirectoryError:
             raise ImportFileError(f"{path} is a directory; give the Markdown or BibTeX file itself") from None
         except OSError as exc:
             raise ImportFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(f"{path} is larger than {MAX_BYTES // 2**20} MB; is it really a list?")
     if b"\x00" in data[:8192]:
         raise ImportFileError(f"{path} looks like a binary file, not Markdown or BibTeX")
     try:

@@ -18,6 +18,7 @@ import re
 from typing import TYPE_CHECKING
 
 from lcllm_cli import latex
+from lcllm_cli.fieldkinds import doi_of, is_category
 from lcllm_cli.ids import try_parse_arxiv_id
 from lcllm_cli.importers import ImportResult, Problem
 from lcllm_cli.keys import valid_key
@@ -216,9 +217,14 @@ def convert(entry_type: str, key: str, raw_fields: dict[str, str]) -> Entry:
         if venue and _is_arxiv_venue(venue):
             venue = "arXiv" if arxiv else venue
         entry.venue = venue or ("arXiv" if arxiv else None)
-        entry.primary_category = text.get("primaryclass") or text.get("eprintclass") or None
+        category = text.get("primaryclass") or text.get("eprintclass")
+        entry.primary_category = category if category and is_category(category) else None
         if fields.get("doi"):
-            entry.doi = fields["doi"].strip()
+            doi = doi_of(fields["doi"])
+            if doi is not None:
+                entry.doi = doi
+            else:  # kept with the entry's other fields (never exported as a doi), not lost
+                extra["doi"] = fields["doi"]
         year, month = _year(text.get("year") or text.get("date")), _month(fields.get("month"))
         if year and month:
             entry.published = f"{year:04d}-{month:02d}"
@@ -290,14 +296,28 @@ def _close(raw: str, i: int) -> int:
     return -1
 
 
+# The most characters one value (a field, or an @string) may expand to. Real values are under 10,000 characters
+# (long abstracts); without a bound, 40 lines of @string each joining the one before twice grow to 2**40 bytes.
+MAX_VALUE_CHARS = 100_000
+
+
+class _TooLong(Exception):
+    """A value expands past :data:`MAX_VALUE_CHARS`."""
+
+
 def _evaluate(raw: str, macros: dict[str, str]) -> str | None:
     """The text of the BibTeX value ``raw``, or None when it is no well-formed value.
 
-    Raises :class:`_MissingComma` when the value clearly runs on into the next field (``"A" author = {B}``).
+    Raises :class:`_MissingComma` when the value clearly runs on into the next field (``"A" author = {B}``), and
+    :class:`_TooLong` when its parts join to more than :data:`MAX_VALUE_CHARS` characters.
     """
     out: list[str] = []
+    size = 0
     i, n = 0, len(raw)
     while True:
+        size += len(out[-1]) if out else 0
+        if size > MAX_VALUE_CHARS:
+            raise _TooLong
         while i < n and raw[i].isspace():
             i += 1
         if i >= n:
@@ -320,6 +340,8 @@ def _evaluate(raw: str, macros: dict[str, str]) -> str | None:
         while i < n and raw[i].isspace():
             i += 1
         if i >= n:
+            if size + len(out[-1]) > MAX_VALUE_CHARS:
+                raise _TooLong
             return "".join(out)
         if raw[i] == "#":
             i += 1
@@ -371,6 +393,15 @@ def _parse(text: str, source: str) -> ImportResult:
             string = block.ignore_error_block if redefined else block
             try:
                 macros[string.key.lower()] = _value(string.value, macros)  # a later @string wins, as in BibTeX
+            except _TooLong:
+                problems.append(
+                    Problem(
+                        line,
+                        f"the @string {string.key!r} expands to more than {MAX_VALUE_CHARS:,} characters; "
+                        "it was not defined",
+                        " ".join((block.raw or "").split())[:120],
+                    )
+                )
             except _MissingComma as exc:  # "@string{year={2017} title = ...}": one definition, then more
                 raw_block = block.raw or ""
                 before = raw_block[: max(raw_block.find(string.value), 0) + exc.offset]  # up to 'title ='
@@ -409,6 +440,16 @@ def _entry(bentry: BibEntry, macros: dict[str, str], lib: Library, problems: lis
         raw = f.value if isinstance(f.value, str) else str(f.value)
         try:
             values[f.key] = _value(raw, macros)
+        except _TooLong:
+            problems.append(
+                Problem(
+                    line,
+                    f"the {f.key!r} value expands to more than {MAX_VALUE_CHARS:,} characters; "
+                    "this entry was not imported",
+                    " ".join((bentry.raw or "").split())[:120],
+                )
+            )
+            return
         except _MissingComma as exc:
             at = (f.start_line if f.start_line is not None else line - 1) + 1 + raw[: exc.offset].rstrip().count("\n")
             problems.append(

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lcllm_cli.errors import LcllmError, NetworkError, UsageError
+from lcllm_cli.fieldkinds import is_category, is_doi
 from lcllm_cli.ids import ArxivId, try_parse_arxiv_id
 from lcllm_cli.model import DEFAULT_SECTION, Entry
 
@@ -195,9 +196,10 @@ def result_to_entry(res: arxiv.Result, section: str = DEFAULT_SECTION) -> tuple[
         authors=[name for name in (_collapse(a.name) for a in res.authors) if name],
         published=_date(res.published),
         updated=_date(res.updated),
-        primary_category=res.primary_category or None,
-        categories=list(dict.fromkeys(c for c in res.categories if c)),
-        doi=_collapse(res.doi) or None,
+        # checked here, at the boundary: a category or DOI is written verbatim in the BibTeX export
+        primary_category=res.primary_category if res.primary_category and is_category(res.primary_category) else None,
+        categories=list(dict.fromkeys(c for c in res.categories if c and is_category(c))),
+        doi=doi if (doi := _collapse(res.doi)) and is_doi(doi) else None,
         journal_ref=_collapse(res.journal_ref) or None,
         comment=_collapse(res.comment) or None,
     )
