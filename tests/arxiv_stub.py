@@ -122,10 +122,18 @@ class ArxivStub:
             self._recorded_absent.update(i for i in id_list.split(",") if i not in found)
 
     def set_paper(
-        self, arxiv_id: str, *, version: int | None = None, title: str | None = None, authors: list[str] | None = None
+        self,
+        arxiv_id: str,
+        *,
+        version: int | None = None,
+        title: str | None = None,
+        authors: list[str] | None = None,
+        category: str | None = None,
     ) -> None:
-        """Generate ``arxiv_id`` (even if recorded) with this latest version, title or authors."""
+        """Generate ``arxiv_id`` (even if recorded) with this latest version, title, authors or primary category."""
         info = self.papers.setdefault(arxiv_id, {})
+        if category is not None:
+            info["category"] = category
         if version is not None:
             info["version"] = version
         if title is not None:
@@ -283,7 +291,7 @@ class ArxivStub:
             '    <category term="cs.LG" scheme="http://arxiv.org/schemas/atom"/>\n'
             f"    <published>{published}</published>\n"
             f"    <arxiv:comment>{version * 10} pages</arxiv:comment>\n"
-            '    <arxiv:primary_category term="cs.CL"/>\n'
+            f"    <arxiv:primary_category term={quoteattr(str(info.get('category') or 'cs.CL'))}/>\n"
             f"{authors_xml}"
             "  </entry>\n"
         )
