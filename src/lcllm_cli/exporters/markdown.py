@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from lcllm_cli.fieldkinds import is_arxiv_id
 from lcllm_cli.latex import CONTROL, title_of
-from lcllm_cli.mdsyntax import INLINE_LINK, MARKER_END, MARKER_START, collapse_ws, unescape
+from lcllm_cli.mdsyntax import MARKER_END, MARKER_START, collapse_ws, unescape
 from lcllm_cli.model import Entry, Library
 from lcllm_cli.urls import github_repo, is_web_url
 
@@ -144,9 +145,15 @@ def _authors(entry: Entry) -> str:
     return ", ".join(names)
 
 
+def _arxiv(entry: Entry) -> str | None:
+    """The entry's arXiv id when it is one: only such a value is written into a code span and a URL."""
+    return entry.arxiv if entry.arxiv and is_arxiv_id(entry.arxiv) else None
+
+
 def _venue(entry: Entry) -> str:
-    venue = collapse_ws(entry.venue or ("arXiv" if entry.arxiv else "")).replace("`", "'")
-    parts = [p for p in (venue, entry.arxiv) if p]
+    arxiv = _arxiv(entry)
+    venue = collapse_ws(entry.venue or ("arXiv" if arxiv else "")).replace("`", "'")
+    parts = [p for p in (venue, arxiv) if p]
     return f"`{', '.join(parts)}`" if parts else ""
 
 
@@ -155,8 +162,9 @@ def render_paper(entry: Entry) -> list[str]:
     venue = _venue(entry)
     if venue:
         first.append(venue)
-    if entry.arxiv:
-        vid = entry.arxiv + (f"v{entry.version}" if entry.version else "")
+    arxiv = _arxiv(entry)
+    if arxiv:
+        vid = arxiv + (f"v{entry.version}" if entry.version else "")
         first.append(f"[arxiv](https://arxiv.org/abs/{vid})")
         first.append(f"[pdf](https://arxiv.org/pdf/{vid})")
     elif entry.url and url_for_link(entry.url):
@@ -198,10 +206,25 @@ def render_project(entry: Entry) -> list[str]:
 
 
 def _raw_ok(raw: str) -> bool:
-    """A raw item (kept from an import as it was) is written back only if it holds nothing unsafe."""
-    if "<" in raw or "\n" in raw:
+    """A raw item (kept from an import as it was) is written back only if a CommonMark parser finds nothing in it
+    but text, emphasis, code and links or images to http(s) URLs: no raw HTML, no other scheme (however the link is
+    spelled: titles in quotes or parentheses, autolinks, reference definitions), no block structure."""
+    if "\n" in raw or "\r" in raw or not raw.strip():
         return False
-    return all(m["image"] or is_web_url(m["url"]) for m in INLINE_LINK.finditer(raw))
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark")
+    md.validateLink = lambda url: True  # see every link as a link: the check below decides, not the parser
+    tokens = md.parse(raw)
+    if [t.type for t in tokens] != ["paragraph_open", "inline", "paragraph_close"]:
+        return False  # a heading, a list, a reference definition, a code block ...: not one plain item line
+    for token in tokens[1].children or ():
+        if token.type in ("html_inline", "html_block"):
+            return False
+        target = token.attrGet("href") if token.type == "link_open" else token.attrGet("src")
+        if token.type in ("link_open", "image") and not is_web_url(str(target or "")):
+            return False
+    return True
 
 
 def render_link(entry: Entry) -> list[str]:
@@ -288,14 +311,26 @@ def render(lib: Library, entries: list[Entry] | None = None, *, full: bool = Tru
 
 def marker_span(text: str) -> tuple[int, int] | None:
     """Line indexes (start marker, end marker) in ``text``'s lines, or None when the markers are missing."""
-    lines = text.split("\n")
-    start = next((i for i, ln in enumerate(lines) if ln.strip() == MARKER_START), None)
-    if start is None:
-        return None
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() == MARKER_END), None)
-    if end is None:
-        return None
-    return start, end
+    start = end = None
+    fence: str | None = None  # the fence of the code block the line is in: markers shown in code are text
+    for i, line in enumerate(text.split("\n")):
+        stripped = line.strip()
+        m = _FENCE.match(line)
+        if fence is not None:
+            if m and m["fence"][0] == fence[0] and len(m["fence"]) >= len(fence) and not m["info"].strip():
+                fence = None
+        elif m:
+            fence = m["fence"]
+        elif start is None and stripped == MARKER_START:
+            start = i
+        elif start is not None and stripped == MARKER_END:
+            end = i
+            break
+    return (start, end) if start is not None and end is not None else None
+
+
+# A CommonMark code fence: up to three spaces, then three or more backticks or tildes.
+_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 
 
 def between_markers(text: str) -> str | None:
