@@ -227,3 +227,17 @@ def test_import_report_shows_control_characters_as_escapes(tmp_path: Path) -> No
     result = CliRunner().invoke(app, ["--file", str(tmp_path / "entries.toml"), "import", str(source)])
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "repeats line 1" in result.output
+
+
+def test_what_the_list_cannot_keep_is_reported_not_dropped_silently() -> None:
+    """Issue 22: an image item and mailto:/relative extra links used to vanish at import without a word."""
+    text = (
+        "# L\n\n## Papers\n\n- ![banner](https://example.org/banner.png)\n"
+        "- **A Paper**, `arXiv, 2402.13753`, [arxiv](https://arxiv.org/abs/2402.13753)\n\n"
+        "  *A B* · [mail](mailto:a@b.org) · [rel](docs/notes.md)\n"
+    )
+    result = parse(text)
+    assert [e.title for e in result.library.entries] == ["A Paper"]
+    messages = {p.line: p.message for p in result.problems}
+    assert messages[5] == "an image, not a list item; it was not imported"
+    assert messages[6] == "links that are not http(s) URLs were not imported: mailto:a@b.org, docs/notes.md"

@@ -15,7 +15,7 @@ import re
 _CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?\Z")
 # A DOI: "10." registrant "/" suffix; the suffix may hold most printable characters, never white space, quotes,
 # braces or a backslash (none occurs in a registered DOI, and each would end the field it is written in).
-_DOI = re.compile(r"10\.\d{4,9}(?:\.\d+)*/[^\s\"{}\\<>\x00-\x1f\x7f]+\Z")
+_DOI = re.compile(r"10\.\d{1,9}(?:\.\d+)*/[^\s\"{}\\<>\x00-\x1f\x7f]+\Z")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 

@@ -23,8 +23,8 @@ bullets); :meth:`_Parser._parse_item` tells the shapes apart by how the item sta
 project, ``[`` a link) and is the definition of what each yields. For speed (a list of 100,000 entries is mostly
 papers and projects in the exporter's own layout), :meth:`_Parser._common_item` first tries those layouts with
 plain texts only (:data:`_COMMON_PAPER_HEAD` and its :data:`_COMMON_EXTRA` links, :data:`_COMMON_PROJECT`), and
-yields what the general path would; ``tests/test_markdown_equivalence.py`` holds the whole parser to the one
-before the speed-up, input by input.
+yields what the general path would; ``tests/test_markdown_fast_path.py`` holds the two to each other (the
+benchmark needs the shortcut: 0.23 s instead of 0.49 s of parsing for 10,000 entries).
 """
 
 from __future__ import annotations
@@ -433,8 +433,11 @@ class _Parser:
                 return
         links = _links(text)
         if links and all(link.url.startswith("#") for link in links if not link.image):
+            if all(link.image for link in links):  # an item that is only an image
+                self._report_unkept(text, links, block.line, None)
             return  # a table-of-contents line: generated, not data
         entry = self._parse_item(text, block.line)
+        self._report_unkept(text, links, block.line, entry)
         extra_children: list[_Block] = []
         for child in block.children:
             child_text = child.collapsed()
@@ -442,6 +445,7 @@ class _Parser:
             if entry is None or own:
                 extra_children.append(child)
             else:
+                self._report_unkept(child_text, _links(child_text), child.line, entry)
                 # a detail bullet: its links belong to the parent
                 for link in _links(child_text):
                     if not link.image and is_web_url(link.url):
@@ -453,6 +457,21 @@ class _Parser:
             self._emit(entry, block.line)
         for child in extra_children:
             self._item(child)
+
+    def _report_unkept(self, text: str, links: list[_Link], line: int, entry: Entry | None) -> None:
+        """Say what of an item the list cannot keep: links that are not http(s) (``mailto:``, relative paths) and
+        an item that is only an image. The export writes only web links, so these would vanish unannounced."""
+        other = [
+            link.url
+            for link in links
+            if not link.image and not is_web_url(link.url) and link.url[:1] != "#" and link.url not in _NO_URL
+        ]
+        if other:
+            self.problems.append(
+                Problem(line, "links that are not http(s) URLs were not imported: " + ", ".join(other), text[:120])
+            )
+        if entry is None and links and all(link.image for link in links):
+            self.problems.append(Problem(line, "an image, not a list item; it was not imported", text[:120]))
 
     def _is_own_item(self, text: str) -> bool:
         body, _, _ = _strip_markers(text)
@@ -753,6 +772,9 @@ class _Parser:
         )
         return entry
 
+
+# What a generator writes for a link it has no URL for (`[citation](None)`): a known gap, not a link.
+_NO_URL = frozenset(["None", "none", "null", "-1", "", "#"])
 
 _STARS = re.compile(r"stars:\s*\*\*(\d[\d,]*)\*\*")
 _PLAIN_CITATION = re.compile(r"(?:cication|citations?)\s*:\s*\*\*(-?\d[\d,]*)\*\*", re.IGNORECASE)
