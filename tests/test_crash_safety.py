@@ -57,7 +57,7 @@ def test_sigkill_at_random_moments_never_leaves_a_partial_file(tmp_path: Path) -
         # every completed write is whole and none is lost: this run's entries are exactly 0..k-1
         assert titles == [f"added {run}-{k}" for k in range(len(titles))]
     assert kills == 12
-    leftovers = [p.name for p in tmp_path.iterdir() if p.name not in ("entries.toml", ".entries.toml.lock")]
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name != "entries.toml"]
     # a killed writer may leave its temporary file behind, but never in place of the list
     assert all(name.startswith(".entries.toml.") and name.endswith(".tmp") for name in leftovers)
 
@@ -119,4 +119,4 @@ def test_full_disk_during_write_keeps_the_old_file(tmp_path: Path, monkeypatch: 
     assert result.exit_code == 2
     assert "No space left on device" in result.output and "free some disk space" in result.output
     assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".entries.toml.lock", "entries.toml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["entries.toml"]  # no lock file, no temporary

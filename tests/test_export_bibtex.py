@@ -183,35 +183,47 @@ def test_clashes_get_letters_and_keys_are_valid() -> None:
     assert all(k is not None and keys.VALID_KEY.match(k) and k.isascii() and k == k.lower() for k in all_keys)
 
 
-def test_keys_are_stored_once_and_not_rewritten(tmp_path: Path) -> None:
-    path = seed_file(tmp_path)
+def exported_keys(path: Path) -> dict[str, str]:
+    """ident -> citation key, as ``lcllm export --bibtex`` writes them (the .bib's keys, in list order)."""
+    result = runner.invoke(app, ["--file", str(path), "export", "--bibtex"])
+    assert result.exit_code == 0, result.output
+    keys_in_bib = [e.key for e in bibtexparser.parse_string(result.stdout).entries]
+    return dict(zip([e.ident for e in store.load(path).entries], keys_in_bib, strict=True))
+
+
+def test_export_never_writes_the_list_and_the_next_change_stores_the_same_keys(tmp_path: Path) -> None:
+    path = seed_file(tmp_path)  # a list from before keys were stored with every entry
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
     result = runner.invoke(app, ["--file", str(path), "export", "--bibtex"])
     assert result.exit_code == 0
-    assert "gave 61 entries a citation key" in result.stderr
-    stored = store.load(path)
-    assert stored.entries[5].key == "ding2024longrope"
-    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    assert "61 entries have no citation key" in result.stderr
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before  # export only reads
     again = runner.invoke(app, ["--file", str(path), "export", "--bibtex"])
     assert again.exit_code == 0 and again.stdout == result.stdout  # deterministic
-    assert "citation key" not in again.stderr
-    assert (path.read_bytes(), path.stat().st_mtime_ns) == before  # nothing assigned: entries.toml not written
+    shown = exported_keys(path)
+    assert shown["2402.13753"] == "ding2024longrope"
+    with store.edit(path) as lib:  # any change to the list stores every entry's key
+        lib.title = "Changed"
+    assert {e.ident: e.key for e in store.load(path).entries} == shown
+    quiet = runner.invoke(app, ["--file", str(path), "export", "--bibtex"])
+    assert "citation key" not in quiet.stderr
 
 
 def test_key_stability_when_papers_are_added(tmp_path: Path) -> None:
     path = seed_file(tmp_path)
-    export(path)
-    first = {e.ident: e.key for e in store.load(path).entries}
-    lib = store.load(path)
-    # an unrelated paper, and one whose natural key clashes with an existing one, added at the top of a section
-    lib.add_entry(Entry(kind="paper", title="Unrelated Work", arxiv="2501.00001", authors=["Zed Q"], section="Survey"))
-    clash = Entry(kind="paper", title="LongRoPE Two", arxiv="2402.99999", authors=["Yi Ding"], section="Papers")
-    lib.entries.insert(0, clash)
-    store.save(lib, path)
-    export(path)
+    first = exported_keys(path)
+    with store.edit(path) as lib:
+        # an unrelated paper, and one whose natural key clashes with an existing one, added at the top of a section
+        lib.add_entry(
+            Entry(kind="paper", title="Unrelated Work", arxiv="2501.00001", authors=["Zed Q"], section="Survey")
+        )
+        clash = Entry(kind="paper", title="LongRoPE Two", arxiv="2402.99999", authors=["Yi Ding"], section="Papers")
+        lib.entries.insert(0, clash)
     after = {e.ident: e.key for e in store.load(path).entries}
-    assert {k: after[k] for k in first} == first  # no existing key changed
+    assert {k: after[k] for k in first} == first  # no key the export showed changed
     assert after["2501.00001"] == "q2025unrelated"
     assert after["2402.99999"] == "ding2024longropea"
+    assert exported_keys(path) == after
 
 
 def test_kind_paper_and_output_file(tmp_path: Path) -> None:

@@ -417,7 +417,19 @@ def test_a_bad_size_cap_is_a_usage_error(monkeypatch: pytest.MonkeyPatch, tmp_pa
     monkeypatch.setenv("LCLLM_MAX_ANSWER_MB", "lots")
     path = seeded(tmp_path, service)
     code, output = run(path, service)
-    assert "LCLLM_MAX_ANSWER_MB must be a positive number" in one_clear_error(output)
+    assert "LCLLM_MAX_ANSWER_MB='lots' is not a number" in one_clear_error(output)
+    assert code == 2
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0"])
+def test_a_size_cap_that_is_no_positive_finite_number_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, value: str
+) -> None:
+    service = SERVICES["citations"]
+    monkeypatch.setenv("LCLLM_MAX_ANSWER_MB", value)
+    path = seeded(tmp_path, service)
+    code, output = run(path, service)
+    assert "LCLLM_MAX_ANSWER_MB must be a positive number of megabytes" in one_clear_error(output)
     assert code == 2
 
 

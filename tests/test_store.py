@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from lcllm_cli import store
 from lcllm_cli.cli import app
 from lcllm_cli.errors import LockTimeout, StoreError
+from lcllm_cli.keys import assign_keys
 from lcllm_cli.model import Citations, Entry, Library, Link, Section
 
 
@@ -476,7 +477,9 @@ def test_a_canonical_list_read_cold_is_known_canonical_from_then_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "entries.toml"
-    path.write_text(store.dumps(_big_library(3000)), encoding="utf-8")  # lcllm's layout, but no cache record yet
+    lib = _big_library(3000)
+    assign_keys(lib)  # as every list lcllm writes has them
+    path.write_text(store.dumps(lib), encoding="utf-8")  # lcllm's layout, but no cache record yet
     calls = _count_dumps(monkeypatch)
     with store.edit(path):
         pass

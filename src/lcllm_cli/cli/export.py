@@ -57,7 +57,10 @@ def export_cmd(
     path = state(ctx).path
     report = export(path, opts)
     if report.keys_assigned:
-        info(f"gave {len(report.keys_assigned)} entries a citation key (stored in {path})")
+        info(
+            f"{len(report.keys_assigned)} entries have no citation key in {path}; the export gave them the keys "
+            "the next change of the list stores"
+        )
     for key, chars in report.lost:
         info(f"warning: {key}: classic BibTeX cannot write {chars!r}; written as '?' (drop --ascii and use biber)")
     if report.text is not None:

@@ -1,8 +1,9 @@
 """Exporters write the list in the formats people publish it in: awesome-list Markdown and BibTeX.
 
-:func:`export` is what ``lcllm export`` calls: it reads ``entries.toml``, gives entries that lack one a
-citation key (stored back in ``entries.toml``, only when something was assigned), renders, and writes the
-result to a file (atomically), into the markers of a README, or returns it for stdout.
+:func:`export` is what ``lcllm export`` calls: it reads ``entries.toml`` (and never writes it: entries get their
+citation key when they enter the list; an older list without keys gets them in memory, the same ones its next
+write stores), renders, and writes the result to a file (atomically; a device or pipe is written into), into the
+markers of a README, or returns it for stdout.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class ExportReport:
     count: int
     written: Path | None = None
     changed: bool = True  # for --in-place / -o: whether the file's content changed
-    keys_assigned: list[tuple[str, str]] = field(default_factory=list)  # (ident, key) stored in entries.toml
+    keys_assigned: list[tuple[str, str]] = field(default_factory=list)  # (ident, key) made for this export only
     lost: list[tuple[str, str]] = field(default_factory=list)  # (key, characters) --ascii replaced by '?'
 
 
@@ -68,8 +69,10 @@ def in_place_text(current: str, lib: Library, entries: list[Entry] | None, targe
 
 
 def _read(path: Path) -> str:
+    from lcllm_cli.files import read_regular
+
     try:
-        return path.read_text(encoding="utf-8")
+        return read_regular(path).decode("utf-8")
     except FileNotFoundError:
         raise UsageError(f"no such file: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -78,7 +81,7 @@ def _read(path: Path) -> str:
 
 def export(path: Path, opts: ExportOptions) -> ExportReport:
     """Export the list at ``path`` as ``opts`` says. See the module docstring."""
-    from lcllm_cli import keys, store
+    from lcllm_cli import files, keys, store
 
     if opts.fmt not in FORMATS:
         raise UsageError(f"unknown format {opts.fmt!r}", hint="use --markdown or --bibtex")
@@ -88,18 +91,17 @@ def export(path: Path, opts: ExportOptions) -> ExportReport:
         raise UsageError("give either -o FILE or --in-place FILE, not both")
     if opts.ascii and opts.fmt != "bibtex":
         raise UsageError("--ascii applies to --bibtex only")
-    got = store.read(path)
-    lib = got.lib
+    for target in (opts.output, opts.in_place):
+        if target is not None and files.same_file(target, path):
+            raise UsageError(
+                f"{target} is the list itself; an export never writes over entries.toml",
+                hint="give another file to -o / --in-place",
+            )
+    lib = store.load(path)
     indexes = select(lib, opts.kind)
-    assigned: list[tuple[str, str]] = []
-    if opts.fmt == "bibtex" and keys.missing_keys(lib, indexes):
-        # Under the lock edit() takes the list over from `got`, unless another process changed the file meanwhile
-        # (then it reads it again, and this function must not hold on to the old copy: 100k entries, 100s of MB).
-        del lib
-        with store.edit(path, since=got) as lib:
-            del got
-            indexes = select(lib, opts.kind)
-            assigned = [(lib.entries[i].ident, key) for i, key in keys.assign_keys(lib, indexes)]
+    # Export only reads. A list from before keys were stored with every entry gets them here, in memory: the same
+    # keys the next write of the list stores (store.edit assigns them the same way, in list order).
+    assigned = [(lib.entries[i].ident, key) for i, key in keys.assign_keys(lib)] if opts.fmt == "bibtex" else []
     entries = [lib.entries[i] for i in indexes]
     lost: list[tuple[str, str]] = []
     if opts.fmt == "bibtex":
@@ -117,8 +119,8 @@ def export(path: Path, opts: ExportOptions) -> ExportReport:
     else:
         text = render_markdown(lib, entries if opts.kind else None)
     if opts.output is not None:
-        try:
-            changed = opts.output.read_text(encoding="utf-8") != text
+        try:  # a device, pipe or terminal is never read (reading /proc/self/fd/1 waits for input)
+            changed = files.read_regular(opts.output).decode("utf-8") != text
         except (OSError, UnicodeDecodeError):
             changed = True
         if changed:

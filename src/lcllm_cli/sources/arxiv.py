@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lcllm_cli.config import env_number
 from lcllm_cli.errors import LcllmError, NetworkError, UsageError
 from lcllm_cli.fieldkinds import is_category, is_doi
 from lcllm_cli.ids import ArxivId, try_parse_arxiv_id
@@ -96,17 +97,7 @@ class ArxivConfig:
 
 
 def _env_number(name: str, default: float, *, minimum: float, integer: bool = False) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = float("nan")
-    if not value >= minimum or (integer and value != int(value)) or value == float("inf"):
-        what = "a whole number" if integer else "a number of seconds"
-        raise UsageError(f"{name} must be {what} of at least {minimum:g}, not {raw!r}", hint=f"fix or unset {name}")
-    return value
+    return env_number(name, default, minimum=minimum, integer=integer, unit="" if integer else "seconds")
 
 
 @dataclass(slots=True)

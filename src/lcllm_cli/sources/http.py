@@ -24,7 +24,6 @@ for (it resets within the hour): it raises :class:`RateLimitError` at once.
 from __future__ import annotations
 
 import email.utils
-import os
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -33,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lcllm_cli import __version__
+from lcllm_cli.config import env_number
 from lcllm_cli.errors import NetworkError, UsageError
 from lcllm_cli.sources.cache import Cache
 
@@ -63,18 +63,8 @@ class AnswerTooLargeError(NetworkError):
 
 def max_answer_bytes() -> int:
     """The largest answer accepted from any service, from ``LCLLM_MAX_ANSWER_MB`` (default 16)."""
-    raw = os.environ.get("LCLLM_MAX_ANSWER_MB", "").strip()
-    if not raw:
-        return int(DEFAULT_MAX_ANSWER_MB * 1024 * 1024)
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 < value < float("inf"):
-        raise UsageError(
-            f"LCLLM_MAX_ANSWER_MB must be a positive number of megabytes, not {raw!r}", hint="fix or unset it"
-        )
-    return max(1, int(value * 1024 * 1024))
+    mb = env_number("LCLLM_MAX_ANSWER_MB", DEFAULT_MAX_ANSWER_MB, positive=True, unit="megabytes")
+    return max(1, int(mb * 1024 * 1024))
 
 
 def too_large(service: str, url: str, limit: int) -> AnswerTooLargeError:
@@ -95,16 +85,7 @@ def parse_duration(text: str) -> float:
 
 
 def _env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = parse_duration(raw) if name == "LCLLM_CACHE_TTL" else float(raw)
-    except (UsageError, ValueError):
-        raise UsageError(f"{name}={raw!r} is not a number", hint=f"unset {name} or give a number") from None
-    if value < 0:
-        raise UsageError(f"{name} must not be negative (got {raw!r})")
-    return value
+    return env_number(name, default, parse=parse_duration if name == "LCLLM_CACHE_TTL" else float)
 
 
 @dataclass(slots=True)
@@ -127,7 +108,7 @@ class HttpConfig:
             raise UsageError(f"the timeout must be more than 0 seconds, not {timeout:g}")
         return cls(
             timeout=timeout if timeout is not None else _env_float("LCLLM_HTTP_TIMEOUT", DEFAULT_TIMEOUT),
-            retries=int(_env_float("LCLLM_HTTP_RETRIES", DEFAULT_RETRIES)),
+            retries=int(env_number("LCLLM_HTTP_RETRIES", DEFAULT_RETRIES, integer=True)),
             backoff=_env_float("LCLLM_HTTP_BACKOFF", DEFAULT_BACKOFF),
             max_wait=_env_float("LCLLM_HTTP_MAX_WAIT", DEFAULT_MAX_WAIT),
             ttl=ttl if ttl is not None else _env_float("LCLLM_CACHE_TTL", DEFAULT_TTL),

@@ -15,7 +15,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from lcllm_cli.errors import LcllmError, NetworkError, UsageError
+from lcllm_cli.config import env_number
+from lcllm_cli.errors import LcllmError, NetworkError
 from lcllm_cli.sources.http import HttpClient, OfflineError
 
 DEFAULT_S2_API_URL = "https://api.semanticscholar.org/graph/v1"
@@ -30,14 +31,7 @@ def base_url() -> str:
 
 
 def interval() -> float:
-    raw = os.environ.get("LCLLM_S2_INTERVAL", "").strip()
-    try:
-        value = float(raw) if raw else INTERVAL
-    except ValueError:
-        value = -1.0
-    if not 0 <= value < float("inf"):
-        raise UsageError(f"LCLLM_S2_INTERVAL must be a number of seconds, not {raw!r}", hint="fix or unset it")
-    return value
+    return env_number("LCLLM_S2_INTERVAL", INTERVAL, unit="seconds")
 
 
 _PAPER_ID = re.compile(r"[0-9A-Za-z]{1,64}")
