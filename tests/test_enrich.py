@@ -704,3 +704,21 @@ def test_an_edit_made_while_fetching_is_kept(world: tuple[World, StubServer], tm
     assert [e.stars for e in lib.entries if e.kind == "project"] == [1, 2]
     assert lib.entries[1].notes == "added meanwhile"
     assert any(e.arxiv == "2402.13753" for e in lib.entries)
+
+
+def test_a_description_with_a_lone_surrogate_is_stored_with_the_other_counts(
+    world: tuple[World, StubServer], tmp_path: Path
+) -> None:
+    """Issue 22: JSON may escape half a UTF-16 pair (``"\\ud800"``); such a description ended enrich in a traceback
+    and lost the counts that had succeeded. It is made valid text where the answer is read."""
+    w, _ = world
+    w.add_repo("owner/broken", 7, description="half \ud800 a pair")
+    w.add_repo("owner/fine", 9, description="Fine")
+    path = write_list(
+        tmp_path / "entries.toml", project("https://github.com/owner/broken"), project("https://github.com/owner/fine")
+    )
+    result = run(path, "--stars")
+    assert result.exit_code == 0, result.output
+    broken, fine = store.load(path).entries
+    assert broken.stars == 7 and broken.description == "half \ufffd a pair"
+    assert fine.stars == 9

@@ -129,9 +129,30 @@ class Answer:
     redirected: bool = False
 
     def json(self) -> Any:
-        import json
+        """The answer's JSON, every string in it valid Unicode (see :func:`json_loads`)."""
+        return json_loads(self.text)
 
-        return json.loads(self.text)
+
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def json_loads(text: str) -> Any:
+    """``json.loads``, with lone UTF-16 surrogates (``"\\ud800"``, which JSON allows and no file can hold) in any
+    string replaced by U+FFFD: text from a service is made writable here, at the boundary, not where it fails."""
+    import json
+
+    data = json.loads(text)
+    return _valid_unicode(data) if _ESCAPED_SURROGATE.search(text) else data
+
+
+def _valid_unicode(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [_valid_unicode(v) for v in value]
+    if isinstance(value, dict):
+        return {_valid_unicode(k): _valid_unicode(v) for k, v in value.items()}
+    return value
 
 
 # Credentials a caller may send; never forwarded to another host by a redirect.
