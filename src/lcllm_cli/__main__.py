@@ -195,11 +195,22 @@ def _answered_without_typer(args: list[str]) -> bool:
 
 
 def main() -> None:
-    import gc
     import sys
 
-    if _answered_without_typer(sys.argv[1:]):
-        return
+    _tolerant_output()
+    try:
+        if not _answered_without_typer(sys.argv[1:]):
+            _run_command(sys.argv[1:])
+    except SystemExit as exc:  # click ends every command this way
+        _finish(exc.code)
+    except OSError as exc:  # the output itself could not be written: a full disk, a closed pipe
+        _output_failed(exc)
+    _finish(0)
+
+
+def _run_command(argv: list[str]) -> None:
+    import gc
+
     # A 100,000-entry list is millions of long-lived objects, and the default thresholds make the cyclic collector
     # walk them over and over while they are built (half the time of `list --json` at 100k). Young cycles are
     # still collected, every 100,000 allocations instead of 700; full collections become rare.
@@ -208,14 +219,40 @@ def main() -> None:
 
     gcpause.FREEZE_AFTER = True  # one command, then the process ends: what a bulk step builds is kept to the end
     global SELECTED
-    SELECTED = command_module(sys.argv[1:])
+    SELECTED = command_module(argv)
     from lcllm_cli.cli import run
 
+    run()
+
+
+def _tolerant_output() -> None:
+    """A terminal or pipe whose encoding cannot show a character gets it as an escape (\\u00e9), never a
+    traceback: LC_ALL=C, PYTHONIOENCODING=ascii."""
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _output_failed(exc: OSError) -> None:  # never returns
+    """One line for a standard output that cannot be written (an OSError no command turned into a message)."""
+    import errno
+    import os
+    import sys
+
+    if exc.errno == errno.EPIPE:  # the reader is gone (`lcllm list | head`): nothing to say, as other tools
+        os._exit(0)
+    hint = "free some disk space and run the command again" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else None
     try:
-        run()
-    except SystemExit as exc:  # click ends every command this way
-        _finish(exc.code)
-    _finish(0)
+        sys.stderr.write(f"error: cannot write the output: {exc.strerror or exc}\n")
+        if hint:
+            sys.stderr.write(f"hint: {hint}\n")
+        sys.stderr.flush()
+    except OSError:
+        pass
+    os._exit(1)
 
 
 def _finish(code: object) -> None:  # never returns
@@ -233,9 +270,14 @@ def _finish(code: object) -> None:  # never returns
     else:  # what sys.exit("message") does
         sys.stderr.write(f"{code}\n")
         status = 1
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a reader gone (`lcllm list | head`), a closed stream
-            stream.flush()
+    try:
+        sys.stdout.flush()
+    except OSError as exc:  # what was still buffered could not be written: said, not lost silently
+        _output_failed(exc)
+    except ValueError:  # a closed stream
+        pass
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
     os._exit(status)
 
 
