@@ -56,7 +56,7 @@ _FAMILY = ["Lovelace", "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth", "Allen
 
 @dataclass
 class _Action:
-    kind: str  # "status", "hang", "drop", "garbage", "truncate"
+    kind: str  # "status", "hang", "drop", "garbage", "truncate", "drip"
     status: int = 503
     retry_after: str | None = None
     seconds: float = 30.0
@@ -166,6 +166,11 @@ class ArxivStub:
         """Send only the first half of the answer to these requests, then close the connection."""
         self._plan(requests, _Action("truncate"))
 
+    def drip(self, *requests: int, seconds: float = 0.05) -> None:
+        """Answer these requests one byte every ``seconds``: a connection that never goes quiet long enough for a
+        read timeout, and never finishes."""
+        self._plan(requests, _Action("drip", seconds=seconds))
+
     def garbage(self, *requests: int) -> None:
         """Answer these requests with HTTP 200 and an HTML page instead of a feed."""
         self._plan(requests, _Action("garbage"))
@@ -237,6 +242,8 @@ class ArxivStub:
         reply = self.answer(req.query)
         if action is not None and action.kind == "truncate":
             reply.truncate_to = len(reply.body) // 2
+        if action is not None and action.kind == "drip":
+            reply.drip = action.seconds
         return reply
 
     def answer(self, query: dict[str, list[str]]) -> Reply:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,6 +40,7 @@ class Reply:
     content_type: str = "application/atom+xml; charset=utf-8"
     drop: bool = False  # close the connection without answering
     truncate_to: int | None = None  # send only the first N bytes of the body, then close
+    drip: float | None = None  # send the body one byte at a time, this many seconds apart
 
     @classmethod
     def close(cls) -> Reply:
@@ -89,6 +91,12 @@ class StubServer:
                     self.wfile.write(data[: reply.truncate_to])
                     self.wfile.flush()
                     self.close_connection = True
+                    return
+                if reply.drip is not None:
+                    for i in range(len(data)):
+                        self.wfile.write(data[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(reply.drip)
                     return
                 self.wfile.write(data)
 

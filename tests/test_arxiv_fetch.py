@@ -191,6 +191,18 @@ def test_hanging_server_ends_in_a_timeout_error(stub: ArxivStub) -> None:
     assert got.entries == {} and got.unfetched == ["2402.13753"]
 
 
+def test_an_answer_dripping_a_byte_at_a_time_ends_at_the_timeout(stub: ArxivStub) -> None:
+    """Issue 22: one byte every 50 ms never trips a read timeout; the deadline of the whole answer must still hold
+    (it was checked once per 64 KiB chunk, which a drip takes an hour to fill)."""
+    stub.drip(seconds=0.05)
+    started = time.monotonic()
+    got = source.fetch(ids("2402.13753"), config=config(stub, timeout=0.5, tries=1))
+    assert time.monotonic() - started < 20  # bounded: the drip would take over a minute
+    assert isinstance(got.error, NetworkError)
+    assert "no answer within 0.5 s" in got.error.message
+    assert got.entries == {}
+
+
 def test_timeout_once_then_success(stub: ArxivStub) -> None:
     stub.hang(0, seconds=30)
     got = source.fetch(ids("2402.13753"), config=config(stub, timeout=0.3))

@@ -283,7 +283,9 @@ def _bounded_session(timeout: float, pacer: _Pacer, max_bytes: int = 16 * 1024 *
                     declared = resp.headers.get("Content-Length", "")
                     if declared.isdigit() and int(declared) > max_bytes:
                         raise too_large("arXiv", _endpoint(url), max_bytes)
-                    for chunk in resp.iter_content(64 * 1024):
+                    # read1 returns what has arrived (up to 64 KiB): the deadline is checked after every read, so
+                    # a server dripping one byte at a time cannot outlast it (a full-size read would wait for 64 KiB)
+                    while chunk := _read_some(resp):
                         size += len(chunk)
                         if size > max_bytes:
                             raise too_large("arXiv", _endpoint(url), max_bytes)
@@ -304,6 +306,21 @@ def _bounded_session(timeout: float, pacer: _Pacer, max_bytes: int = 16 * 1024 *
             return resp
 
     return BoundedSession()
+
+
+def _read_some(resp: Any) -> bytes:
+    """The next bytes of the answer that have arrived; a cut-off answer raises what ``iter_content`` raises."""
+    import requests
+    import urllib3
+
+    try:
+        return resp.raw.read1(64 * 1024, decode_content=True)  # type: ignore[no-any-return]
+    except urllib3.exceptions.ProtocolError as exc:
+        raise requests.exceptions.ChunkedEncodingError(exc) from None
+    except urllib3.exceptions.ReadTimeoutError as exc:
+        raise requests.exceptions.ReadTimeout(exc) from None
+    except urllib3.exceptions.DecodeError as exc:
+        raise requests.exceptions.ContentDecodingError(exc) from None
 
 
 class _Pacer:
