@@ -150,6 +150,53 @@ def _safe_math(body: str) -> bool:
     )
 
 
+# Text commands a kept raw value (an imported .bib's own field) may use: accents, spacing, fonts, escapes.
+_TEXT_COMMANDS = frozenset(
+    [
+        "textit",
+        "textbf",
+        "emph",
+        "textsc",
+        "texttt",
+        "textrm",
+        "textsf",
+        "url",
+        "href",
+        "ldots",
+        "dots",
+        "textendash",
+        "textemdash",
+        "textquoteleft",
+        "textquoteright",
+        "textasciitilde",
+        "textasciicircum",
+        "textbackslash",
+        "textbraceleft",
+        "textbraceright",
+        "ss",
+        "ae",
+        "AE",
+        "oe",
+        "OE",
+        "aa",
+        "AA",
+        "o",
+        "O",
+        "l",
+        "L",
+        "i",
+        "j",
+        "and",
+        "relax",
+    ]
+)
+
+
+def inert_commands(text: str) -> bool:
+    """Every letter command in ``text`` is a math or text command that cannot read, write or define anything."""
+    return all(name in MATH_COMMANDS or name in _TEXT_COMMANDS for name in _MATH_CMD.findall(text))
+
+
 def _split_math(text: str) -> list[tuple[bool, str]]:
     """(is_math, piece) pieces of ``text``; math pieces include their dollars, have balanced braces and
     use only math commands (:data:`MATH_COMMANDS`)."""

@@ -90,7 +90,10 @@ def bib_name(name: str) -> str:
     if "$" in name and any(c in m.group() for m in latex.MATH.finditer(name) for c in ", "):
         # math holding a comma or a space cannot be split into "Last, First" parts: one literal name
         return "{" + name + "}"
-    if "," in name:  # already Last, First
+    if "," in name:  # already Last, First (or Last, Jr, First)
+        parts = [p.strip() for p in name.split(",")]
+        if len(parts) > 3 or not all(parts):  # a trailing or doubled comma, more parts than BibTeX knows
+            return "{" + name + "}"  # one literal name, as written
         return name
     if " and " in f" {name.lower()} ":  # an organisation whose name holds "and": one token
         return "{" + name + "}"
@@ -227,12 +230,27 @@ def entry_fields(
         if not any(name == "author" for name, _ in out):
             add("key", _braced(_text(title, ascii, lost)))
     for name, value in sorted(entry.fields.items()):
-        if name.lower() not in OWN_FIELDS and _FIELD_NAME.fullmatch(name) and latex._balanced(value):
-            out.append((name, _braced(value)))
+        if name.lower() not in OWN_FIELDS and _FIELD_NAME.fullmatch(name):
+            # kept as written (an imported .bib's own LaTeX) when every reader splits it alike; else as text
+            out.append((name, _braced(value if _raw_field_ok(value) else _text(value, ascii, lost))))
     return btype, out
 
 
 _FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
+def _raw_field_ok(value: str) -> bool:
+    """A raw field value every reader takes for one value: braces balanced both as classic BibTeX counts them
+    (every brace) and as LaTeX and bibtexparser do (``\\{`` escaped), no trailing backslash, no control
+    character, and nothing TeX could use to reach a file (``^^`` or a command outside the known safe ones)."""
+    if value.endswith("\\") or fieldkinds.has_control(value) or "^^" in value:
+        return False
+    depth = 0
+    for c in value:
+        depth += 1 if c == "{" else -1 if c == "}" else 0
+        if depth < 0:
+            return False
+    return depth == 0 and latex._balanced(value) and latex.inert_commands(value)
 
 
 def render(entries: list[Entry], *, ascii: bool = False) -> BibResult:
