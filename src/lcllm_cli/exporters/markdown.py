@@ -12,7 +12,7 @@ import unicodedata
 
 from lcllm_cli.latex import CONTROL, title_of
 from lcllm_cli.mdsyntax import INLINE_LINK, MARKER_END, MARKER_START, collapse_ws, unescape
-from lcllm_cli.model import Entry, Library
+from lcllm_cli.model import Entry, Library, Section
 from lcllm_cli.urls import github_repo, is_web_url
 
 HIGHLIGHT = "🌟"
@@ -225,12 +225,12 @@ def render_entry(entry: Entry) -> list[str]:
     return render_link(entry)
 
 
-def _sections(lib: Library, entries: list[Entry]) -> list[tuple[str, int]]:
-    out = [(s.name, s.level) for s in lib.sections]
-    names = {name for name, _ in out}
+def _sections(lib: Library, entries: list[Entry]) -> list[Section]:
+    out = list(lib.sections)
+    names = {s.name for s in out}
     for entry in entries:
         if entry.section not in names:
-            out.append((entry.section, 2))
+            out.append(Section(entry.section))
             names.add(entry.section)
     return out
 
@@ -250,7 +250,7 @@ def render(lib: Library, entries: list[Entry] | None = None, *, full: bool = Tru
     sections = _sections(lib, entries)
     if filtered:  # a selection (--kind): only the sections it has entries in
         present = {e.section for e in entries}
-        sections = [(name, level) for name, level in sections if name in present]
+        sections = [s for s in sections if s.name in present]
     used: dict[str, int] = {}
     out: list[str] = []
     toc: list[str] = []
@@ -261,17 +261,17 @@ def render(lib: Library, entries: list[Entry] | None = None, *, full: bool = Tru
             out += [lib.intro.strip(), ""]
         toc.append(f"- [{escape(lib.title)}](#{slug(lib.title, used)})")
         indent = "  "
-    top = min((level for _, level in sections), default=2)
-    for name, level in sections:
-        toc.append(indent + "  " * (level - top) + f"- [{escape(name)}](#{slug(name, used)})")
+    top = min((s.level for s in sections), default=2)
+    for sec in sections:
+        toc.append(indent + "  " * (sec.level - top) + f"- [{escape(sec.text)}](#{slug(sec.text, used)})")
     if toc:
         out += [*toc, ""]
     by_section: dict[str, list[Entry]] = {}
     for entry in entries:
         by_section.setdefault(entry.section, []).append(entry)
-    for name, level in sections:
-        out += [_heading(name, level), ""]
-        items = by_section.get(name, [])
+    for sec in sections:
+        out += [_heading(sec.text, sec.level), ""]
+        items = by_section.get(sec.name, [])
         for entry in items:
             lines = render_entry(entry)
             out.append("- " + lines[0])

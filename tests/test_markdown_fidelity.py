@@ -1,0 +1,153 @@
+"""Fidelity of Markdown import/export on hand-written lists (issue 13): what goes in comes out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lcllm_cli import store
+from lcllm_cli.cli import app
+from lcllm_cli.exporters.markdown import render
+from lcllm_cli.importers.markdown import parse
+from lcllm_cli.model import Entry, Library, Section
+
+TREE = """# My list
+
+## English
+
+### Foundation
+
+- [A paper](https://example.com/a)
+
+## Chinese
+
+### Foundation
+
+- [B paper](https://example.com/b)
+
+#### Deep
+
+- [C paper](https://example.com/c)
+"""
+
+
+def _sections(lib: Library) -> list[tuple[str, str, int]]:
+    paths = lib.section_paths()
+    return [(paths[s.name], s.text, s.level) for s in lib.sections]
+
+
+def test_same_named_sections_under_different_parents_stay_two() -> None:
+    lib = parse(TREE).library
+    assert _sections(lib) == [
+        ("English", "English", 2),
+        ("English/Foundation", "Foundation", 3),
+        ("Chinese", "Chinese", 2),
+        ("Chinese/Foundation", "Foundation", 3),
+        ("Chinese/Foundation/Deep", "Deep", 4),
+    ]
+    paths = lib.section_paths()
+    assert {e.url: paths[e.section] for e in lib.entries} == {
+        "https://example.com/a": "English/Foundation",
+        "https://example.com/b": "Chinese/Foundation",
+        "https://example.com/c": "Chinese/Foundation/Deep",
+    }
+
+
+def test_export_reproduces_the_tree_with_github_anchors() -> None:
+    out = render(parse(TREE).library)
+    assert "\n### Foundation\n\n- [B paper](https://example.com/b)\n" in out
+    assert "\n#### Deep\n" in out
+    toc = [ln for ln in out.split("\n") if ln.lstrip().startswith("- [") and "](#" in ln]
+    assert toc == [
+        "- [My list](#my-list)",
+        "  - [English](#english)",
+        "    - [Foundation](#foundation)",
+        "  - [Chinese](#chinese)",
+        "    - [Foundation](#foundation-1)",
+        "      - [Deep](#deep)",
+    ]
+
+
+def test_level_one_sections_below_a_level_one_title_are_written_back_as_level_one() -> None:
+    text = "# Title\n\n# Part\n\n- [A](https://example.com/a)\n\n## Sub\n\n- [B](https://example.com/b)\n"
+    lib = parse(text).library
+    assert _sections(lib) == [("Part", "Part", 1), ("Part/Sub", "Sub", 2)]
+    out = render(lib)
+    assert "\n# Part\n\n- [A](https://example.com/a)\n\n## Sub\n" in out
+    again = parse(out).library
+    assert _sections(again) == _sections(lib)
+
+
+def test_the_same_heading_twice_under_one_parent_is_two_sections() -> None:
+    text = "# T\n\n## Misc\n\n- [A](https://example.com/a)\n\n## Misc\n\n- [B](https://example.com/b)\n"
+    lib = parse(text).library
+    assert [s.text for s in lib.sections] == ["Misc", "Misc"]
+    assert len({s.name for s in lib.sections}) == 2
+    assert render(lib).count("\n## Misc\n") == 2
+
+
+def test_tree_round_trips_through_entries_toml_and_back(tmp_path: Path) -> None:
+    lib = parse(TREE).library
+    path = tmp_path / "entries.toml"
+    path.write_text(store.dumps(lib), encoding="utf-8")
+    loaded = store.load(path)
+    assert _sections(loaded) == _sections(lib)
+    assert [(e.url, e.section) for e in loaded.entries] == [(e.url, e.section) for e in lib.entries]
+    assert render(loaded) == render(lib)
+    # and import -> export -> import gives the same entries
+    assert parse(render(lib)).library.entries == lib.entries
+
+
+def test_old_entries_toml_without_headings_still_loads(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    path.write_text(
+        '[list]\ntitle = "T"\n\n[[section]]\nname = "Papers"\n\n[[section]]\nname = "Deep"\nlevel = 3\n',
+        encoding="utf-8",
+    )
+    lib = store.load(path)
+    assert [(s.name, s.text, s.level) for s in lib.sections] == [("Papers", "Papers", 2), ("Deep", "Deep", 3)]
+
+
+def test_resolve_section_takes_a_path_or_a_unique_name() -> None:
+    lib = parse(TREE).library
+    assert lib.section_paths()[lib.resolve_section("Chinese/Foundation")] == "Chinese/Foundation"
+    assert lib.section_paths()[lib.resolve_section("English/Foundation")] == "English/Foundation"
+    assert lib.section_paths()[lib.resolve_section("Deep")] == "Chinese/Foundation/Deep"
+    assert lib.resolve_section("New one") == "New one"
+    with pytest.raises(ValueError, match=r"English/Foundation.*Chinese/Foundation"):
+        lib.resolve_section("Foundation")
+
+
+def test_list_section_ambiguous_is_a_usage_error_listing_candidates(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    path.write_text(store.dumps(parse(TREE).library), encoding="utf-8")
+    runner = CliRunner()
+    bad = runner.invoke(app, ["--file", str(path), "list", "--section", "Foundation"])
+    assert bad.exit_code == 2
+    assert "English/Foundation" in bad.output and "Chinese/Foundation" in bad.output
+    good = runner.invoke(app, ["--file", str(path), "list", "--section", "Chinese/Foundation"])
+    assert good.exit_code == 0, good.output
+    assert "B paper" in good.output and "A paper" not in good.output
+
+
+def test_import_section_path_puts_items_in_that_section(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    path.write_text(store.dumps(parse(TREE).library), encoding="utf-8")
+    new = tmp_path / "new.md"
+    new.write_text("# X\n\n## Y\n\n- [D paper](https://example.com/d)\n", encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(app, ["--file", str(path), "import", str(new), "--section", "Chinese/Foundation"])
+    assert res.exit_code == 0, res.output
+    lib = store.load(path)
+    d = next(e for e in lib.entries if e.url == "https://example.com/d")
+    assert lib.section_paths()[d.section] == "Chinese/Foundation"
+    bad = runner.invoke(app, ["--file", str(path), "import", str(new), "--section", "Foundation"])
+    assert bad.exit_code == 2
+
+
+def test_section_dataclass_text_defaults_to_name() -> None:
+    assert Section("A").text == "A"
+    assert Section("P/A", 3, "A").text == "A"
+    assert Entry(kind="link", title="t").section == "Papers"
