@@ -151,3 +151,43 @@ def test_section_dataclass_text_defaults_to_name() -> None:
     assert Section("A").text == "A"
     assert Section("P/A", 3, "A").text == "A"
     assert Entry(kind="link", title="t").section == "Papers"
+
+
+ELIDED = """# T
+
+## Papers
+
+- **Long paper**, [arxiv](https://arxiv.org/abs/2402.13753) *Ann A, Bob B, Cid C, ..., Yan Y, Zoe Z*
+- **Short paper**, `arXiv, 2402.13754`, [arxiv](https://arxiv.org/abs/2402.13754) *Ann A, ..., Zoe Z*
+- **Head only**, `arXiv, 2402.13755`, [arxiv](https://arxiv.org/abs/2402.13755) *Ann A, Bob B, ...*
+"""
+
+
+def test_elided_authors_keep_head_and_tail_apart_and_are_written_back_exactly() -> None:
+    lib = parse(ELIDED).library
+    long, short, head_only = lib.entries
+    assert long.author_parts() == (["Ann A", "Bob B", "Cid C"], ["Yan Y", "Zoe Z"])
+    assert short.author_parts() == (["Ann A"], ["Zoe Z"])
+    assert head_only.author_parts() == (["Ann A", "Bob B"], [])
+    out = render(lib)
+    assert "*Ann A, Bob B, Cid C, ..., Yan Y, Zoe Z*" in out
+    assert "*Ann A, ..., Zoe Z*" in out
+    assert "*Ann A, Bob B, ...*" in out
+    assert parse(out).library.entries == lib.entries
+
+
+def test_elided_authors_survive_entries_toml(tmp_path: Path) -> None:
+    lib = parse(ELIDED).library
+    path = tmp_path / "entries.toml"
+    path.write_text(store.dumps(lib), encoding="utf-8")
+    assert "authors_head = 3" in path.read_text(encoding="utf-8")
+    assert [e.author_parts() for e in store.load(path).entries] == [e.author_parts() for e in lib.entries]
+
+
+def test_bibtex_writes_the_head_then_others_never_a_tail_author() -> None:
+    from lcllm_cli.exporters.bibtex import entry_fields
+
+    entry = parse(ELIDED).library.entries[0]
+    author = dict(entry_fields(entry)[1])["author"]
+    assert "Ann" in author and "Cid" in author and author.endswith("and others}")
+    assert "Yan" not in author and "Zoe" not in author

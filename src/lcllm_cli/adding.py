@@ -306,7 +306,7 @@ def update_entry(existing: Entry, paper: Entry) -> list[Change]:
         setattr(existing, name, getattr(paper, name))
     if keep_version is not None:  # never step back to an older version
         existing.version = keep_version
-    existing.authors_elided = False
+    existing.authors_elided, existing.authors_head = False, None
     return changes
 
 

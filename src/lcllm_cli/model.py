@@ -65,6 +65,9 @@ class Entry:
     url: str | None = None
     authors: list[str] = field(default_factory=list)
     authors_elided: bool = False
+    # with authors_elided: how many of `authors` come before the elision ("A, B, ..., Y, Z": 2); the rest are the
+    # known tail. None: all but the last (the files written before this field).
+    authors_head: int | None = None
     published: str | None = None
     updated: str | None = None
     year: int | None = None
@@ -91,6 +94,14 @@ class Entry:
     def ident(self) -> str:
         """How the entry is named on the command line: arXiv id, else URL, else citation key or title."""
         return self.arxiv or self.url or self.key or self.title
+
+    def author_parts(self) -> tuple[list[str], list[str]] | None:
+        """An elided author list as (head, tail) around the elision; None when the list is not elided."""
+        if not self.authors_elided or not self.authors:
+            return None
+        head = len(self.authors) - 1 if self.authors_head is None else self.authors_head
+        head = max(0, min(head, len(self.authors)))
+        return self.authors[:head], self.authors[head:]
 
     @property
     def first_author(self) -> str:

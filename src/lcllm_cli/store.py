@@ -53,6 +53,7 @@ ENTRY_FIELDS: dict[str, str] = {
     "url": _STR,
     "authors": _STRLIST,
     "authors_elided": _BOOL,
+    "authors_head": _INT,
     "published": _STR,
     "updated": _STR,
     "year": _INT,

@@ -138,10 +138,11 @@ def _count(n: int) -> str:
 
 
 def _authors(entry: Entry) -> str:
-    names = [escape(a) for a in entry.authors if a.strip()]
-    if entry.authors_elided and names:
-        names = [*names[:-1], "...", names[-1]] if len(names) > 1 else [*names, "..."]
-    return ", ".join(names)
+    parts = entry.author_parts()
+    if parts is None:
+        return ", ".join(escape(a) for a in entry.authors if a.strip())
+    head, tail = ([escape(a) for a in names if a.strip()] for names in parts)
+    return ", ".join([*head, "...", *tail])
 
 
 def _venue(entry: Entry) -> str:

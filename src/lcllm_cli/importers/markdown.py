@@ -215,9 +215,9 @@ def _strip_markers(s: str) -> tuple[str, bool, str]:
     return s, highlight, " ".join(kept)
 
 
-def _split_authors(text: str, *, collapsed: bool = False) -> tuple[list[str], bool]:
-    """The authors of an author run, and whether some were left out ("et al."). ``collapsed``: the text's only
-    white space is single spaces already."""
+def _split_authors(text: str, *, collapsed: bool = False) -> tuple[list[str], bool, int | None]:
+    """The authors of an author run, whether some were left out ("...", "et al."), and how many come before the
+    (first) elision. ``collapsed``: the text's only white space is single spaces already."""
     # Split before unescaping, so that an escaped character inside a name stays part of it.
     text = (text if collapsed else collapse_ws(text)).strip()
     # the usual "A, B, C" is a plain split (the space after each comma is stripped below)
@@ -229,19 +229,22 @@ def _split_authors(text: str, *, collapsed: bool = False) -> tuple[list[str], bo
     et_al = " et al" in text
     authors: list[str] = []
     elided = False
+    head: int | None = None
     for part in parts:
         part = part.strip()
         if not part:
             continue
         # (_ELISION matches 1, 3, 5, 6 or 10 characters: case-insensitive matching maps one character to one)
         if part[0] in _ELISION_STARTS and len(part) <= 10 and _ELISION.match(part):
-            elided = True
+            if not elided:
+                elided, head = True, len(authors)
             continue
         if et_al and (part.endswith(" et al") or part.endswith(" et al.")):
-            elided = True
             part = part.rsplit(" et al", 1)[0].strip()
+            if not elided:
+                elided, head = True, len(authors) + 1
         authors.append(part)
-    return authors, elided
+    return authors, elided, head
 
 
 class _Parser:
@@ -470,7 +473,9 @@ class _Parser:
             self._venue(entry, code.group(1))
         au = _AUTHOR_RUN.search(plain_s)
         if au:
-            entry.authors, entry.authors_elided = _split_authors(au["a"])
+            entry.authors, entry.authors_elided, head = _split_authors(au["a"])
+            if entry.authors_elided and head != len(entry.authors) - 1:  # (None, the default, means that)
+                entry.authors_head = head
 
         prev_end = 0
         for idx, link in enumerate(links):
