@@ -157,7 +157,7 @@ ELIDED = """# T
 
 ## Papers
 
-- **Long paper**, [arxiv](https://arxiv.org/abs/2402.13753) *Ann A, Bob B, Cid C, ..., Yan Y, Zoe Z*
+- **Long**, `arXiv, 2402.13753`, [arxiv](https://arxiv.org/abs/2402.13753) *Ann A, Bob B, Cid C, ..., Yan Y, Zoe Z*
 - **Short paper**, `arXiv, 2402.13754`, [arxiv](https://arxiv.org/abs/2402.13754) *Ann A, ..., Zoe Z*
 - **Head only**, `arXiv, 2402.13755`, [arxiv](https://arxiv.org/abs/2402.13755) *Ann A, Bob B, ...*
 """
