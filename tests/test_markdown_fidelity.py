@@ -191,3 +191,39 @@ def test_bibtex_writes_the_head_then_others_never_a_tail_author() -> None:
     author = dict(entry_fields(entry)[1])["author"]
     assert "Ann" in author and "Cid" in author and author.endswith("and others}")
     assert "Yan" not in author and "Zoe" not in author
+
+
+NOTES = """# T
+
+## Papers
+
+- **Paper one**, `arXiv, 2402.13753`, [arxiv](https://arxiv.org/abs/2402.13753) *Ann A, Bob B*
+  - A summary of what it does, with `code` and a star_name.
+  - https://example.com/bare
+- [A link](https://example.com/link)
+  - Why it matters
+"""
+
+
+def test_nested_notes_are_written_back_under_the_item() -> None:
+    lib = parse(NOTES).library
+    paper, link = lib.entries
+    assert paper.notes == "A summary of what it does, with `code` and a star_name.\nhttps://example.com/bare"
+    assert link.notes == "Why it matters"
+    out = render(lib)
+    assert "\n  - https://example.com/bare\n" in out
+    assert "\n  - Why it matters\n" in out
+    again = parse(out).library
+    assert again.entries == lib.entries
+    assert render(again) == out
+
+
+def test_a_note_that_looks_like_markup_stays_a_note() -> None:
+    from markdown_it import MarkdownIt
+
+    lib = Library(title="T", sections=[Section("Papers")])
+    lib.entries.append(Entry(kind="link", title="L", url="https://example.com/l", notes="- item\n## head\n1. one"))
+    out = render(lib)
+    html = MarkdownIt("commonmark").render(out)
+    assert "<h2>head" not in html and html.count("<li>") == 2 + 1 + 3
+    assert parse(out).library.entries[0].notes == "- item\n## head\n1. one"

@@ -218,12 +218,29 @@ def render_link(entry: Entry) -> list[str]:
 
 
 def render_entry(entry: Entry) -> list[str]:
-    """The lines of one list item (without the leading ``- ``); continuation lines are indented."""
+    """The lines of one list item (without the leading ``- ``); continuation lines are indented, the entry's notes
+    (other than a run of markers, written before the item) are nested bullets under it, one a line."""
     if entry.kind == "paper":
-        return render_paper(entry)
-    if entry.kind == "project":
-        return render_project(entry)
-    return render_link(entry)
+        lines = render_paper(entry)
+    elif entry.kind == "project":
+        lines = render_project(entry)
+    else:
+        lines = render_link(entry)
+    if entry.notes and not (entry.kind != "link" and _is_markers(entry.notes)):
+        lines.extend(f"  - {_block_text(note)}" for note in entry.notes.split("\n") if note.strip())
+    return lines
+
+
+_BLOCK_START = re.compile(r"[-+*#>=|~`]|[0-9]+[.)]")  # opens a list, heading, quote, fence ...
+
+
+def _block_text(text: str) -> str:
+    """:func:`escape`d text that is the whole body of a list item: nothing at its start opens a block."""
+    body = escape(text)
+    m = _BLOCK_START.match(body)
+    if m is None:
+        return body
+    return body[: m.end() - 1] + "\\" + body[m.end() - 1 :]
 
 
 def _sections(lib: Library, entries: list[Entry]) -> list[Section]:

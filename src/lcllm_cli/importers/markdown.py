@@ -419,7 +419,7 @@ class _Parser:
                         entry.links.append(Link(link.text or "link", link.url))
                 rest = _LINK_SCAN.sub("", child_text).strip(" -·:,")
                 if rest and not _links(child_text):
-                    entry.notes = (entry.notes + "\n" if entry.notes else "") + rest
+                    entry.notes = (entry.notes + "\n" if entry.notes else "") + _unescape(rest)
         if entry is not None:
             self._emit(entry, block.line)
         for child in extra_children:
