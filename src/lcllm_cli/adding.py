@@ -154,6 +154,11 @@ def resolve_section(lib: Library, requested: str | None) -> str:
         wanted = " ".join(requested.split())
         if not wanted:
             raise UsageError("--section needs a name", hint='e.g. --section "Papers"')
+        from lcllm_cli.importers.apply import section_key  # a path or a unique heading text, as every --section
+
+        key = section_key(lib, wanted)
+        if key in names:
+            return key
         for name in names:
             if name.casefold() == wanted.casefold():
                 return name
@@ -301,7 +306,7 @@ def update_entry(existing: Entry, paper: Entry) -> list[Change]:
         setattr(existing, name, getattr(paper, name))
     if keep_version is not None:  # never step back to an older version
         existing.version = keep_version
-    existing.authors_elided = False
+    existing.authors_elided, existing.authors_head = False, None
     return changes
 
 

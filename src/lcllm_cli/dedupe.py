@@ -748,6 +748,7 @@ def merge_entries(members: list[Entry]) -> Entry:
     best = max(order, key=lambda m: (len(m.authors) + (0 if m.authors_elided else 0.5), m is lead))
     out.authors = list(best.authors)
     out.authors_elided = best.authors_elided if best.authors else False
+    out.authors_head = best.authors_head if out.authors_elided else None
 
     # the newest version and its data; scalar fields another member had fill the gaps
     out.key = next((m.key for m in members if m.key), None)  # the kept entry's citation key stays valid

@@ -65,6 +65,9 @@ class Entry:
     url: str | None = None
     authors: list[str] = field(default_factory=list)
     authors_elided: bool = False
+    # with authors_elided: how many of `authors` come before the elision ("A, B, ..., Y, Z": 2); the rest are the
+    # known tail. None: all but the last (the files written before this field).
+    authors_head: int | None = None
     published: str | None = None
     updated: str | None = None
     year: int | None = None
@@ -91,6 +94,14 @@ class Entry:
     def ident(self) -> str:
         """How the entry is named on the command line: arXiv id, else URL, else citation key or title."""
         return self.arxiv or self.url or self.key or self.title
+
+    def author_parts(self) -> tuple[list[str], list[str]] | None:
+        """An elided author list as (head, tail) around the elision; None when the list is not elided."""
+        if not self.authors_elided or not self.authors:
+            return None
+        head = len(self.authors) - 1 if self.authors_head is None else self.authors_head
+        head = max(0, min(head, len(self.authors)))
+        return self.authors[:head], self.authors[head:]
 
     @property
     def first_author(self) -> str:
@@ -119,10 +130,21 @@ class Entry:
 
 @dataclass(slots=True)
 class Section:
-    """A heading of the list; ``level`` 2 is ``##``, 3 is ``###``."""
+    """A heading of the list; ``level`` 1 is ``#``, 2 is ``##``, 3 is ``###`` (as the source wrote it).
+
+    ``name`` is the key entries use (``Entry.section``): the heading's text, or, when another section already has
+    that text, its path in the tree (``"Chinese/Foundation"``); ``heading`` then holds the text. The tree itself is
+    the order of the sections and their levels: a section's parent is the nearest section before it of a lower level.
+    """
 
     name: str
     level: int = 2
+    heading: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The heading as written."""
+        return self.heading or self.name
 
 
 @dataclass(slots=True)
@@ -137,9 +159,35 @@ class Library:
     def section_names(self) -> list[str]:
         return [s.name for s in self.sections]
 
-    def ensure_section(self, name: str, level: int = 2) -> None:
+    def ensure_section(self, name: str, level: int = 2, heading: str | None = None) -> None:
         if name not in self.section_names():
-            self.sections.append(Section(name, level))
+            self.sections.append(Section(name, level, heading if heading != name else None))
+
+    def section_paths(self) -> dict[str, str]:
+        """Each section's key -> its path of heading texts from the top of the tree (``"Chinese/Foundation"``)."""
+        paths: dict[str, str] = {}
+        stack: list[tuple[int, str]] = []  # (level, path) of the open ancestors
+        for sec in self.sections:
+            while stack and stack[-1][0] >= sec.level:
+                stack.pop()
+            path = f"{stack[-1][1]}/{sec.text}" if stack else sec.text
+            paths[sec.name] = path
+            stack.append((sec.level, path))
+        return paths
+
+    def resolve_section(self, wanted: str) -> str:
+        """The key of the section ``wanted`` names: a key, a path, or a heading text that only one section has.
+
+        A name no section has is returned as it is (a new section). Several sections named so: ``ValueError``
+        whose message lists their paths."""
+        paths = self.section_paths()
+        hits = [s.name for s in self.sections if wanted in (s.name, paths[s.name], s.text)]
+        if len(hits) > 1:
+            exact = [k for k in hits if paths[k] == wanted]
+            if len(exact) == 1:
+                return exact[0]
+            raise ValueError(", ".join(repr(paths[k]) for k in hits))
+        return hits[0] if hits else wanted
 
     def add_entry(self, entry: Entry) -> None:
         """Insert ``entry`` after the last entry of its section (a one-hunk diff), creating the section."""

@@ -72,7 +72,7 @@ def apply_fetched(entry: Entry, fetched: Entry) -> list[Change]:
             continue  # arXiv says nothing: keep what the list has
         old = getattr(entry, name)
         if name == "authors" and entry.authors_elided:
-            entry.authors_elided = False
+            entry.authors_elided, entry.authors_head = False, None
             if old == new:
                 changes.append(Change(ident, "authors_elided", True, False))
         if old == new:

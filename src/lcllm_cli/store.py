@@ -52,6 +52,7 @@ ENTRY_FIELDS: dict[str, str] = {
     "url": _STR,
     "authors": _STRLIST,
     "authors_elided": _BOOL,
+    "authors_head": _INT,
     "published": _STR,
     "updated": _STR,
     "year": _INT,
@@ -288,15 +289,18 @@ def _library_from_data(data: dict[str, Any], source: str, text: str | None, *, t
         raise StoreError(f"{source}: 'section' must be [[section]] tables")
     names: set[str] = set()
     for i, sec in enumerate(sections, 1):
-        if not isinstance(sec, dict) or not isinstance(sec.get("name"), str) or set(sec) - {"name", "level"}:
-            raise StoreError(f"{source}: section #{i} must have a name (and optionally a level)")
+        if not isinstance(sec, dict) or not isinstance(sec.get("name"), str) or set(sec) - {"name", "level", "heading"}:
+            raise StoreError(f"{source}: section #{i} must have a name (and optionally a level and a heading)")
         level = sec.get("level", 2)
-        if not isinstance(level, int) or isinstance(level, bool) or not 2 <= level <= 6:
-            raise StoreError(f"{source}: section {sec['name']!r}: level must be an integer from 2 to 6")
+        if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 6:
+            raise StoreError(f"{source}: section {sec['name']!r}: level must be an integer from 1 to 6")
+        heading = sec.get("heading")
+        if heading is not None and not isinstance(heading, str):
+            raise StoreError(f"{source}: section {sec['name']!r}: heading must be a string")
         if sec["name"] in names:
             raise StoreError(f"{source}: section {sec['name']!r} is listed twice")
         names.add(sec["name"])
-        lib.sections.append(Section(sec["name"], level))
+        lib.sections.append(Section(sec["name"], level, heading or None))
 
     raw_entries = data.get("entry", [])
     if not isinstance(raw_entries, list):
@@ -451,7 +455,10 @@ def _cache_record(lib: Library, canonical: bool) -> dict[str, Any]:
         rows.append(tuple(row))
     declared = lib.section_names()
     used = {e.section for e in lib.entries}
-    sections: list[dict[str, Any]] = [{"name": sec.name, "level": sec.level} for sec in lib.sections]
+    sections: list[dict[str, Any]] = [
+        {"name": sec.name, "level": sec.level, **({"heading": sec.heading} if sec.heading else {})}
+        for sec in lib.sections
+    ]
     sections.extend({"name": name, "level": 2} for name in sorted(used - set(declared)))
     meta: dict[str, Any] = {"title": lib.title}
     if lib.intro:
@@ -742,6 +749,8 @@ def dumps(lib: Library) -> str:
         parts.append(f"name = {toml_str(sec.name)}")
         if sec.level != 2:
             parts.append(f"level = {sec.level}")
+        if sec.heading:
+            parts.append(f"heading = {toml_str(sec.heading)}")
     missing = sorted(used - set(lib.section_names()))
     for name in missing:  # an entry whose section was never declared: declare it rather than lose it
         parts.extend(["", "[[section]]", f"name = {toml_str(name)}"])

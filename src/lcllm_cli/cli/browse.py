@@ -53,9 +53,12 @@ def list_cmd(
     ] = False,
 ) -> None:
     from lcllm_cli import browse, store
+    from lcllm_cli.importers.apply import section_key
     from lcllm_cli.model import entry_to_dict
 
     lib = store.load(state(ctx).path)
+    if section:  # a path ("Chinese/Foundation") or a heading text only one section has
+        section = section_key(lib, section)
     entries = browse.filter_entries(lib, section=section, search=search, kind=kind)
     if as_json:
         print_json_list(entry_to_dict(e) for e in entries)

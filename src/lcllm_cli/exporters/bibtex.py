@@ -176,8 +176,10 @@ def entry_fields(
             out.append((name, value))
 
     if entry.kind == "paper":
-        names = [_author(a, ascii, lost) for a in entry.authors if a.strip()]
-        if entry.authors_elided and names:
+        parts = entry.author_parts()  # elided: the head, then "others" (a tail author is never in a head position)
+        kept = entry.authors if parts is None else parts[0]
+        names = [_author(a, ascii, lost) for a in kept if a.strip()]
+        if parts is not None:
             names.append("others")
         add("author", _braced(" and ".join(names)) if names else None)
         add("title", _braced(latex.protect_title(title, ascii=ascii, lost=lost)))

@@ -13,7 +13,7 @@ import unicodedata
 from lcllm_cli.fieldkinds import is_arxiv_id
 from lcllm_cli.latex import CONTROL, title_of
 from lcllm_cli.mdsyntax import MARKER_END, MARKER_START, collapse_ws, unescape
-from lcllm_cli.model import Entry, Library
+from lcllm_cli.model import Entry, Library, Section
 from lcllm_cli.urls import github_repo, is_web_url
 
 HIGHLIGHT = "🌟"
@@ -139,10 +139,11 @@ def _count(n: int) -> str:
 
 
 def _authors(entry: Entry) -> str:
-    names = [escape(a) for a in entry.authors if a.strip()]
-    if entry.authors_elided and names:
-        names = [*names[:-1], "...", names[-1]] if len(names) > 1 else [*names, "..."]
-    return ", ".join(names)
+    parts = entry.author_parts()
+    if parts is None:
+        return ", ".join(escape(a) for a in entry.authors if a.strip())
+    head, tail = ([escape(a) for a in names if a.strip()] for names in parts)
+    return ", ".join([*head, "...", *tail])
 
 
 def _arxiv(entry: Entry) -> str | None:
@@ -240,20 +241,37 @@ def render_link(entry: Entry) -> list[str]:
 
 
 def render_entry(entry: Entry) -> list[str]:
-    """The lines of one list item (without the leading ``- ``); continuation lines are indented."""
+    """The lines of one list item (without the leading ``- ``); continuation lines are indented, the entry's notes
+    (other than a run of markers, written before the item) are nested bullets under it, one a line."""
     if entry.kind == "paper":
-        return render_paper(entry)
-    if entry.kind == "project":
-        return render_project(entry)
-    return render_link(entry)
+        lines = render_paper(entry)
+    elif entry.kind == "project":
+        lines = render_project(entry)
+    else:
+        lines = render_link(entry)
+    if entry.notes and not (entry.kind != "link" and _is_markers(entry.notes)):
+        lines.extend(f"  - {_block_text(note)}" for note in entry.notes.split("\n") if note.strip())
+    return lines
 
 
-def _sections(lib: Library, entries: list[Entry]) -> list[tuple[str, int]]:
-    out = [(s.name, s.level) for s in lib.sections]
-    names = {name for name, _ in out}
+_BLOCK_START = re.compile(r"[-+*#>=|~`]|[0-9]+[.)]")  # opens a list, heading, quote, fence ...
+
+
+def _block_text(text: str) -> str:
+    """:func:`escape`d text that is the whole body of a list item: nothing at its start opens a block."""
+    body = escape(text)
+    m = _BLOCK_START.match(body)
+    if m is None:
+        return body
+    return body[: m.end() - 1] + "\\" + body[m.end() - 1 :]
+
+
+def _sections(lib: Library, entries: list[Entry]) -> list[Section]:
+    out = list(lib.sections)
+    names = {s.name for s in out}
     for entry in entries:
         if entry.section not in names:
-            out.append((entry.section, 2))
+            out.append(Section(entry.section))
             names.add(entry.section)
     return out
 
@@ -273,7 +291,7 @@ def render(lib: Library, entries: list[Entry] | None = None, *, full: bool = Tru
     sections = _sections(lib, entries)
     if filtered:  # a selection (--kind): only the sections it has entries in
         present = {e.section for e in entries}
-        sections = [(name, level) for name, level in sections if name in present]
+        sections = [s for s in sections if s.name in present]
     used: dict[str, int] = {}
     out: list[str] = []
     toc: list[str] = []
@@ -284,17 +302,17 @@ def render(lib: Library, entries: list[Entry] | None = None, *, full: bool = Tru
             out += [lib.intro.strip(), ""]
         toc.append(f"- [{escape(lib.title)}](#{slug(lib.title, used)})")
         indent = "  "
-    top = min((level for _, level in sections), default=2)
-    for name, level in sections:
-        toc.append(indent + "  " * (level - top) + f"- [{escape(name)}](#{slug(name, used)})")
+    top = min((s.level for s in sections), default=2)
+    for sec in sections:
+        toc.append(indent + "  " * (sec.level - top) + f"- [{escape(sec.text)}](#{slug(sec.text, used)})")
     if toc:
         out += [*toc, ""]
     by_section: dict[str, list[Entry]] = {}
     for entry in entries:
         by_section.setdefault(entry.section, []).append(entry)
-    for name, level in sections:
-        out += [_heading(name, level), ""]
-        items = by_section.get(name, [])
+    for sec in sections:
+        out += [_heading(sec.text, sec.level), ""]
+        items = by_section.get(sec.name, [])
         for entry in items:
             lines = render_entry(entry)
             out.append("- " + lines[0])

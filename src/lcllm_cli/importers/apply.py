@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lcllm_cli.dedupe import DuplicateIndex, entry_keys, find_groups_keyed, merge_entries, merge_groups
+from lcllm_cli.errors import UsageError
 from lcllm_cli.gcpause import paused_gc
 from lcllm_cli.importers import ImportResult, Problem
 from lcllm_cli.model import Entry, Library
@@ -122,13 +123,15 @@ def _import_into(target: Library, result: ImportResult, *, section: str | None, 
     repeats, keys = _find_repeats(result, dedupe, entry_keys(result.library.entries))
     report = ImportReport(problems=list(result.problems), repeats=repeats)
     src = result.library
+    if section is not None:
+        section = section_key(target, section)
     if not target.entries and not target.sections:
         if target.title in ("", "Awesome list"):
             target.title = src.title
         target.intro = target.intro or src.intro
     if section is None:
         for sec in src.sections:
-            target.ensure_section(sec.name, sec.level)
+            target.ensure_section(sec.name, sec.level, sec.heading)
     lines = result.lines if len(result.lines) == len(src.entries) else [0] * len(src.entries)
     new: list[Entry] = []
     index: DuplicateIndex | None = None
@@ -153,3 +156,13 @@ def _import_into(target: Library, result: ImportResult, *, section: str | None, 
     skipped = {p.line for p in report.already_present if not p.merged}
     report.repeats = [r for r in report.repeats if r.merged or r.line not in skipped]
     return report
+
+
+def section_key(lib: Library, wanted: str) -> str:
+    """The section ``--section wanted`` names in ``lib`` (a key, a path or a unique heading text)."""
+    try:
+        return lib.resolve_section(wanted)
+    except ValueError as err:
+        raise UsageError(
+            f"--section {wanted!r} names several sections: {err}", hint="give the section's path, e.g. 'Parent/Name'"
+        ) from None

@@ -20,11 +20,8 @@ of the shapes is imported as a link with its raw text kept and reported with its
 
 How it is read: :meth:`_Parser._walk` cuts the document into items (a bullet and its continuation lines and nested
 bullets); :meth:`_Parser._parse_item` tells the shapes apart by how the item starts (``**`` a paper, ``[**`` a
-project, ``[`` a link) and is the definition of what each yields. For speed (a list of 100,000 entries is mostly
-papers and projects in the exporter's own layout), :meth:`_Parser._common_item` first tries those layouts with
-plain texts only (:data:`_COMMON_PAPER_HEAD` and its :data:`_COMMON_EXTRA` links, :data:`_COMMON_PROJECT`), and
-yields what the general path would; ``tests/test_markdown_fast_path.py`` holds the two to each other (the
-benchmark needs the shortcut: 0.23 s instead of 0.49 s of parsing for 10,000 entries).
+project, ``[`` a link) and is the definition of what each yields. There is one way of reading an item: no fast
+path beside it.
 """
 
 from __future__ import annotations
@@ -67,48 +64,7 @@ _OWNER = re.compile(r"\s*[-–—]\s*([^\s!*\[]+)")
 _DESCRIPTION = re.compile(r"\*(?<![*\w]\*)(?!\*)(?P<d>.+)\*(?!\*)\s*$")
 _BARE_URL = re.compile(r"https?://[^\s<>()\]]+")
 
-# Paper and project items as the exporter writes them (white space collapsed; see _Parser._common_item), when none
-# of their texts holds a backslash, an entity, a star, a bracket or a backquote.
-# (Every run below is possessive, "++" or "*+": it cannot hold the character that ends it, so giving characters
-# back could not lead to another match. The text is white-space collapsed: a space is its only white space.)
-_PLAIN = r"[^\\&*\[\]`]"  # a character of such a text
-# a link destination without parentheses, brackets, stars or white space, not an #anchor (as in a table of contents)
-_DEST = r"[A-Za-z][^ ()<>\[\]*]*+"
-_COUNT_TEXT = r"[0-9][0-9,]*+"
 _NEW_STYLE_ID = r"[0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?"  # 2402.13753, 2402.13753v2 (what _ARXIV_URL takes)
-# one of the other links: ([label](url) - owner) ![Star](badge) stars: **N**
-_COMMON_EXTRA = re.compile(
-    rf"""(?:\ ·)?\ \(\[(?P<label>{_PLAIN}*+)\]\((?P<url>{_DEST})\)(?:\ -\ [A-Za-z0-9._-]++)?\)
-    (?:\ !\[Star\]\((?P<badge>{_DEST})\))?
-    (?:\ stars:\ \*\*(?P<stars>{_COUNT_TEXT})\*\*)?""",
-    re.VERBOSE,
-)
-_EXTRAS = "(?:" + re.sub(r"\(\?P<\w+>", "(?:", _COMMON_EXTRA.pattern) + ")*"  # any number of them, unnamed
-# **Title**, `venue, id`, [arxiv](abs URL), [pdf](pdf URL) (same id) or [paper](url), citation: [**N**](url),
-# *the authors*: the head of a paper item, which the other links (_COMMON_EXTRA, any number) follow. Each optional
-# part starts with a text no other part, nor an extra link, starts with (", `", ", [arxiv]", ", [paper]",
-# ", citation", " *"; an extra starts " (" or " · ("): read alone, the head ends where it would in the whole item.
-_COMMON_PAPER_HEAD = re.compile(
-    rf"""\*\*(?P<title>{_PLAIN}++)\*\*
-    (?:,\ `(?P<venue>{_PLAIN}++)`)?
-    (?:,\ \[arxiv\]\(https://arxiv\.org/abs/(?P<id>{_NEW_STYLE_ID})\)
-       ,\ \[pdf\]\(https://arxiv\.org/pdf/(?P=id)\))?
-    (?:,\ \[paper\]\((?P<paper>{_DEST})\))?
-    (?:,\ citation:\ (?:\[\*\*(?P<cited>{_COUNT_TEXT})\*\*\]\((?P<cited_url>{_DEST})\)
-                       |\*\*(?P<count>{_COUNT_TEXT})\*\*))?
-    (?:\ \*(?P<authors>{_PLAIN}++)\*)?""",
-    re.VERBOSE,
-)
-# [**Name**](url) - owner ![Star](badge) · stars: **N**, the other links, *what the project does*
-_COMMON_PROJECT = re.compile(
-    rf"""\[\*\*(?P<name>{_PLAIN}++)\*\*\]\((?P<url>{_DEST})\)
-    (?:\ -\ (?P<owner>[^\ !*\[\\&`]++))?
-    (?:\ !\[Star\]\({_DEST}\))?
-    (?:\ ·\ stars:\ \*\*(?P<stars>{_COUNT_TEXT})\*\*)?
-    (?P<extras>{_EXTRAS})
-    (?:\ \*(?P<description>{_PLAIN}++)\*)?""",
-    re.VERBOSE,
-)
 
 
 def _width(indent: str) -> int:
@@ -259,9 +215,9 @@ def _strip_markers(s: str) -> tuple[str, bool, str]:
     return s, highlight, " ".join(kept)
 
 
-def _split_authors(text: str, *, collapsed: bool = False) -> tuple[list[str], bool]:
-    """The authors of an author run, and whether some were left out ("et al."). ``collapsed``: the text's only
-    white space is single spaces already."""
+def _split_authors(text: str, *, collapsed: bool = False) -> tuple[list[str], bool, int | None]:
+    """The authors of an author run, whether some were left out ("...", "et al."), and how many come before the
+    (first) elision. ``collapsed``: the text's only white space is single spaces already."""
     # Split before unescaping, so that an escaped character inside a name stays part of it.
     text = (text if collapsed else collapse_ws(text)).strip()
     # the usual "A, B, C" is a plain split (the space after each comma is stripped below)
@@ -273,19 +229,22 @@ def _split_authors(text: str, *, collapsed: bool = False) -> tuple[list[str], bo
     et_al = " et al" in text
     authors: list[str] = []
     elided = False
+    head: int | None = None
     for part in parts:
         part = part.strip()
         if not part:
             continue
         # (_ELISION matches 1, 3, 5, 6 or 10 characters: case-insensitive matching maps one character to one)
         if part[0] in _ELISION_STARTS and len(part) <= 10 and _ELISION.match(part):
-            elided = True
+            if not elided:
+                elided, head = True, len(authors)
             continue
         if et_al and (part.endswith(" et al") or part.endswith(" et al.")):
-            elided = True
             part = part.rsplit(" et al", 1)[0].strip()
+            if not elided:
+                elided, head = True, len(authors) + 1
         authors.append(part)
-    return authors, elided
+    return authors, elided, head
 
 
 class _Parser:
@@ -296,6 +255,7 @@ class _Parser:
         self.lines_out: list[int] = []
         self.section: str | None = None
         self.known_sections: set[str] = set()  # names ensure_section was called with
+        self.headings: list[tuple[int, str]] = []  # (level, path) of the open headings, outermost first
         self.text = text
 
     # ----------------------------------------------------------------------------------- structure
@@ -371,8 +331,7 @@ class _Parser:
                 if level == 1 and not seen_heading and not self.lib.entries:
                     self.lib.title = name
                 else:
-                    self.section = name
-                    self.lib.ensure_section(name, max(2, level))
+                    self._heading(level, name)
                 seen_heading = True
                 blank_run = 0
                 continue
@@ -414,6 +373,23 @@ class _Parser:
         if intro_text:
             self.lib.intro = intro_text
 
+    def _heading(self, level: int, name: str) -> None:
+        """A section heading: its key is its text, or its path when another section has that text already."""
+        stack = self.headings
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        path = f"{stack[-1][1]}/{name}" if stack else name
+        stack.append((level, path))
+        taken = set(self.lib.section_names())
+        key = name if name not in taken else path
+        n = 1
+        while key in taken:  # the same heading twice under one parent: two sections still
+            n += 1
+            key = f"{path} ({n})"
+        self.section = key
+        self.lib.ensure_section(key, level, name)
+        self.known_sections.add(key)
+
     # ----------------------------------------------------------------------------------- items
 
     def _emit(self, entry: Entry, line: int) -> None:
@@ -426,11 +402,6 @@ class _Parser:
 
     def _item(self, block: _Block) -> None:
         text = block.collapsed()
-        if not block.children:
-            quick = self._common_item(text)
-            if quick is not None:
-                self._emit(quick, block.line)
-                return
         links = _links(text)
         if links and all(link.url.startswith("#") for link in links if not link.image):
             if all(link.image for link in links):  # an item that is only an image
@@ -452,7 +423,7 @@ class _Parser:
                         entry.links.append(Link(link.text or "link", link.url))
                 rest = _LINK_SCAN.sub("", child_text).strip(" -·:,")
                 if rest and not _links(child_text):
-                    entry.notes = (entry.notes + "\n" if entry.notes else "") + rest
+                    entry.notes = (entry.notes + "\n" if entry.notes else "") + _unescape(rest)
         if entry is not None:
             self._emit(entry, block.line)
         for child in extra_children:
@@ -496,114 +467,6 @@ class _Parser:
                 return None
         return _with_markers(entry, highlight, markers)
 
-    def _common_item(self, text: str) -> Entry | None:
-        """The entry of an item in the exporter's plain paper or project layout, the bulk of a big list, read
-        without the general machinery; None for any other item (the general path reads those).
-
-        Applies when the whole item (white space collapsed, markers stripped) is :data:`_COMMON_PAPER_HEAD` and
-        any number of :data:`_COMMON_EXTRA` links, or :data:`_COMMON_PROJECT`. Such an item has exactly the links
-        the patterns show, none of them an #anchor (so it is no table-of-contents line), and its texts hold nothing
-        the general path looks for (stars, code spans, brackets, escapes): each part yields what :meth:`_paper` or
-        :meth:`_project` makes of it.
-        """
-        body, highlight, markers = _strip_markers(text)
-        if body.startswith("**"):
-            entry = self._common_paper(body)
-        elif body.startswith("[**"):
-            entry = self._common_project(body)
-        else:
-            return None
-        return None if entry is None else _with_markers(entry, highlight, markers)
-
-    def _common_paper(self, body: str) -> Entry | None:
-        """:meth:`_paper` for an item in the exporter's paper layout (:data:`_COMMON_PAPER_HEAD`, then links): each
-        link as the general loop takes it. Anything out of the ordinary (an arXiv link that does not give the
-        paper's id, an arXiv URL among the other links, only a bold title) returns None: the general path reads
-        the item."""
-        # The head, then the extra links one by one to the end of the text: each part is read once.
-        m = _COMMON_PAPER_HEAD.match(body)
-        if m is None:
-            return None
-        title, venue, arxiv_id, paper_url, cited, cited_url, count_text, authors = m.group(
-            "title", "venue", "id", "paper", "cited", "cited_url", "count", "authors"
-        )
-        # as in _paper, collapse_ws(_unescape(title)).strip(): there is nothing to unescape, nor white space but
-        # single spaces
-        entry = Entry(kind="paper", title=title.strip())
-        if venue is not None:
-            self._venue(entry, venue)
-        if authors is not None:
-            entry.authors, entry.authors_elided = _split_authors(authors, collapsed=True)
-        has_links = False
-        if arxiv_id is not None:  # [arxiv](.../abs/ID), [pdf](.../pdf/ID): both name the same id, or neither does
-            has_links = True
-            aid = try_parse_arxiv_id(arxiv_id)  # what _arxiv_id answers for these URLs (see _ARXIV_URL)
-            if aid is None or (entry.arxiv is not None and entry.arxiv != aid.id):
-                return None
-            if entry.arxiv is None:
-                entry.arxiv, entry.version = aid.id, aid.version
-            elif entry.version is None:
-                entry.version = aid.version
-        if paper_url is not None:
-            has_links = True
-            if not _add_common_link(entry, "paper", paper_url, None, None):
-                return None
-        if cited_url is not None:  # citation: [**N**](url)
-            has_links = True
-            if is_web_url(cited_url):
-                count = int(cited.replace(",", ""))
-                entry.citations = Citations(count=count, source=_citation_source(cited_url), url=cited_url)
-        pos, end, extra = m.end(), len(body), _COMMON_EXTRA.match
-        while pos < end:  # ([label](url) - owner) ![Star](badge) stars: **N**, any number of them
-            x = extra(body, pos)
-            if x is None:  # not the exporter's layout after all
-                return None
-            pos = x.end()
-            has_links = True
-            label, url, badge, stars = x.group("label", "url", "badge", "stars")
-            if not _add_common_link(entry, label.strip(), url, badge, stars):
-                return None
-        if entry.citations is None and count_text is not None:  # citation: **N** (no link)
-            entry.citations = Citations(count=int(count_text.replace(",", "")), source="unknown")
-        if entry.arxiv is None and entry.venue is None and not entry.authors and not has_links:
-            return None  # only bold text: the general path decides
-        return entry
-
-    def _common_project(self, body: str) -> Entry | None:
-        """:meth:`_project` for a :data:`_COMMON_PROJECT` item; None when the general path must read it."""
-        m = _COMMON_PROJECT.fullmatch(body)
-        if m is None:
-            return None
-        name, url, owner, stars, extras, description = m.group("name", "url", "owner", "stars", "extras", "description")
-        if not is_web_url(url):
-            return None
-        # the name is the link text with its ** removed (_BOLD_NAME), with nothing to unescape or collapse
-        entry = Entry(kind="project", title=name, url=url)
-        if owner is not None:
-            entry.owner = owner
-        else:
-            repo = github_repo(url)
-            if repo:
-                entry.owner = repo[0]
-        if description is not None:
-            entry.description = description.strip()
-        links: list[Link] = []
-        pos = 0
-        for x in _COMMON_EXTRA.finditer(extras):
-            if x.start() != pos:  # cannot happen: extras matched the same pattern, repeated
-                return None
-            pos = x.end()
-            label, link_url, link_stars = x.group("label", "url", "stars")
-            stars = stars or link_stars  # the first "stars: **N**" of the item is the project's (_STARS.search)
-            if is_web_url(link_url):
-                links.append(Link(_clean_label(label) or "link", link_url))
-        if pos != len(extras):  # (cannot happen either)
-            return None
-        if stars is not None:
-            entry.stars = int(stars.replace(",", ""))
-        entry.links = links
-        return entry
-
     def _paper(self, body: str) -> Entry | None:
         m = _PAPER.match(body)
         if not m:
@@ -629,7 +492,9 @@ class _Parser:
             self._venue(entry, code.group(1))
         au = _AUTHOR_RUN.search(plain_s)
         if au:
-            entry.authors, entry.authors_elided = _split_authors(au["a"])
+            entry.authors, entry.authors_elided, head = _split_authors(au["a"])
+            if entry.authors_elided and head != len(entry.authors) - 1:  # (None, the default, means that)
+                entry.authors_head = head
 
         prev_end = 0
         for idx, link in enumerate(links):
@@ -786,29 +651,6 @@ def _with_markers(entry: Entry, highlight: bool, markers: str) -> Entry:
     if markers and entry.kind != "link":
         entry.notes = markers if not entry.notes else f"{markers} {entry.notes}"
     return entry
-
-
-def _add_common_link(entry: Entry, label: str, url: str, badge: str | None, stars: str | None) -> bool:
-    """A :data:`_COMMON_EXTRA` link of a paper item in the exporter's layout, as :meth:`_Parser._paper`
-    takes it: ``badge`` is the URL of the image right after it (if any), ``stars`` the count written after that.
-    False when the general path must read the item (the URL could name an arXiv paper)."""
-    if ("://" not in url or "arxiv" in url.lower()) and _arxiv_id(url) is not None:  # (as _arxiv_id skips)
-        return False
-    if not is_web_url(url):
-        return True  # not a link lcllm keeps
-    if not entry.arxiv and entry.url is None and label.lower() in ("paper", "pdf", "link", "url"):
-        entry.url = url
-        return True
-    repo = _github_repo(url) if badge is not None and _is_badge_url(badge) else None  # (only needed then)
-    badge_follows = bool(repo)
-    if badge_follows:
-        label = label or repo[1]  # type: ignore[index]
-    # _clean_label without collapse_ws: the label is a stripped piece of a white-space-collapsed text
-    link = Link(label.strip("*_ ") or "link", url)
-    if badge_follows and stars is not None:  # what _stars_after reads after the badge
-        link.stars = int(stars.replace(",", ""))
-    entry.links.append(link)
-    return True
 
 
 def _stars_after(text: str, pos: int) -> int | None:
