@@ -33,6 +33,15 @@ FORMS: dict[str, list[str]] = {
         "10.48550/arXiv.2402.13753",
         "https://doi.org/10.48550/arXiv.2402.13753",
         "  2402.13753  ",
+        # pages of other sites that show the paper by its id (issue 13: arXiv mirrors are the paper)
+        "https://huggingface.co/papers/2402.13753",
+        "https://huggingface.co/papers/2402.13753#community",
+        "https://www.alphaxiv.org/abs/2402.13753",
+        "https://www.alphaxiv.org/overview/2402.13753v2",
+        "https://ar5iv.labs.arxiv.org/html/2402.13753",
+        "https://ar5iv.org/abs/2402.13753",
+        "https://www.semanticscholar.org/arxiv/2402.13753",
+        "https://papers.cool/arxiv/2402.13753",
     ],
     "hep-th/9711200": [
         "hep-th/9711200",

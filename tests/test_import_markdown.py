@@ -153,7 +153,8 @@ def test_tricky_items() -> None:
     post = e["A [bracketed] *post*"]
     assert post.kind == "link" and post.url == "https://example.org/p?a=1&b=2"
     assert post.description == "a short description"
-    assert e["🤗 A model page"].url == "https://huggingface.co/x/y"
+    model = e["A model page"]  # the 🤗 before it is a label, not part of the title
+    assert model.url == "https://huggingface.co/x/y" and model.labels_before == ["🤗"]
     nested = e["Nested paper"]
     assert nested.arxiv == "hep-th/9711200" and nested.version == 2 and nested.authors == ["D D"]
     assert e["Numbered item"].section == "Sub section"

@@ -11,7 +11,7 @@ from lcllm_cli import store
 from lcllm_cli.cli import app
 from lcllm_cli.exporters.markdown import render
 from lcllm_cli.importers.markdown import parse
-from lcllm_cli.model import Entry, Library, Section
+from lcllm_cli.model import Entry, Library, Link, Section
 
 TREE = """# My list
 
@@ -227,3 +227,180 @@ def test_a_note_that_looks_like_markup_stays_a_note() -> None:
     html = MarkdownIt("commonmark").render(out)
     assert "<h2>head" not in html and html.count("<li>") == 2 + 1 + 3
     assert parse(out).library.entries[0].notes == "- item\n## head\n1. one"
+
+
+# ------------------------------------------------------------------ labels, badges, empty constructs, link lines
+
+LABELS = """# Labels
+
+## Models
+
+- [**tiny-long**](https://huggingface.co/acme/tiny-long) - acme 🤗
+- [**widget**](https://github.com/acme/widget) - acme :fire: ![Star](https://img.shields.io/github/stars/acme/widget.svg?style=social&label=Star)
+- 🔥 [A hot thread](https://x.com/someone/status/123) 𝕏
+- [A talk](https://example.com/talk) :clapper:
+- :clapper: [Another talk](https://example.com/talk2) - with a description
+- 🌟 🔥 **A paper**, `arXiv, 2401.00001`, [arxiv](https://arxiv.org/abs/2401.00001), [pdf](https://arxiv.org/pdf/2401.00001)
+"""
+
+
+def test_labels_are_stored_apart_and_written_back_where_they_stood() -> None:
+    lib = parse(LABELS).library
+    e = {x.title: x for x in lib.entries}
+    assert (e["tiny-long"].labels, e["tiny-long"].owner) == (["🤗"], "acme")
+    assert (e["widget"].labels, e["widget"].owner, e["widget"].no_badge) == ([":fire:"], "acme", False)
+    assert (e["A hot thread"].labels_before, e["A hot thread"].labels) == (["🔥"], ["𝕏"])
+    assert e["A hot thread"].description is None
+    assert (e["A talk"].labels, e["A talk"].description) == ([":clapper:"], None)
+    assert e["Another talk"].labels_before == [":clapper:"]
+    assert e["Another talk"].description == "with a description"
+    assert e["A paper"].highlight and e["A paper"].labels_before == ["🔥"]
+    out = render(lib)
+    for line in LABELS.splitlines()[4:]:
+        assert line in out.splitlines(), line
+    again = parse(out).library
+    assert again.entries == lib.entries and render(again) == out
+
+
+def test_a_label_that_is_no_emoji_is_refused_when_the_list_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    path.write_text(
+        '[list]\ntitle = "T"\n\n[[entry]]\nkind = "link"\ntitle = "L"\nurl = "https://example.com/"\n'
+        'labels = ["<script>"]\n',
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(app, ["--file", str(path), "check"])
+    assert res.exit_code != 0 and "labels" in res.output and "not an emoji" in res.output
+
+
+NO_BADGE = """# Badges
+
+## Code
+
+- [**gadget**](https://github.com/acme/gadget.git) - acme
+- [**widget**](https://github.com/acme/widget/tree/main/docs) - acme ![Star](https://img.shields.io/github/stars/acme/widget.svg?style=social&label=Star)
+- [A post](https://blog.example.com/post) · [code](https://github.com/acme/blogcode)
+"""
+
+
+def test_a_repository_without_a_badge_gets_none_and_one_in_any_url_form_keeps_it() -> None:
+    lib = parse(NO_BADGE).library
+    gadget, widget, post = lib.entries
+    assert gadget.no_badge and not widget.no_badge and post.links[0].no_badge
+    out = render(lib)
+    assert "- [**gadget**](https://github.com/acme/gadget.git) - acme\n" in out
+    assert (
+        "- [**widget**](https://github.com/acme/widget/tree/main/docs) - acme ![Star](https://img.shields.io/github/stars/acme/widget.svg?style=social&label=Star)\n"
+        in out
+    )
+    assert "- [A post](https://blog.example.com/post) · [code](https://github.com/acme/blogcode)\n" in out
+    assert parse(out).library.entries == lib.entries
+
+
+EMPTY = """\
+# Empty
+
+## Links
+
+- [A blog post](https://blog.example.com/post)
+
+\t · ([code](https://github.com/acme/blogcode))
+
+[A link line](https://example.org/standalone)
+
+\t · ([slides](https://example.org/slides))
+
+[Another link line](https://example.org/two)
+"""
+
+
+def test_a_nested_link_line_becomes_a_link_and_nothing_empty_is_written() -> None:
+    result = parse(EMPTY)
+    post, line1, line2 = result.library.entries
+    assert post.description is None and [(lk.label, lk.url) for lk in post.links] == [
+        ("code", "https://github.com/acme/blogcode")
+    ]
+    assert (line1.kind, line1.url, [lk.url for lk in line1.links]) == (
+        "link",
+        "https://example.org/standalone",
+        ["https://example.org/slides"],
+    )
+    assert (line2.title, line2.url) == ("Another link line", "https://example.org/two")
+    reported = {p.line: p.message for p in result.problems}
+    assert "not a list item; imported as a link entry" in reported[9]
+    assert "not a list item; imported as a link entry" in reported[13]
+    out = render(result.library)
+    for empty in ("()", "[]", "- ()", "[](", "- · "):
+        assert empty not in out, empty
+    assert "- [A link line](https://example.org/standalone) · [slides](https://example.org/slides)\n" in out
+
+
+@pytest.mark.parametrize("description", ["()", " ( ) ", "[]", "[]()"])
+def test_the_export_never_writes_an_empty_construct(description: str) -> None:
+    lib = Library(title="T", sections=[Section("Links")])
+    lib.entries.append(
+        Entry(kind="link", title="L", section="Links", url="https://example.com/l", description=description)
+    )
+    lib.entries.append(
+        Entry(kind="paper", title="P", section="Links", arxiv="2401.00001", links=[Link(description, "https://e.org/")])
+    )
+    out = render(lib)
+    assert "- [L](https://example.com/l)\n" in out
+    assert "[link](https://e.org/)" in out and "[]" not in out and "()" not in out.replace("(https", "")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://github.com/acme/widget/tree/main/src",
+        "https://github.com/acme/widget/blob/main/README.md",
+        "https://github.com/acme/widget#readme",
+        "https://github.com/acme/widget?tab=readme-ov-file",
+        "https://github.com/acme/widget.git",
+        "https://github.com/acme/widget.",
+    ],
+)
+def test_a_repository_is_recognised_in_every_url_form_and_the_url_stays_as_written(url: str) -> None:
+    from lcllm_cli.urls import github_repo
+
+    assert github_repo(url) == ("acme", "widget")
+    lib = parse(f"# T\n\n## Code\n\n- [**w**]({url})\n").library
+    (entry,) = lib.entries
+    assert entry.owner == "acme" and entry.url == url
+    assert f"[**w**]({url}) - acme" in render(lib)
+
+
+def test_a_monorepo_folder_is_a_project_of_its_own_for_dedupe() -> None:
+    from lcllm_cli.urls import url_key
+
+    a = url_key("https://github.com/acme/mono/tree/main/alpha")
+    b = url_key("https://github.com/acme/mono/tree/main/beta")
+    assert a != b and url_key("https://github.com/Acme/Mono/tree/master") == url_key("https://github.com/acme/mono")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://huggingface.co/papers/2401.00002",
+        "https://huggingface.co/papers/2401.00002#community",
+        "https://www.alphaxiv.org/abs/2401.00002",
+        "https://www.alphaxiv.org/overview/2401.00002v2",
+        "https://ar5iv.labs.arxiv.org/html/2401.00002",
+        "https://ar5iv.org/abs/2401.00002",
+        "https://www.semanticscholar.org/arxiv/2401.00002",
+        "https://papers.cool/arxiv/2401.00002",
+    ],
+)
+def test_an_arxiv_mirror_is_the_paper_for_dedupe_and_add_but_stays_a_link(url: str) -> None:
+    from lcllm_cli.dedupe import find_groups
+    from lcllm_cli.ids import try_parse_arxiv_id
+
+    parsed = try_parse_arxiv_id(url)
+    assert parsed is not None and parsed.id == "2401.00002"
+    paper = "- **A paper**, `arXiv, 2401.00002`, [arxiv](https://arxiv.org/abs/2401.00002)"
+    text = f"# T\n\n## P\n\n{paper}\n- [Its page]({url})\n"
+    lib = parse(text).library
+    assert [e.kind for e in lib.entries] == ["paper", "link"]  # the import keeps the source's link
+    assert f"- [Its page]({url})\n" in render(lib)
+    groups = find_groups(lib)
+    assert len(groups) == 1 and groups[0].indexes == [0, 1]

@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from lcllm_cli import keys, latex, urls
+from lcllm_cli import keys, latex
 from lcllm_cli.cli import app
 from lcllm_cli.dedupe import DuplicateIndex, find_groups, merge_entries, merge_groups
 from lcllm_cli.exporters import bibtex, markdown
@@ -430,13 +430,10 @@ def test_markdown_escape_as_before_on_every_text(seed_lib: Library, synth_lib: L
 
 
 def test_url_for_link_as_before_on_every_url(seed_lib: Library, synth_lib: Library) -> None:
-    fast = 0
     for url in [*_urls(seed_lib), *_urls(synth_lib)]:
         assert markdown.url_for_link(url) == old_url_for_link(url), repr(url)
-        fast += urls._PLAIN_WEB_URL.match(url.strip()) is not None
     for url in URLS:  # and the hand-picked ones with surrounding white space
         assert markdown.url_for_link(f" {url}\n") == old_url_for_link(f" {url}\n"), repr(url)
-    assert fast > 1000
 
 
 @pytest.mark.parametrize("which", ["seed", "synth"])

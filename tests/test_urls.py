@@ -1,4 +1,4 @@
-"""urls.is_web_url: the fast path for plain URLs answers as urlsplit would."""
+"""urls.is_web_url answers as urlsplit would, refusing what would end a link (white space, controls, quotes)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lcllm_cli.urls import _PLAIN_WEB_URL, github_repo, is_web_url
+from lcllm_cli.urls import github_repo, is_web_url
 
 
 def reference(url: str) -> bool:
@@ -19,7 +19,8 @@ def reference(url: str) -> bool:
     return (
         parts.scheme.lower() in ("http", "https")
         and bool(parts.netloc)
-        and not any(c in url for c in '\x00\n\r\t <>"`')
+        and not any(c in url for c in ' <>"`')
+        and not any(ord(c) < 32 or ord(c) == 127 for c in url)
     )
 
 
@@ -45,13 +46,12 @@ CASES = [
 
 
 def test_known_urls_answer_as_urlsplit_does() -> None:
-    assert sum(_PLAIN_WEB_URL.match(u) is not None for u in CASES) >= 6  # the fast path is taken
     for url in CASES:
         assert is_web_url(url) == reference(url), repr(url)
 
 
 @given(st.text(alphabet="htps:/[]@.-aA0 \t\n<>?#%", max_size=30))
-def test_property_fast_path_agrees_with_urlsplit(url: str) -> None:
+def test_property_agrees_with_urlsplit(url: str) -> None:
     assert is_web_url(url) == reference(url)
 
 

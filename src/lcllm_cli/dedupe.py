@@ -31,7 +31,7 @@ from pathlib import Path
 
 from lcllm_cli.errors import LcllmError
 from lcllm_cli.gcpause import paused_gc as _no_gc
-from lcllm_cli.ids import try_parse_arxiv_id
+from lcllm_cli.ids import may_name_arxiv, try_parse_arxiv_id
 from lcllm_cli.model import Entry, Library, Link
 from lcllm_cli.urls import host_label, url_key
 
@@ -203,7 +203,7 @@ def _arxiv_of(entry: Entry) -> tuple[str, str] | None:
         parsed = try_parse_arxiv_id(entry.doi)
         if parsed is not None:
             return parsed.id, f"DOI {entry.doi.strip()}"
-    if entry.url and "arxiv.org" in entry.url.casefold():
+    if entry.url and may_name_arxiv(entry.url):  # arxiv.org or a mirror (Hugging Face papers, alphaXiv, ar5iv ...)
         parsed = try_parse_arxiv_id(entry.url)
         if parsed is not None:
             return parsed.id, f"v{parsed.version}" if parsed.version else "its URL"

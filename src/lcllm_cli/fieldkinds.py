@@ -62,4 +62,9 @@ def problem(entry: object) -> str | None:
     doi = getattr(entry, "doi", None)
     if doi is not None and not is_doi(doi):
         return f"doi {doi!r} is not a DOI (like 10.18653/v1/2023.acl-long.1)"
+    from lcllm_cli.mdsyntax import is_label
+
+    for lb in (*getattr(entry, "labels_before", ()), *getattr(entry, "labels", ())):
+        if not is_label(lb):
+            return f"labels holds {lb!r}, which is not an emoji or a :shortcode:"
     return None  # URLs may hold anything: every writer encodes them for its format

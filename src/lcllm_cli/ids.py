@@ -69,17 +69,17 @@ _URL = re.compile(
     r"^(?a:(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|format|src|ps)/)(?P<rest>.+?)/?$",
     re.IGNORECASE,
 )
+# Pages elsewhere that are a paper's page by its arXiv id: they name the paper for dedupe and for `add`.
+_MIRROR = re.compile(
+    r"^(?a:(?:https?://)?(?:www\.)?(?:huggingface\.co/papers|alphaxiv\.org/(?:abs|overview|pdf)"
+    r"|ar5iv(?:\.labs)?\.arxiv\.org/(?:html|abs)|ar5iv\.org/(?:html|abs)|semanticscholar\.org/arxiv"
+    r"|papers\.cool/arxiv)/)(?P<rest>.+?)/?$",
+    re.IGNORECASE,
+)
 _DOI = re.compile(
     r"^(?:(?a:https?://(?:dx\.)?doi\.org/)|(?a:doi):\s*)?10\.48550/(?a:arxiv)\.(?P<rest>.+)$", re.IGNORECASE
 )
 _PREFIX = re.compile(r"^(?a:arxiv):\s*", re.IGNORECASE)
-# The commonest forms, a plain new-style id and arXiv's own abs/pdf URL of one (no white space, "www.", ".pdf",
-# slash, query or other letter case): a quick answer before the URL, DOI and prefix patterns.
-_PLAIN_NEW = re.compile(
-    r"(?:https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)?(?P<yymm>[0-9]{4})\.(?P<num>[0-9]{4,5})(?:v(?P<v>[0-9]+))?"
-)
-
-
 @dataclass(frozen=True, slots=True)
 class ArxivId:
     """A canonical arXiv id (never with a version) and the version asked for, if any."""
@@ -140,13 +140,10 @@ def _parse_core(text: str) -> ArxivId | None:
 
 def try_parse_arxiv_id(text: str) -> ArxivId | None:
     """Like :func:`parse_arxiv_id` but returns None for anything that is not an arXiv id."""
-    fast = _PLAIN_NEW.fullmatch(text)
-    if fast is not None and len(text) <= 300:  # the general path below would get to _NEW with the same parts
-        return _new_style(*fast.groups())
     s = text.strip()
     if not s or len(s) > 300:
         return None
-    m = _URL.match(s)
+    m = _URL.match(s) or _MIRROR.match(s)
     if m:
         s = m["rest"].split("?", 1)[0].split("#", 1)[0].rstrip("/")
         if s.lower().endswith(".pdf"):
@@ -155,6 +152,18 @@ def try_parse_arxiv_id(text: str) -> ArxivId | None:
         doi = _DOI.match(s)
         s = doi["rest"] if doi else _PREFIX.sub("", s)
     return _parse_core(s)
+
+
+def is_mirror_url(url: str) -> bool:
+    """A page of another site that shows an arXiv paper by its id (Hugging Face papers, alphaXiv, ar5iv, Semantic
+    Scholar's arXiv pages, papers.cool): the paper for dedupe and `add`, but a link of its own in a list."""
+    return _MIRROR.match(url.strip()) is not None
+
+
+def may_name_arxiv(url: str) -> bool:
+    """A cheap test before :func:`try_parse_arxiv_id` on a URL: could it be an arXiv page or one of its mirrors?"""
+    low = url.lower()
+    return "arxiv" in low or "alphaxiv" in low or "ar5iv" in low or "huggingface.co/papers/" in low
 
 
 def parse_arxiv_id(text: str) -> ArxivId:

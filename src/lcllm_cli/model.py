@@ -38,6 +38,7 @@ class Link:
     label: str
     url: str
     stars: int | None = None  # GitHub stars of a repository link (`lcllm enrich --stars`)
+    no_badge: bool = False  # a repository link written without its star badge (as the imported list had it)
 
 
 @dataclass(slots=True)
@@ -59,6 +60,10 @@ class Entry:
     section: str = DEFAULT_SECTION
     key: str | None = None
     highlight: bool = False
+    # emoji and :shortcodes: written beside the item, kept where they stood: before it ("🔥 [Post](url)") and after
+    # its head (after a project's owner, after a link: "[**model**](url) - owner 🤗", "[Thread](url) 𝕏")
+    labels_before: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
     # papers
     arxiv: str | None = None
     version: int | None = None
@@ -84,6 +89,7 @@ class Entry:
     stars: int | None = None
     stars_date: str | None = None
     archived: bool = False
+    no_badge: bool = False  # a GitHub project written without its star badge (as the imported list had it)
     # all kinds
     links: list[Link] = field(default_factory=list)
     notes: str | None = None
@@ -283,7 +289,8 @@ def _plain(value: object) -> object:
     if kind is list:
         return [_plain(v) for v in value]  # type: ignore[attr-defined]
     if kind is Link:
-        return {"label": value.label, "url": value.url, "stars": value.stars}  # type: ignore[attr-defined]
+        lk: Link = value  # type: ignore[assignment]
+        return {"label": lk.label, "url": lk.url, "stars": lk.stars, "no_badge": lk.no_badge}
     if kind is Citations:
         c: Citations = value  # type: ignore[assignment]
         return {"count": c.count, "source": c.source, "url": c.url, "date": c.date}

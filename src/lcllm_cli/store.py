@@ -47,6 +47,8 @@ ENTRY_FIELDS: dict[str, str] = {
     "section": _STR,
     "key": _STR,
     "highlight": _BOOL,
+    "labels_before": _STRLIST,
+    "labels": _STRLIST,
     "arxiv": _STR,
     "version": _INT,
     "url": _STR,
@@ -68,6 +70,7 @@ ENTRY_FIELDS: dict[str, str] = {
     "stars": _INT,
     "stars_date": _STR,
     "archived": _BOOL,
+    "no_badge": _BOOL,
     "links": _LINKS,
     "notes": _STR,
     "fields": _FIELDS,
@@ -78,7 +81,7 @@ _TYPE_NAMES = {
     _INT: "an integer",
     _BOOL: "true or false",
     _STRLIST: "a list of strings",
-    _LINKS: "a list of {label, url[, stars]} tables",
+    _LINKS: "a list of {label, url[, stars, no_badge]} tables",
     _CITATIONS: "a {count, source, url, date} table",
     _FIELDS: "a table of strings",
 }
@@ -122,10 +125,11 @@ def _check(value: Any, kind: str) -> bool:
     if kind == _LINKS:
         return isinstance(value, list) and all(
             isinstance(v, dict)
-            and {"label", "url"} <= set(v) <= {"label", "url", "stars"}
+            and {"label", "url"} <= set(v) <= {"label", "url", "stars", "no_badge"}
             and isinstance(v["label"], str)
             and isinstance(v["url"], str)
             and (not isinstance(v.get("stars"), bool) and isinstance(v.get("stars", 0), int))
+            and isinstance(v.get("no_badge", False), bool)
             for v in value
         )
     if kind == _CITATIONS:
@@ -171,7 +175,9 @@ def _entry_from_dict(data: dict[str, Any], where: str) -> Entry:
         raise StoreError(f"{where}: no title")
     kwargs = dict(data)
     if "links" in kwargs:
-        kwargs["links"] = [Link(v["label"], v["url"], v.get("stars")) for v in kwargs["links"]]
+        kwargs["links"] = [
+            Link(v["label"], v["url"], v.get("stars"), v.get("no_badge", False)) for v in kwargs["links"]
+        ]
     if "citations" in kwargs:
         kwargs["citations"] = Citations(**kwargs["citations"])
     if "fields" in kwargs:
@@ -337,7 +343,9 @@ def _entry_trusted(data: dict[str, Any]) -> Entry:
     """An entry from data that passed validation before (same bytes, same lcllm version)."""
     kwargs = dict(data)
     if "links" in kwargs:
-        kwargs["links"] = [Link(v["label"], v["url"], v.get("stars")) for v in kwargs["links"]]
+        kwargs["links"] = [
+            Link(v["label"], v["url"], v.get("stars"), v.get("no_badge", False)) for v in kwargs["links"]
+        ]
     if "citations" in kwargs:
         kwargs["citations"] = Citations(**kwargs["citations"])
     return Entry(**kwargs)
@@ -448,7 +456,7 @@ def _cache_record(lib: Library, canonical: bool) -> dict[str, Any]:
     for entry in lib.entries:
         row = list(fields_of(entry))
         if row[links_at]:
-            row[links_at] = [(v.label, v.url, v.stars) for v in row[links_at]]
+            row[links_at] = [(v.label, v.url, v.stars, v.no_badge) for v in row[links_at]]
         if row[citations_at] is not None:
             c = row[citations_at]
             row[citations_at] = (c.count, c.source, c.url, c.date)
@@ -506,7 +514,7 @@ _STRLISTS_AT = [i for i, kind in enumerate(ENTRY_FIELDS.values()) if kind == _ST
 _LINKS_AT = list(ENTRY_FIELDS).index("links")
 _CITATIONS_AT = list(ENTRY_FIELDS).index("citations")
 _FIELDS_AT = list(ENTRY_FIELDS).index("fields")
-_LINK_TYPES = ((str,), (str,), (int, *_OPT))
+_LINK_TYPES = ((str,), (str,), (int, *_OPT), (bool,))
 _CITATION_TYPES = ((int,), (str,), (str, *_OPT), (str, *_OPT))
 
 
@@ -642,6 +650,8 @@ def _string_array(name: str, values: list[str]) -> list[str]:
 
 def _link_table(link: Link) -> str:
     label, url, stars = link.label, link.url, link.stars
+    if link.no_badge:
+        return _inline_table([("label", label), ("url", url), ("stars", stars), ("no_badge", True)])
     if type(label) is str and type(url) is str and (stars is None or type(stars) is int):  # the usual link, written
         # out (this runs per link); the C escaper leaves DEL alone, so a text holding one takes toml_str's path
         text = f"{{ label = {_encode_basestring(label)}, url = {_encode_basestring(url)}"

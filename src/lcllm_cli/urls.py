@@ -7,50 +7,50 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 _GITHUB_REPO = re.compile(
     r"^(?:https?://)?(?:www\.)?github\.com/(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/"
-    r"(?P<name>[A-Za-z0-9._-]+?)(?:\.git)?(?:/)?(?:[?#].*)?$",
+    r"(?P<name>[A-Za-z0-9._-]+?)\.?(?:\.git)?(?P<sub>/(?:tree|blob)/[^?#]*|/)?(?:[?#].*)?$",
     re.IGNORECASE | re.ASCII,  # ASCII letters only: under IGNORECASE alone "i" matches "ı" and "k" the Kelvin sign
 )
 # Query parameters that never change which page is meant.
 _NOISE_PARAMS = re.compile(r"^(utm_.*|tab|ref|ref_src|source|fbclid|gclid|si|spm)$", re.IGNORECASE)
 
 
-# An absolute http(s) URL whose host part is plain ASCII is a web URL without asking urlsplit (the common case, and
-# a hot path when importing or exporting 100,000 entries), unless it holds a character refused below.
-_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#]|$)", re.IGNORECASE)
-_REFUSED = re.compile(r'[\x00\n\r\t <>"`]')
-# The same test in one pattern for the commonest URLs: such a URL, whole, holds no refused character. (Letter case
-# as written, which is quicker to match: "HTTP://" or a host such as "\u212a.org" takes the path below.)
-_PLAIN_WEB_URL_WHOLE = re.compile(r'https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#][^\x00\n\r\t <>"`]*+)?')
-# A repository's page as GitHub writes it (plain ASCII, lower-case scheme and host, nothing after an optional
-# slash): _GITHUB_REPO would give the same owner and name, which is worked out here without its lazy name.
-_PLAIN_GITHUB_REPO = re.compile(r"https?://(?:www\.)?github\.com/([A-Za-z0-9-]++)/([A-Za-z0-9._-]++)/?")
+# An absolute http(s) URL with a host, holding no white space, control character, quote, backtick or angle bracket
+# (each would end a Markdown link or a BibTeX \url{}).
+_WEB_URL = re.compile(r'(?i:https?)://(?P<host>[^/?#\x00-\x20<>"`\x7f]+)(?:[/?#][^\x00-\x20<>"`\x7f]*)?')
 
 
 def is_web_url(url: str) -> bool:
     """True for absolute http(s) URLs with a host: the only URLs lcllm ever renders as links."""
-    if _PLAIN_WEB_URL_WHOLE.fullmatch(url):
-        return True
-    if _PLAIN_WEB_URL.match(url):
-        return _REFUSED.search(url) is None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
+    m = _WEB_URL.fullmatch(url)
+    if m is None:
         return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and _REFUSED.search(url) is None
+    if "[" in m["host"] or "]" in m["host"]:  # an IPv6 literal: only a well-formed one
+        try:
+            urlsplit(url)
+        except ValueError:
+            return False
+    return True
 
 
 def github_repo(url: str) -> tuple[str, str] | None:
-    """``(owner, name)`` when ``url`` is the page of a GitHub repository itself (letter case as given)."""
-    plain = _PLAIN_GITHUB_REPO.fullmatch(url)
-    if plain is not None:
-        owner, name = plain.groups()
-        if owner[0] != "-" and owner[-1] != "-":  # (else _GITHUB_REPO refuses the owner)
-            # the lazy name of _GITHUB_REPO leaves out a final ".git" (any letter case), unless that is all there is
-            return owner, name[:-4] if len(name) > 4 and name[-4:].lower() == ".git" else name
+    """``(owner, name)`` when ``url`` is the page of a GitHub repository (letter case as given), in any of the forms
+    lists use: ``/tree/...``, ``/blob/...``, ``#readme``, ``?tab=readme-ov-file``, a final ``.git`` or ``.``."""
     m = _GITHUB_REPO.match(url.strip())
     if not m:
         return None
     return m["owner"], m["name"]
+
+
+def _github_subfolder(url: str) -> str | None:
+    """The folder a ``/tree/BRANCH/PATH`` or ``/blob/BRANCH/PATH`` URL shows inside its repository, lower-cased
+    (None for the repository's own page or a branch): a folder of a monorepo is a project of its own."""
+    m = _GITHUB_REPO.match(url.strip())
+    if m is None or not m["sub"]:
+        return None
+    parts = [p for p in m["sub"].split("/") if p]
+    if len(parts) <= 2 or (len(parts) == 3 and parts[2].lower().startswith("readme")):
+        return None
+    return "/".join(parts[2:]).lower()
 
 
 def url_key(url: str) -> str:
@@ -62,7 +62,8 @@ def url_key(url: str) -> str:
     s = url.strip()
     repo = github_repo(s)
     if repo is not None:
-        return f"github.com/{repo[0].lower()}/{repo[1].lower()}"
+        folder = _github_subfolder(s) if "/tree/" in s or "/blob/" in s else None
+        return f"github.com/{repo[0].lower()}/{repo[1].lower()}" + (f"/{folder}" if folder else "")
     try:
         parts = urlsplit(s if "://" in s else "https://" + s)
     except ValueError:

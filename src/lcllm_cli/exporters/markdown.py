@@ -104,9 +104,23 @@ def _is_markers(text: str) -> bool:
 
 def _prefix(entry: Entry) -> str:
     parts = [HIGHLIGHT] if entry.highlight else []
-    if entry.notes and entry.kind != "link" and _is_markers(entry.notes):
+    parts += entry.labels_before
+    if entry.notes and entry.kind != "link" and _is_markers(entry.notes):  # (files written before labels)
         parts.append(entry.notes.strip())
     return " ".join(parts) + " " if parts else ""
+
+
+def _labels(entry: Entry) -> str:
+    """The labels after an item's head, each a checked emoji run or shortcode (written as they are)."""
+    return "".join(" " + lb for lb in entry.labels)
+
+
+_EMPTY_CONSTRUCT = re.compile(r"\s*(?:\(\s*\)|\[\s*\](?:\(\s*\))?)?\s*")
+
+
+def _has_text(text: str | None) -> bool:
+    """Text worth writing: not only white space or an empty construct (``()``, ``[]``, ``[]()``)."""
+    return bool(text) and _EMPTY_CONSTRUCT.fullmatch(text) is None  # type: ignore[arg-type]
 
 
 def _badge(url: str) -> str:
@@ -122,15 +136,16 @@ def _extra_links(entry: Entry, *, parens: bool) -> list[str]:
         dest = url_for_link(lk.url)
         if dest is None:
             continue
-        label = escape(lk.label) or "link"
+        label = escape(lk.label) if _has_text(lk.label) else "link"
         repo = github_repo(lk.url)
         stars = f" stars: **{_count(lk.stars)}**" if lk.stars is not None else ""
+        badge = "" if lk.no_badge else _badge(lk.url)
         if repo and parens:
-            out.append(f"([{label}]({dest}) - {escape(repo[0])}){_badge(lk.url)}{stars}")
+            out.append(f"([{label}]({dest}) - {escape(repo[0])}){badge}{stars}")
         elif parens:
             out.append(f"([{label}]({dest})){stars}")
         else:
-            out.append(f"[{label}]({dest}){_badge(lk.url)}{stars}")
+            out.append(f"[{label}]({dest}){badge}{stars}")
     return out
 
 
@@ -174,7 +189,7 @@ def render_paper(entry: Entry) -> list[str]:
         shown = f"**{_count(entry.citations.count)}**"
         cite_url = url_for_link(entry.citations.url) if entry.citations.url else None
         first.append(f"citation: [{shown}]({cite_url})" if cite_url else f"citation: {shown}")
-    lines = [_prefix(entry) + ", ".join(first)]
+    lines = [_prefix(entry) + ", ".join(first) + _labels(entry)]
     second = []
     authors = _authors(entry)
     if authors:
@@ -192,7 +207,8 @@ def render_project(entry: Entry) -> list[str]:
     owner = entry.owner or (repo[0] if repo else None)
     if owner:
         head += f" - {escape(owner)}"
-    if entry.url:
+    head += _labels(entry)
+    if entry.url and not entry.no_badge:
         head += _badge(entry.url)
     extras = []
     if entry.stars is not None:
@@ -201,8 +217,8 @@ def render_project(entry: Entry) -> list[str]:
     if extras:
         head += " · " + " · ".join(extras)
     lines = [_prefix(entry) + head]
-    if entry.description and entry.description.strip():
-        lines += ["", f"  *{escape(entry.description)}*"]
+    if _has_text(entry.description):
+        lines += ["", f"  *{escape(entry.description)}*"]  # type: ignore[arg-type]
     return lines
 
 
@@ -231,9 +247,9 @@ def _raw_ok(raw: str) -> bool:
 def render_link(entry: Entry) -> list[str]:
     if entry.raw is not None and _raw_ok(entry.raw):
         return [(HIGHLIGHT + " " if entry.highlight else "") + entry.raw.strip()]
-    head = link(escape(title_of(entry.title, entry.ident)), entry.url or "")
-    if entry.description and entry.description.strip():
-        head += f" - {escape(entry.description)}"
+    head = link(escape(title_of(entry.title, entry.ident)), entry.url or "") + _labels(entry)
+    if _has_text(entry.description):
+        head += f" - {escape(entry.description)}"  # type: ignore[arg-type]
     extras = _extra_links(entry, parens=False)
     if extras:
         head += " · " + " · ".join(extras)

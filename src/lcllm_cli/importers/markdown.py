@@ -27,14 +27,13 @@ path beside it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from lcllm_cli.gcpause import paused_gc
-from lcllm_cli.ids import ArxivId, try_parse_arxiv_id
+from lcllm_cli.ids import ArxivId, is_mirror_url, try_parse_arxiv_id
 from lcllm_cli.importers import ImportResult, Problem
-from lcllm_cli.mdsyntax import MARKER_END, MARKER_START, collapse_ws, unescape
+from lcllm_cli.mdsyntax import HIGHLIGHTS, MARKER_END, MARKER_START, collapse_ws, leading_labels, unescape
 from lcllm_cli.model import DEFAULT_SECTION, Citations, Entry, Library, Link, Section
 from lcllm_cli.urls import github_repo, is_web_url
 
@@ -43,8 +42,6 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 # "(?P<rest>.*)$" it had: a line, cut at "\n", is always matched to its end by that, and scanning it took time.)
 _BULLET = re.compile(r"(?P<indent>[ \t]*)(?:[-*+]|\d{1,3}[.)])(?:[ \t]+|$)")
 _FENCES = ("```", "~~~")  # a line starting with one of these, after its indent, opens or closes a code block
-_HIGHLIGHT = ("🌟", ":star2:", "⭐", ":star:")
-_SHORTCODE = re.compile(r"^:[a-z0-9_+-]+:")
 _CITATION = re.compile(r"(?:cication|citation|citations|cited by)\s*:?\s*$", re.IGNORECASE)
 _COUNT = re.compile(r"^\*{0,2}\s*(-?\d[\d,]*)\s*\*{0,2}$")
 _ELISION = re.compile(r"^(?:\.\.\.|…|et al\.?|and others)$", re.IGNORECASE)
@@ -161,6 +158,8 @@ def _arxiv_id(text: str) -> ArxivId | None:
         m = _ARXIV_URL.fullmatch(text)
         if m:
             text = m.group(1)
+        elif is_mirror_url(text):
+            return None  # an alphaXiv or ar5iv page of a paper is a link of its own in the list
     if text[:1].isdigit():  # a new-style id, different in every item: the cache would only make room for it
         return try_parse_arxiv_id(text)
     return _parse_arxiv_id(text)
@@ -177,6 +176,20 @@ def _github_repo(url: str) -> tuple[str, str] | None:
     return github_repo(url) if "thub.com" in url.lower() else None
 
 
+def _web_links(links: list[_Link]) -> list[Link]:
+    """The web links of a piece of an item as the entry's links; a repository link without the star badge after it
+    is marked so, and is written back without one."""
+    out = []
+    for i, lk in enumerate(links):
+        if lk.image or not is_web_url(lk.url):
+            continue
+        badge = i + 1 < len(links) and _is_badge(links[i + 1])
+        out.append(
+            Link(_clean_label(lk.text) or "link", lk.url, no_badge=not badge and github_repo(lk.url) is not None)
+        )
+    return out
+
+
 def _is_badge(link: _Link) -> bool:
     return link.image and _is_badge_url(link.url)
 
@@ -186,33 +199,13 @@ def _is_badge_url(url: str) -> bool:
     return "img.shields.io" in url or "badgen.net" in url or "badge.fury.io" in url
 
 
-def _is_marker_char(c: str) -> bool:
-    """Emoji and pictographs (So), variation selectors and joiners: what marker runs are made of."""
-    return unicodedata.category(c) == "So" or c in "\ufe0f\ufe0e\u200d" or 0x1F3FB <= ord(c) <= 0x1F3FF
-
-
-def _strip_markers(s: str) -> tuple[str, bool, str]:
-    """Remove leading markers (emoji, ``:shortcodes:``). Returns (rest, highlighted, other markers kept)."""
+def _strip_markers(s: str) -> tuple[str, bool, list[str]]:
+    """Remove leading labels (emoji, ``:shortcodes:``). Returns (rest, highlighted, the other labels)."""
     if s[:1] in ("*", "["):
-        return s, False, ""  # the usual start of an item: no marker
-    highlight = False
-    kept: list[str] = []
-    while s:
-        m = _SHORTCODE.match(s)
-        if m:
-            marker, s = m.group(), s[m.end() :].lstrip()
-        elif _is_marker_char(s[0]):
-            n = 1
-            while n < len(s) and _is_marker_char(s[n]):
-                n += 1
-            marker, s = s[:n], s[n:].lstrip()
-        else:
-            break
-        if marker.replace("\ufe0f", "") in _HIGHLIGHT:
-            highlight = True
-        else:
-            kept.append(marker)
-    return s, highlight, " ".join(kept)
+        return s, False, []  # the usual start of an item: no label
+    labels, rest = leading_labels(s)
+    kept = [lb for lb in labels if lb.replace("\ufe0f", "") not in HIGHLIGHTS]
+    return rest, len(kept) != len(labels), kept
 
 
 def _split_authors(text: str, *, collapsed: bool = False) -> tuple[list[str], bool, int | None]:
@@ -361,6 +354,14 @@ class _Parser:
                 continue
             flush()
             blank_run = 0
+            if self.section is not None and first == "[" and self._is_link_line(line):
+                # "[Title](url)" alone on a line under a heading: a link entry (with any "· (...)" line under it)
+                self.problems.append(
+                    Problem(lineno, "a link line that is not a list item; imported as a link entry", line[:120])
+                )
+                block = _Block(lineno, 0, [line])
+                stack = [block]
+                continue
             if self.section is None:
                 intro.append(line)
             elif para_start is None:
@@ -372,6 +373,11 @@ class _Parser:
         intro_text = "\n".join(intro).strip()
         if intro_text:
             self.lib.intro = intro_text
+
+    @staticmethod
+    def _is_link_line(line: str) -> bool:
+        links = _links(line)
+        return bool(links) and links[0].start == 0 and not links[0].image and is_web_url(links[0].url)
 
     def _heading(self, level: int, name: str) -> None:
         """A section heading: its key is its text, or its path when another section has that text already."""
@@ -418,9 +424,7 @@ class _Parser:
             else:
                 self._report_unkept(child_text, _links(child_text), child.line, entry)
                 # a detail bullet: its links belong to the parent
-                for link in _links(child_text):
-                    if not link.image and is_web_url(link.url):
-                        entry.links.append(Link(link.text or "link", link.url))
+                entry.links.extend(_web_links(_links(child_text)))
                 rest = _LINK_SCAN.sub("", child_text).strip(" -·:,")
                 if rest and not _links(child_text):
                     entry.notes = (entry.notes + "\n" if entry.notes else "") + _unescape(rest)
@@ -460,7 +464,7 @@ class _Parser:
         elif body.startswith("[**") or body.startswith("[__"):
             entry = self._project(body)
         elif body.startswith("["):
-            entry = self._link(body, markers)
+            entry = self._link(body)
         if entry is None:
             entry = self._fallback(text, line)
             if entry is None:
@@ -530,7 +534,7 @@ class _Parser:
             badge = bool(repo) and idx + 1 < len(links) and _is_badge(links[idx + 1])
             if badge:
                 label = label or repo[1]  # type: ignore[index]
-            link_obj = Link(_clean_label(label) or "link", url)
+            link_obj = Link(_clean_label(label) or "link", url, no_badge=bool(repo) and not badge)
             if badge:
                 link_obj.stars = _stars_after(rest, links[idx + 1].end)
             entry.links.append(link_obj)
@@ -579,8 +583,11 @@ class _Parser:
         repo = github_repo(first.url)
         if owner_m:
             entry.owner = _unescape(owner_m.group(1))
+            after = after[owner_m.end() :]
         elif repo:
             entry.owner = repo[0]
+        entry.labels, after = leading_labels(after)  # [**model**](url) - owner 🤗
+        entry.no_badge = repo is not None and not any(_is_badge(lk) for lk in links[1:])
         desc = _DESCRIPTION.search(after)
         rest_text = after
         if desc:
@@ -589,12 +596,10 @@ class _Parser:
         stars = _STARS.search(rest_text)
         if stars:
             entry.stars = int(stars.group(1).replace(",", ""))
-        for link in _links(rest_text):
-            if not link.image and is_web_url(link.url):
-                entry.links.append(Link(_clean_label(link.text) or "link", link.url))
+        entry.links.extend(_web_links(_links(rest_text)))
         return entry
 
-    def _link(self, body: str, markers: str) -> Entry | None:
+    def _link(self, body: str) -> Entry | None:
         links = _links(body)
         if not links or links[0].start != 0 or links[0].image:
             return None
@@ -602,15 +607,13 @@ class _Parser:
         if not is_web_url(first.url):
             return None
         title = collapse_ws(first.text).strip()
-        if markers:
-            title = f"{markers} {title}"
         entry = Entry(kind="link", title=title or first.url, url=first.url)
         aid = _arxiv_id(first.url)
-        tail = body[first.end :]
-        for link in _links(tail):
-            if not link.image and is_web_url(link.url):
-                entry.links.append(Link(_clean_label(link.text) or "link", link.url))
+        entry.labels, tail = leading_labels(body[first.end :])
+        entry.links.extend(_web_links(_links(tail)))
         desc = _LINK_SCAN.sub("", tail).strip(" -–—:·,")
+        if desc.replace(" ", "") in ("()", "[]", "[]()"):  # what is left of "· ([label](url))": no text
+            desc = ""
         if desc:
             entry.description = _unescape(collapse_ws(desc))
         if aid is not None and first.text and not desc:
@@ -645,11 +648,10 @@ _STARS = re.compile(r"stars:\s*\*\*(\d[\d,]*)\*\*")
 _PLAIN_CITATION = re.compile(r"(?:cication|citations?)\s*:\s*\*\*(-?\d[\d,]*)\*\*", re.IGNORECASE)
 
 
-def _with_markers(entry: Entry, highlight: bool, markers: str) -> Entry:
-    """The item's leading markers on its entry: 🌟 as the highlight, others kept (in the title of a link)."""
+def _with_markers(entry: Entry, highlight: bool, labels: list[str]) -> Entry:
+    """The item's leading labels on its entry: 🌟 as the highlight, the others as labels before the item."""
     entry.highlight = entry.highlight or highlight
-    if markers and entry.kind != "link":
-        entry.notes = markers if not entry.notes else f"{markers} {entry.notes}"
+    entry.labels_before = labels
     return entry
 
 
