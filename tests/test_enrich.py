@@ -411,28 +411,38 @@ def test_a_renamed_repository_is_followed_and_its_url_updated(world: tuple[World
     } in changes
 
 
-def test_letter_case_is_made_canonical_and_one_repo_asked_once(world: tuple[World, StubServer], tmp_path: Path) -> None:
+def test_a_url_in_another_letter_case_or_form_stays_as_written_and_one_repo_is_asked_once(
+    world: tuple[World, StubServer], tmp_path: Path
+) -> None:
     w, srv = world
     w.add_repo("FranxYao/Long-Context-Data-Engineering", 400)
+    written = "https://github.com/franxyao/long-context-data-engineering?tab=readme-ov-file"
     path = write_list(
         tmp_path / "entries.toml",
-        paper(
-            "2402.10171",
-            links=[
-                Link(
-                    "long-context-data-engineering",
-                    "https://github.com/franxyao/long-context-data-engineering?tab=readme-ov-file",
-                )
-            ],
-        ),
-        project("https://github.com/FranxYao/Long-Context-Data-Engineering", owner="FranxYao"),
+        paper("2402.10171", links=[Link("long-context-data-engineering", written)]),
+        project("https://github.com/franxyao/Long-Context-Data-Engineering/tree/main", owner="franxyao"),
     )
     assert run(path, "--stars").exit_code == 0
     lib = store.load(path)
-    assert lib.entries[0].links[0].url == "https://github.com/FranxYao/Long-Context-Data-Engineering"
-    assert lib.entries[0].links[0].label == "long-context-data-engineering"  # not the old name exactly: kept
-    assert lib.entries[1].url == "https://github.com/FranxYao/Long-Context-Data-Engineering"  # already canonical
+    assert lib.entries[0].links[0].url == written  # issue 13: the URL as written stays the link
+    assert lib.entries[0].links[0].stars == 400
+    assert lib.entries[1].url == "https://github.com/franxyao/Long-Context-Data-Engineering/tree/main"
+    assert (lib.entries[1].owner, lib.entries[1].stars) == ("franxyao", 400)
     assert len(repo_requests(srv)) == 1
+
+
+def test_an_imported_google_scholar_link_stays_when_the_count_comes_from_semantic_scholar(
+    world: tuple[World, StubServer], tmp_path: Path
+) -> None:
+    w, _ = world
+    scholar = "https://scholar.google.com/scholar?cites=123"
+    entry = paper("2402.13753", citations=Citations(5, "Google Scholar", scholar))
+    w.papers["ARXIV:2402.13753"] = {"paperId": "abc123", "citationCount": 42}
+    path = write_list(tmp_path / "entries.toml", entry)
+    assert run(path, "--citations").exit_code == 0
+    (after,) = store.load(path).entries
+    assert after.citations is not None and (after.citations.count, after.citations.source) == (42, "Semantic Scholar")
+    assert [(lk.label, lk.url) for lk in after.links] == [("citations (Google Scholar)", scholar)]
 
 
 def test_a_rate_limited_github_is_reported_before_any_work(world: tuple[World, StubServer], tmp_path: Path) -> None:

@@ -220,10 +220,32 @@ def test_citation_count_and_stars_when_known() -> None:
     assert "javascript" not in render(lib) and ", citation: **7**" in render(lib)
     e.links = [Link("code", "https://github.com/o/r", stars=99)]
     assert "([code](https://github.com/o/r) - o) ![Star](https://img.shields.io/github/stars/o/r.svg" in render(lib)
-    assert "label=Star) stars: **99**" in render(lib)
+    assert "stars:" not in render(lib)  # the badge is live: a printed count is an option (issue 13)
+    assert "label=Star) stars: **99**" in render(lib, star_counts=True)
     p = Entry(kind="project", title="P", url="https://github.com/o/p", owner="o", stars=4321, section="Papers")
     assert "- [**P**](https://github.com/o/p) - o ![Star](" in render(Library(entries=[p]))
-    assert " · stars: **4,321**" in render(Library(entries=[p]))
+    assert "stars:" not in render(Library(entries=[p]))
+    assert " · stars: **4,321**" in render(Library(entries=[p], star_counts=True))  # a list that printed them
+
+
+def test_a_list_that_printed_star_counts_keeps_printing_them(tmp_path: Path) -> None:
+    source = (
+        "# T\n\n## Code\n\n- [**P**](https://github.com/o/p) - o "
+        "![Star](https://img.shields.io/github/stars/o/p.svg?style=social&label=Star) · stars: **4,321**\n"
+    )
+    lib = parse(source).library
+    assert lib.star_counts and lib.entries[0].stars == 4321
+    assert " · stars: **4,321**\n" in render(lib)
+    path = tmp_path / "entries.toml"
+    path.write_text(store.dumps(lib), encoding="utf-8")
+    assert "star_counts = true" in path.read_text(encoding="utf-8")
+    runner = CliRunner()
+    kept = runner.invoke(app, ["--file", str(path), "export", "--markdown"])
+    assert kept.exit_code == 0 and "stars: **4,321**" in kept.output
+    off = runner.invoke(app, ["--file", str(path), "export", "--markdown", "--no-stars"])
+    assert off.exit_code == 0 and "stars:" not in off.output
+    bad = runner.invoke(app, ["--file", str(path), "export", "--bibtex", "--stars"])
+    assert bad.exit_code == 2 and "--stars applies to --markdown only" in bad.output
 
 
 def test_elided_authors_and_highlight() -> None:
@@ -394,7 +416,7 @@ def test_importer_reads_citation_count_without_url() -> None:
 
 def test_importer_reads_stars() -> None:
     p = Entry(kind="project", title="P", url="https://github.com/o/p", owner="o", stars=4321)
-    back = parse(render(Library(entries=[p]))).library.entries[0]
+    back = parse(render(Library(entries=[p], star_counts=True))).library.entries[0]
     assert back.stars == 4321
 
 

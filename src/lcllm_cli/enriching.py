@@ -158,12 +158,16 @@ def apply_citations(entry: Entry, count: int, paper_id: str | None, today: str) 
         return []
     entry.citations = Citations(count=count, source=SERVICE, url=url, date=today)
     before = f"{old.count} ({old.source})" if old else None
-    return [Change(entry.ident, "citations", before, f"{count} ({SERVICE})")]
+    changes = [Change(entry.ident, "citations", before, f"{count} ({SERVICE})")]
+    if old is not None and old.url and old.url != url and all(lk.url != old.url for lk in entry.links):
+        # the count's old page (a Google Scholar link the list had) stays in the list, as a link
+        entry.links.append(Link(f"citations ({old.source})", old.url))
+        changes.append(Change(entry.ident, "links", None, old.url))
+    return changes
 
 
 def apply_repo_to_entry(entry: Entry, asked: tuple[str, str], info: Any, today: str) -> list[Change]:
     """Stars, archived flag, empty description, canonical URL and owner for a project or link entry."""
-    from lcllm_cli.urls import github_repo
 
     ident = entry.ident
     changes: list[Change] = []
@@ -180,25 +184,36 @@ def apply_repo_to_entry(entry: Entry, asked: tuple[str, str], info: Any, today: 
     if not (entry.description or "").strip() and info.description:
         changes.append(Change(ident, "description", entry.description, info.description))
         entry.description = info.description
-    if entry.url and github_repo(entry.url) != (info.owner, info.name):
+    if entry.url and _moved(entry.url, info):
         changes.append(Change(ident, "url", entry.url, info.url))
         entry.url = info.url
-    if entry.owner != info.owner and (entry.owner is None or entry.owner.lower() == asked[0].lower()):
+    if entry.owner is None or (  # the owner as written stays, unless the repository moved to another owner
+        entry.owner.lower() == asked[0].lower() != info.owner.lower()
+    ):
         changes.append(Change(ident, "owner", entry.owner, info.owner))
         entry.owner = info.owner
     return changes
 
 
+def _moved(url: str, info: Any) -> bool:
+    """The repository was renamed or moved (not only spelled in another letter case): its URL is updated. A URL
+    that names the repository as GitHub does, in any letter case and form (``/tree/...``, ``?tab=``), stays as
+    written."""
+    from lcllm_cli.urls import github_repo
+
+    repo = github_repo(url)
+    return repo is None or (repo[0].lower(), repo[1].lower()) != (info.owner.lower(), info.name.lower())
+
+
 def apply_repo_to_link(entry: Entry, link: Link, asked: tuple[str, str], info: Any) -> list[Change]:
     """Stars and canonical URL (and a label that was the old repository name) for a repository link."""
-    from lcllm_cli.urls import github_repo
 
     where = f"link {link.label!r}"
     changes: list[Change] = []
     if link.stars != info.stars:
         changes.append(Change(entry.ident, f"{where} stars", link.stars, info.stars))
         link.stars = info.stars
-    if github_repo(link.url) != (info.owner, info.name):
+    if _moved(link.url, info):
         changes.append(Change(entry.ident, f"{where} url", link.url, info.url))
         link.url = info.url
         if link.label == asked[1] and info.name.lower() != asked[1].lower():  # renamed, not just re-cased

@@ -159,6 +159,9 @@ class Library:
 
     title: str = "Awesome list"
     intro: str | None = None
+    # the Markdown export prints star counts beside the badges (as the imported list did, or `export --stars`);
+    # off by default, since the counts change the README every day while the badges are live
+    star_counts: bool = False
     sections: list[Section] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
 

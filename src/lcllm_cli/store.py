@@ -284,11 +284,17 @@ def _library_from_data(data: dict[str, Any], source: str, text: str | None, *, t
     if unknown:
         raise StoreError(f"{source}: unknown top-level key(s): {', '.join(sorted(unknown))}")
     meta = data.get("list", {})
-    if not isinstance(meta, dict) or set(meta) - {"title", "intro"}:
-        raise StoreError(f"{source}: [list] may only hold 'title' and 'intro'")
+    if not isinstance(meta, dict) or set(meta) - {"title", "intro", "star_counts"}:
+        raise StoreError(f"{source}: [list] may only hold 'title', 'intro' and 'star_counts'")
     if not all(isinstance(meta.get(k, ""), str) for k in ("title", "intro")):
         raise StoreError(f"{source}: [list] title and intro must be strings")
-    lib = Library(title=meta.get("title", "Awesome list"), intro=meta.get("intro") or None)
+    if not isinstance(meta.get("star_counts", False), bool):
+        raise StoreError(f"{source}: [list] star_counts must be true or false")
+    lib = Library(
+        title=meta.get("title", "Awesome list"),
+        intro=meta.get("intro") or None,
+        star_counts=meta.get("star_counts", False),
+    )
 
     sections = data.get("section", [])
     if not isinstance(sections, list):
@@ -471,6 +477,8 @@ def _cache_record(lib: Library, canonical: bool) -> dict[str, Any]:
     meta: dict[str, Any] = {"title": lib.title}
     if lib.intro:
         meta["intro"] = lib.intro
+    if lib.star_counts:
+        meta["star_counts"] = True
     record: dict[str, Any] = {"list": meta, "section": sections, "rows": rows}
     if canonical:  # the file's bytes are exactly dumps(lib): edit() need not render the list to know it
         record["canonical"] = True
@@ -752,6 +760,8 @@ def dumps(lib: Library) -> str:
     parts: list[str] = [HEADER, "[list]", f"title = {toml_str(lib.title)}"]
     if lib.intro:
         parts.append(f"intro = {toml_str(lib.intro)}")
+    if lib.star_counts:
+        parts.append("star_counts = true")
     used = {e.section for e in lib.entries}
     for sec in lib.sections:
         parts.append("")

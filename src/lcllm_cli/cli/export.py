@@ -46,13 +46,25 @@ def export_cmd(
     ascii_: Annotated[
         bool, typer.Option("--ascii", help="BibTeX: accents as LaTeX commands ({\\'e}) for classic BibTeX.")
     ] = False,
+    stars: Annotated[
+        bool | None,
+        typer.Option(
+            "--stars/--no-stars",
+            help="Markdown: print star counts beside the live badges (default: as the imported list did).",
+        ),
+    ] = None,
 ) -> None:
     from lcllm_cli.exporters import ExportOptions, export
 
     if markdown and bibtex:
         raise UsageError("give --markdown or --bibtex, not both")
     opts = ExportOptions(
-        fmt="bibtex" if bibtex else "markdown", output=output, in_place=in_place, kind=kind, ascii=ascii_
+        fmt="bibtex" if bibtex else "markdown",
+        output=output,
+        in_place=in_place,
+        kind=kind,
+        ascii=ascii_,
+        star_counts=stars,
     )
     path = state(ctx).path
     report = export(path, opts)

@@ -30,6 +30,7 @@ class ExportOptions:
     in_place: Path | None = None
     kind: str | None = None
     ascii: bool = False
+    star_counts: bool | None = None  # Markdown: print star counts (None: as the list says)
 
 
 @dataclass(slots=True)
@@ -48,18 +49,22 @@ def select(lib: Library, kind: str | None) -> list[int]:
     return [i for i, e in enumerate(lib.entries) if kind is None or e.kind == kind]
 
 
-def render_markdown(lib: Library, entries: list[Entry] | None = None, *, full: bool = True) -> str:
+def render_markdown(
+    lib: Library, entries: list[Entry] | None = None, *, full: bool = True, star_counts: bool | None = None
+) -> str:
     from lcllm_cli.exporters.markdown import render
 
-    return render(lib, entries, full=full)
+    return render(lib, entries, full=full, star_counts=star_counts)
 
 
-def in_place_text(current: str, lib: Library, entries: list[Entry] | None, target: Path) -> str:
+def in_place_text(
+    current: str, lib: Library, entries: list[Entry] | None, target: Path, star_counts: bool | None = None
+) -> str:
     """``current`` (a README) with its marked part replaced by the rendered list."""
     from lcllm_cli.exporters.markdown import replace_between_markers
     from lcllm_cli.mdsyntax import MARKER_END, MARKER_START
 
-    new = replace_between_markers(current, render_markdown(lib, entries, full=False))
+    new = replace_between_markers(current, render_markdown(lib, entries, full=False, star_counts=star_counts))
     if new is None:
         raise MarkersMissing(
             f"{target} has no {MARKER_START} ... {MARKER_END} markers",
@@ -91,6 +96,8 @@ def export(path: Path, opts: ExportOptions) -> ExportReport:
         raise UsageError("give either -o FILE or --in-place FILE, not both")
     if opts.ascii and opts.fmt != "bibtex":
         raise UsageError("--ascii applies to --bibtex only")
+    if opts.star_counts is not None and opts.fmt != "markdown":
+        raise UsageError("--stars applies to --markdown only")
     for target in (opts.output, opts.in_place):
         if target is not None and files.same_file(target, path):
             raise UsageError(
@@ -111,13 +118,13 @@ def export(path: Path, opts: ExportOptions) -> ExportReport:
         text, lost = result.text, result.lost
     elif opts.in_place is not None:
         current = _read(opts.in_place)
-        text = in_place_text(current, lib, entries if opts.kind else None, opts.in_place)
+        text = in_place_text(current, lib, entries if opts.kind else None, opts.in_place, opts.star_counts)
         changed = text != current
         if changed:
             store.write_atomic(opts.in_place, text)
         return ExportReport(None, len(entries), opts.in_place, changed, assigned, lost)
     else:
-        text = render_markdown(lib, entries if opts.kind else None)
+        text = render_markdown(lib, entries if opts.kind else None, star_counts=opts.star_counts)
     if opts.output is not None:
         try:  # a device, pipe or terminal is never read (reading /proc/self/fd/1 waits for input)
             changed = files.read_regular(opts.output).decode("utf-8") != text

@@ -130,7 +130,7 @@ def _badge(url: str) -> str:
     return f" ![Star]({BADGE.format(owner=repo[0], name=repo[1])})"
 
 
-def _extra_links(entry: Entry, *, parens: bool) -> list[str]:
+def _extra_links(entry: Entry, *, parens: bool, counts: bool = False) -> list[str]:
     out: list[str] = []
     for lk in entry.links:
         dest = url_for_link(lk.url)
@@ -138,7 +138,7 @@ def _extra_links(entry: Entry, *, parens: bool) -> list[str]:
             continue
         label = escape(lk.label) if _has_text(lk.label) else "link"
         repo = github_repo(lk.url)
-        stars = f" stars: **{_count(lk.stars)}**" if lk.stars is not None else ""
+        stars = f" stars: **{_count(lk.stars)}**" if counts and lk.stars is not None else ""
         badge = "" if lk.no_badge else _badge(lk.url)
         if repo and parens:
             out.append(f"([{label}]({dest}) - {escape(repo[0])}){badge}{stars}")
@@ -173,7 +173,7 @@ def _venue(entry: Entry) -> str:
     return f"`{', '.join(parts)}`" if parts else ""
 
 
-def render_paper(entry: Entry) -> list[str]:
+def render_paper(entry: Entry, counts: bool = False) -> list[str]:
     first = [f"**{escape(title_of(entry.title, entry.ident))}**"]
     venue = _venue(entry)
     if venue:
@@ -194,13 +194,13 @@ def render_paper(entry: Entry) -> list[str]:
     authors = _authors(entry)
     if authors:
         second.append(f"*{authors}*")
-    second.extend(_extra_links(entry, parens=True))
+    second.extend(_extra_links(entry, parens=True, counts=counts))
     if second:
         lines += ["", "  " + " · ".join(second)]
     return lines
 
 
-def render_project(entry: Entry) -> list[str]:
+def render_project(entry: Entry, counts: bool = False) -> list[str]:
     name = f"**{escape(title_of(entry.title, entry.ident))}**"
     head = link(name, entry.url or "")
     repo = github_repo(entry.url) if entry.url else None
@@ -211,9 +211,9 @@ def render_project(entry: Entry) -> list[str]:
     if entry.url and not entry.no_badge:
         head += _badge(entry.url)
     extras = []
-    if entry.stars is not None:
+    if counts and entry.stars is not None:
         extras.append(f"stars: **{_count(entry.stars)}**")
-    extras.extend(_extra_links(entry, parens=True))
+    extras.extend(_extra_links(entry, parens=True, counts=counts))
     if extras:
         head += " · " + " · ".join(extras)
     lines = [_prefix(entry) + head]
@@ -244,27 +244,27 @@ def _raw_ok(raw: str) -> bool:
     return True
 
 
-def render_link(entry: Entry) -> list[str]:
+def render_link(entry: Entry, counts: bool = False) -> list[str]:
     if entry.raw is not None and _raw_ok(entry.raw):
         return [(HIGHLIGHT + " " if entry.highlight else "") + entry.raw.strip()]
     head = link(escape(title_of(entry.title, entry.ident)), entry.url or "") + _labels(entry)
     if _has_text(entry.description):
         head += f" - {escape(entry.description)}"  # type: ignore[arg-type]
-    extras = _extra_links(entry, parens=False)
+    extras = _extra_links(entry, parens=False, counts=counts)
     if extras:
         head += " · " + " · ".join(extras)
     return [_prefix(entry) + head]
 
 
-def render_entry(entry: Entry) -> list[str]:
+def render_entry(entry: Entry, counts: bool = False) -> list[str]:
     """The lines of one list item (without the leading ``- ``); continuation lines are indented, the entry's notes
     (other than a run of markers, written before the item) are nested bullets under it, one a line."""
     if entry.kind == "paper":
-        lines = render_paper(entry)
+        lines = render_paper(entry, counts)
     elif entry.kind == "project":
-        lines = render_project(entry)
+        lines = render_project(entry, counts)
     else:
-        lines = render_link(entry)
+        lines = render_link(entry, counts)
     if entry.notes and not (entry.kind != "link" and _is_markers(entry.notes)):
         lines.extend(f"  - {_block_text(note)}" for note in entry.notes.split("\n") if note.strip())
     return lines
@@ -299,9 +299,13 @@ def _heading(text: str, level: int) -> str:
     return "#" * level + " " + body
 
 
-def render(lib: Library, entries: list[Entry] | None = None, *, full: bool = True) -> str:
+def render(
+    lib: Library, entries: list[Entry] | None = None, *, full: bool = True, star_counts: bool | None = None
+) -> str:
     """The list as Markdown. ``full``: with the ``#`` title and intro (a whole file); otherwise the part
-    that goes between the markers of a README (table of contents and sections)."""
+    that goes between the markers of a README (table of contents and sections). ``star_counts``: print the star
+    counts beside the badges (None: as the list says, ``lib.star_counts``)."""
+    counts = lib.star_counts if star_counts is None else star_counts
     filtered = entries is not None
     entries = lib.entries if entries is None else entries
     sections = _sections(lib, entries)
@@ -330,7 +334,7 @@ def render(lib: Library, entries: list[Entry] | None = None, *, full: bool = Tru
         out += [_heading(sec.text, sec.level), ""]
         items = by_section.get(sec.name, [])
         for entry in items:
-            lines = render_entry(entry)
+            lines = render_entry(entry, counts)
             out.append("- " + lines[0])
             out.extend(lines[1:])
         if items:

@@ -537,6 +537,7 @@ class _Parser:
             link_obj = Link(_clean_label(label) or "link", url, no_badge=bool(repo) and not badge)
             if badge:
                 link_obj.stars = _stars_after(rest, links[idx + 1].end)
+                self.lib.star_counts = self.lib.star_counts or link_obj.stars is not None
             entry.links.append(link_obj)
         if entry.citations is None:
             plain_count = _PLAIN_CITATION.search(plain_s)
@@ -596,6 +597,7 @@ class _Parser:
         stars = _STARS.search(rest_text)
         if stars:
             entry.stars = int(stars.group(1).replace(",", ""))
+            self.lib.star_counts = True  # the list prints its counts: the export keeps doing so
         entry.links.extend(_web_links(_links(rest_text)))
         return entry
 
