@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -242,3 +243,23 @@ def test_what_the_list_cannot_keep_is_reported_not_dropped_silently() -> None:
     messages = {p.line: p.message for p in result.problems}
     assert messages[5] == "an image, not a list item; it was not imported"
     assert messages[6] == "links that are not http(s) URLs were not imported: mailto:a@b.org, docs/notes.md"
+
+
+def test_dry_run_json_reports_what_was_read_per_line(tmp_path: Path) -> None:
+    source = tmp_path / "list.md"
+    source.write_text(
+        "# L\n\n## Papers\n\n- **A paper**, `arXiv, 2401.00001`\n\n## Code\n\n"
+        "- [**tool**](https://github.com/o/tool) - o\n\n[A link line](https://example.org/x)\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "entries.toml"
+    res = CliRunner().invoke(app, ["--file", str(path), "import", str(source), "--dry-run", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert [(i["line"], i["kind"], i["title"], i["section"]) for i in data["items"]] == [
+        (5, "paper", "A paper", "Papers"),
+        (9, "project", "tool", "Code"),
+        (11, "link", "A link line", "Code"),
+    ]
+    assert [p["line"] for p in data["problem_items"]] == [11]
+    assert not path.exists()

@@ -61,30 +61,7 @@ def import_cmd(
 def _print_report(report, source: Path, path: Path, *, as_json: bool, dry_run: bool) -> None:  # type: ignore[no-untyped-def]
     counts = report.counts()
     if as_json:
-        print_json(
-            {
-                "file": str(path),
-                "dry_run": dry_run,
-                **counts,
-                "already_present_items": [
-                    {
-                        "line": p.line,
-                        "id": p.entry.ident,
-                        "title": p.entry.title,
-                        "existing_position": p.position,
-                        "existing_id": p.existing.ident,
-                        "reason": p.reason,
-                        "merged": p.merged,
-                    }
-                    for p in report.already_present
-                ],
-                "repeated_items": [
-                    {"line": r.line, "first_line": r.first_line, "reason": r.what, "merged": r.merged}
-                    for r in report.repeats
-                ],
-                "problem_items": [{"line": p.line, "message": p.message, "text": p.text} for p in report.problems],
-            }
-        )
+        print_json({"file": str(path), "dry_run": dry_run, **report.to_dict()})
         return
     # Plain lines (no rich: nothing here is styled, and importing rich costs ~25 ms of every import).
     verb = "would import" if dry_run else "imported"

@@ -49,6 +49,33 @@ class ImportReport:
     already_present: list[Present] = field(default_factory=list)
     repeats: list[Repeat] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    added_lines: list[int] = field(default_factory=list)  # the source line of each added entry
+
+    def to_dict(self) -> dict[str, object]:
+        """The report for ``--json``: the counts, then what was read line by line."""
+        return {
+            **self.counts(),
+            "items": [
+                {"line": line, "kind": e.kind, "title": e.title, "section": e.section, "id": e.ident}
+                for line, e in zip(self.added_lines, self.added, strict=True)
+            ],
+            "already_present_items": [
+                {
+                    "line": p.line,
+                    "id": p.entry.ident,
+                    "title": p.entry.title,
+                    "existing_position": p.position,
+                    "existing_id": p.existing.ident,
+                    "reason": p.reason,
+                    "merged": p.merged,
+                }
+                for p in self.already_present
+            ],
+            "repeated_items": [
+                {"line": r.line, "first_line": r.first_line, "reason": r.what, "merged": r.merged} for r in self.repeats
+            ],
+            "problem_items": [{"line": p.line, "message": p.message, "text": p.text} for p in self.problems],
+        }
 
     def counts(self) -> dict[str, int]:
         by_kind = {"paper": 0, "project": 0, "link": 0}
@@ -134,6 +161,7 @@ def _import_into(target: Library, result: ImportResult, *, section: str | None, 
             target.ensure_section(sec.name, sec.level, sec.heading)
     lines = result.lines if len(result.lines) == len(src.entries) else [0] * len(src.entries)
     new: list[Entry] = []
+    new_lines: list[int] = []
     index: DuplicateIndex | None = None
     if target.entries:  # into an empty list (the first import) nothing can be present already
         index = DuplicateIndex(target.entries)
@@ -149,8 +177,9 @@ def _import_into(target: Library, result: ImportResult, *, section: str | None, 
         if section is not None:
             entry.section = section
         new.append(entry)
+        new_lines.append(line)
     target.add_entries(new)
-    report.added = new
+    report.added, report.added_lines = new, new_lines
     # A repeat that was not added (its entry was already in the list) leaves nothing to merge: it is reported once,
     # as already present.
     skipped = {p.line for p in report.already_present if not p.merged}
