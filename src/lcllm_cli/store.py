@@ -41,41 +41,19 @@ LINE_WIDTH = 100
 
 # How each entry field is checked on read and formatted on write.
 _STR, _INT, _BOOL, _STRLIST, _LINKS, _CITATIONS, _FIELDS = "str", "int", "bool", "strlist", "links", "cit", "fields"
-ENTRY_FIELDS: dict[str, str] = {
-    "kind": _STR,
-    "title": _STR,
-    "section": _STR,
-    "key": _STR,
-    "highlight": _BOOL,
-    "labels_before": _STRLIST,
-    "labels": _STRLIST,
-    "arxiv": _STR,
-    "version": _INT,
-    "url": _STR,
-    "authors": _STRLIST,
-    "authors_elided": _BOOL,
-    "authors_head": _INT,
-    "published": _STR,
-    "updated": _STR,
-    "year": _INT,
-    "venue": _STR,
-    "primary_category": _STR,
-    "categories": _STRLIST,
-    "doi": _STR,
-    "journal_ref": _STR,
-    "comment": _STR,
-    "citations": _CITATIONS,
-    "owner": _STR,
-    "description": _STR,
-    "stars": _INT,
-    "stars_date": _STR,
-    "archived": _BOOL,
-    "no_badge": _BOOL,
-    "links": _LINKS,
-    "notes": _STR,
-    "fields": _FIELDS,
-    "raw": _STR,
+_KIND_OF_TYPE = {
+    "str": _STR,
+    "str | None": _STR,
+    "int | None": _INT,
+    "bool": _BOOL,
+    "list[str]": _STRLIST,
+    "list[Link]": _LINKS,
+    "Citations | None": _CITATIONS,
+    "dict[str, str]": _FIELDS,
 }
+# The schema of an entry, derived from the model (its fields in order, each with how it is checked and written):
+# a field added to Entry is read, checked, written and cached with no other change.
+ENTRY_FIELDS: dict[str, str] = {name: _KIND_OF_TYPE[str(f.type)] for name, f in Entry.__dataclass_fields__.items()}
 _TYPE_NAMES = {
     _STR: "a string",
     _INT: "an integer",
