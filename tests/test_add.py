@@ -412,7 +412,7 @@ def test_installed_executable_hanging_server(stub: ArxivStub, path: Path) -> Non
         timeout=60,
     )
     assert proc.returncode == 1
-    assert proc.stderr.startswith("error: arXiv request failed after 1 tries: no answer within 0.5 s")
+    assert proc.stderr.startswith("error: arXiv request failed after 1 try: no answer within 0.5 s")
     assert path.read_bytes() == before
 
 

@@ -312,8 +312,8 @@ def test_s2_failing_after_retries_is_one_clear_line_and_nothing_written(
     before = path.read_bytes()
     result = run(path, "--citations")
     assert result.exit_code == 1
-    assert "error: Semantic Scholar: HTTP 503 for POST" in result.output
-    assert "(3 tries)" in result.output
+    assert "error: Semantic Scholar request failed after 3 tries: HTTP 503 (POST" in result.output
+    assert "after 3 tries" in result.output
     assert len(s2_requests(srv)) == 3
     assert path.read_bytes() == before
 
@@ -687,7 +687,7 @@ def test_a_failing_s2_does_not_stop_the_stars(world: tuple[World, StubServer], t
     path = write_list(tmp_path / "entries.toml", paper("2402.13753"), project("https://github.com/a/one"))
     result = run(path)
     assert result.exit_code == 1
-    assert "error: Semantic Scholar: HTTP 500" in result.output
+    assert "error: Semantic Scholar request failed after" in result.output and "HTTP 500" in result.output
     assert [e.stars for e in store.load(path).entries if e.kind == "project"] == [3]
 
 

@@ -196,7 +196,6 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("never answers", "*"): f"no answer within {TIMEOUT} s",
     ("closes mid-response", "arXiv"): "the answer was cut off",
     ("closes mid-response", "*"): "the answer was cut off",
-    ("closes without answering", "arXiv"): "the connection failed",
     ("closes without answering", "*"): "closed the connection without answering",
     ("429 with Retry-After", "*"): "HTTP 429",
     ("429 asking for an hour", "*"): "wait 3600 s",

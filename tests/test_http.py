@@ -126,7 +126,7 @@ def test_gives_up_after_the_retries_with_one_clear_message(srv: StubServer, tmp_
     c, sleeps = client(tmp_path, retries=2, backoff=1.0)
     with c, pytest.raises(NetworkError) as info:
         c.request("GET", srv.url + "/x", service="Test")
-    assert info.value.message == f"Test: HTTP 500 for GET {srv.url}/x (3 tries)"
+    assert info.value.message == f"Test request failed after 3 tries: HTTP 500 (GET {srv.url}/x)"
     assert len(srv.requests) == 3 and sleeps == [1.0, 2.0]
 
 
@@ -173,8 +173,8 @@ def test_a_server_that_does_not_answer_times_out(srv: StubServer, tmp_path: Path
     c, _ = client(tmp_path, timeout=0.2, retries=1)
     with c, pytest.raises(NetworkError) as info:
         c.request("GET", srv.url + "/x", service="Test")
-    assert info.value.message.startswith("Test: no answer within 0.2 s for GET")
-    assert "(2 tries)" in info.value.message
+    assert info.value.message.startswith("Test request failed after 2 tries: no answer within 0.2 s (GET")
+    assert "after 2 tries" in info.value.message
     assert "LCLLM_HTTP_TIMEOUT" in (info.value.hint or "")
 
 
@@ -185,7 +185,7 @@ def test_nothing_listening_is_a_clear_network_error(tmp_path: Path) -> None:
     c, sleeps = client(tmp_path, retries=1)
     with c, pytest.raises(NetworkError) as info:
         c.request("GET", f"http://127.0.0.1:{port}/x", service="Test")
-    assert "cannot connect" in info.value.message and "(2 tries)" in info.value.message
+    assert "cannot connect" in info.value.message and "after 2 tries" in info.value.message
     assert len(sleeps) == 1
 
 

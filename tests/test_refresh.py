@@ -243,7 +243,7 @@ def test_a_failed_batch_keeps_the_batches_before_it(
     path = write_list(tmp_path / "entries.toml", *(Entry(kind="paper", title="x", arxiv=i) for i in ids))
     result = run(path)
     assert result.exit_code == 1
-    assert "error: arXiv request failed after 1 tries: HTTP 503" in result.output
+    assert "error: arXiv request failed after 1 try: HTTP 503" in result.output
     assert "Traceback" not in result.output
     titles = [e.title for e in store.load(path).entries]
     assert sum(t != "x" for t in titles) == 100  # the first batch is kept, the failed one is not guessed

@@ -131,7 +131,7 @@ def refresh(
     ids = list(dict.fromkeys(ids))
     report.papers = len(ids)
 
-    http = HttpClient(config or HttpConfig.from_env())  # only its cache: arXiv is asked through `arxiv.fetch`
+    http = HttpClient(config or HttpConfig.from_env())  # the run's one client: its cache, and arXiv's requests
     acfg = arxiv_config or arxiv.ArxivConfig.from_env()
     fetched: dict[str, Entry] = {}
     missing: list[str] = []
@@ -154,11 +154,13 @@ def refresh(
         )
     elif todo:
         done_before = len(ids) - len(todo)
-        result = arxiv.fetch(
-            [ArxivId(i) for i in todo],
-            config=acfg,
-            progress=(lambda d, t: progress("arXiv", done_before + d, len(ids))) if progress else None,
-        )
+        with http:
+            result = arxiv.fetch(
+                [ArxivId(i) for i in todo],
+                config=acfg,
+                http=http,
+                progress=(lambda d, t: progress("arXiv", done_before + d, len(ids))) if progress else None,
+            )
         report.requests = result.requests
         report.error = result.error
         for arxiv_id, paper in result.entries.items():

@@ -1,20 +1,17 @@
-"""arXiv metadata through the ``arxiv`` package: up to 100 ids per request, polite, bounded, retried.
+"""arXiv metadata: up to 100 ids per request, through the run's one HTTP client, polite, bounded, retried.
 
-What this module adds around ``arxiv.Client``:
+What this module adds to :class:`~lcllm_cli.sources.http.HttpClient` (which brings the timeouts, retries on 429 and
+5xx with ``Retry-After``, the size cap and the user agent of every service):
 
 * batches of at most ``batch_size`` (100) canonical ids (never a version, so the answer is the latest version),
   ``max_results`` set to the batch size;
-* a timeout on every request (the package sets none): ``LCLLM_HTTP_TIMEOUT`` or ``--timeout``, default 30 s,
-  applied to the connection, to every read and to the whole body;
-* at least ``delay`` seconds (``LCLLM_ARXIV_DELAY``, default 3, arXiv's terms of use) between the end of one request
-  and the start of the next, measured with ``time.monotonic()``;
-* its own retries (the package's are switched off: they retry HTTP 400 too and ignore ``Retry-After``): HTTP 429,
-  500, 502, 503, 504, connection errors and timeouts are tried again, up to ``tries`` times, after an exponential
-  backoff or the server's ``Retry-After``, whichever is longer;
+* arXiv's terms: at least ``delay`` seconds (``LCLLM_ARXIV_DELAY``, default 3) between the end of one request and
+  the start of the next, ``tries`` attempts (``LCLLM_ARXIV_TRIES``, default 4) after a backoff of ``backoff``
+  seconds doubling each time (``LCLLM_ARXIV_BACKOFF``, default 2), unless the server's ``Retry-After`` says;
 * the endpoint from ``LCLLM_ARXIV_API_URL`` (the full query URL);
-* no answer bigger than ``LCLLM_MAX_ANSWER_MB`` (16 MB; a full batch is well under 1 MB): refused, not retried;
 * a feed that is not well-formed XML (cut off, garbled) is retried like a dropped connection and, if it stays
-  broken, is an error: papers are never taken from half a document, nor reported missing because of one.
+  broken, is an error: papers are never taken from half a document, nor reported missing because of one;
+* the Atom answer read into the ``arxiv`` package's public record of a paper, ``arxiv.Result``.
 
 Abstracts are not stored in ``entries.toml`` (they would make the reviewed file long); :func:`save_abstracts`
 keeps them in the user cache dir, one text file per paper, where :func:`load_abstract` finds them.
@@ -23,7 +20,6 @@ keeps them in the user cache dir, one text file per paper, where :func:`load_abs
 from __future__ import annotations
 
 import contextlib
-import email.utils
 import os
 import re
 import tempfile
@@ -41,7 +37,8 @@ from lcllm_cli.model import DEFAULT_SECTION, Entry
 
 if TYPE_CHECKING:
     import arxiv
-    import requests
+
+    from lcllm_cli.sources.http import HttpClient
 
 DEFAULT_URL = "https://export.arxiv.org/api/query"
 DEFAULT_TIMEOUT = 30.0
@@ -49,9 +46,6 @@ DEFAULT_DELAY = 3.0
 DEFAULT_TRIES = 4
 DEFAULT_BACKOFF = 2.0
 BATCH_SIZE = 100
-# Statuses worth another try: rate limiting and a busy or restarting server.
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-USER_AGENT = "lcllm (https://pypi.org/project/lcllm/)"
 
 Progress = Callable[[int, int], None]
 
@@ -113,15 +107,23 @@ class FetchResult:
 
 
 def fetch(
-    ids: Iterable[ArxivId], *, config: ArxivConfig | None = None, progress: Progress | None = None
+    ids: Iterable[ArxivId],
+    *,
+    config: ArxivConfig | None = None,
+    progress: Progress | None = None,
+    http: HttpClient | None = None,
 ) -> FetchResult:
     """Fetch the latest metadata of ``ids`` from arXiv, ``config.batch_size`` ids per request.
 
     Versions in ``ids`` are ignored (arXiv answers the latest version); repeated ids are asked once. A batch that
     still fails after its retries stops the fetch: ``error`` says why, ``unfetched`` lists the ids not fetched,
     ``entries`` keeps the batches that succeeded. ``progress(done, total)`` is called before the first request and
-    after each batch. Ctrl-C (KeyboardInterrupt) propagates.
+    after each batch. Requests go through ``http`` (the run's one :class:`~lcllm_cli.sources.http.HttpClient`; one
+    is made from ``config`` when none is given) with arXiv's pacing and tries. Ctrl-C (KeyboardInterrupt)
+    propagates.
     """
+    from lcllm_cli.sources.http import HttpClient, HttpConfig
+
     config = config or ArxivConfig.from_env()
     wanted = list(dict.fromkeys(aid.id for aid in ids))
     out = FetchResult()
@@ -130,25 +132,24 @@ def fetch(
         progress(0, total)
     if not wanted:
         return out
-
-    import arxiv
-
-    _quiet_package_logging()
-    client = arxiv.Client(page_size=config.batch_size, delay_seconds=0.0, num_retries=0)
-    client.query_url_format = _query_url_format(config.url)
-    pacer = _Pacer(config.delay, config.sleep if config.sleep is not None else time.sleep)
-    session = _bounded_session(config.timeout, pacer, config.max_bytes)
-    if not hasattr(client, "_session"):  # pragma: no cover - guards against a change in the package
-        raise RuntimeError("arxiv.Client has no _session: lcllm cannot set its timeout")
-    client._session.close()
-    client._session = session
+    own = http is None
+    client = http or HttpClient(
+        HttpConfig(
+            timeout=config.timeout,
+            max_wait=config.max_wait,
+            max_bytes=config.max_bytes,
+            ttl=0.0,
+            sleep=config.sleep if config.sleep is not None else time.sleep,
+        )
+    )
+    sent_before = client.requests
     size = max(1, config.batch_size)
     batches = [wanted[i : i + size] for i in range(0, total, size)]
     done = 0
     try:
         for n, batch in enumerate(batches):
             try:
-                results = _fetch_batch(client, session, batch, config, pacer)
+                results = _fetch_batch(client, batch, config)
             except NetworkError as exc:
                 out.error = exc
                 out.unfetched = [i for b in batches[n:] for i in b]
@@ -158,8 +159,7 @@ def fetch(
                 got = result_to_entry(res)
                 if got is None or got[0].id not in asked:
                     continue
-                entry = got[1]
-                out.entries[got[0].id] = entry
+                out.entries[got[0].id] = got[1]
                 summary = " ".join(res.summary.split())
                 if summary:
                     out.abstracts[got[0].id] = summary
@@ -168,8 +168,9 @@ def fetch(
             if progress:
                 progress(done, total)
     finally:
-        out.requests = session.count
-        session.close()
+        out.requests = client.requests - sent_before
+        if own:
+            client.close()
     return out
 
 
@@ -211,35 +212,23 @@ def _date(value: Any) -> str | None:
 # --------------------------------------------------------------------------------------------- requests
 
 
-def _query_url_format(url: str) -> str:
-    """``arxiv.Client.query_url_format`` for the full query URL: the package appends the encoded query."""
-    base = url.replace("{", "{{").replace("}", "}}")
-    return base + ("&{}" if "?" in url else "?{}")
+def query_url(url: str, batch: list[str]) -> str:
+    """The query for ``batch`` at the endpoint ``url`` (which may carry a query of its own)."""
+    from urllib.parse import urlencode
+
+    query = urlencode({"id_list": ",".join(batch), "start": 0, "max_results": len(batch)})
+    return url + ("&" if "?" in url else "?") + query
 
 
-def _quiet_package_logging() -> None:
-    """The package logs warnings (malformed feed, ...) that would reach stderr through logging's last resort."""
-    import logging
-
-    logger = logging.getLogger("arxiv")
-    if not logger.handlers:
-        logger.addHandler(logging.NullHandler())
-        logger.propagate = False
-
-
-def _endpoint(url: str | bytes) -> str:
+def _endpoint(url: str) -> str:
     """The URL without its query (the id list), for messages."""
-    text = url.decode("utf-8", "replace") if isinstance(url, bytes) else url
-    return text.split("?", 1)[0]
-
-
-class MalformedFeed(Exception):
-    """An answer with HTTP 200 that claims to be a feed but is not well-formed XML (cut off or garbled)."""
+    return url.split("?", 1)[0]
 
 
 def _malformed(body: bytes) -> str | None:
     """Why ``body`` (a 200 answer) cannot be trusted as a feed, or None. Only feeds are judged: an HTML page or
-    other text is left to :func:`_check_feed`, which names it as not a feed."""
+    other text is left to :func:`_check_feed`, which names it as not a feed. A broken feed (cut off, garbled) is
+    retried like a dropped connection."""
     if not re.search(rb"<(?:\w+:)?feed\b", body[:4096]):
         return None
     import xml.parsers.expat
@@ -252,171 +241,81 @@ def _malformed(body: bytes) -> str | None:
     return None
 
 
-def _bounded_session(timeout: float, pacer: _Pacer, max_bytes: int = 16 * 1024 * 1024) -> Any:
-    """A ``requests.Session`` whose every request waits for ``pacer``, is counted, and ends within about
-    ``timeout`` seconds, body included. Pacing here also covers any further page the package asks for itself.
-    An answer over ``max_bytes`` raises :class:`~lcllm_cli.sources.http.AnswerTooLargeError`; a 200 answer that
-    is a broken feed raises :class:`MalformedFeed`."""
-    import requests
-
-    from lcllm_cli.sources.http import too_large
-
-    class BoundedSession(requests.Session):
-        last_response: requests.Response | None = None
-        count = 0
-
-        def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
-            kwargs.setdefault("timeout", (timeout, timeout))
-            kwargs["stream"] = True
-            headers = dict(kwargs.get("headers") or {})
-            headers["user-agent"] = f"{USER_AGENT} {headers.get('user-agent', '')}".strip()
-            kwargs["headers"] = headers
-            self.last_response = None
-            pacer.wait()
-            self.count += 1
-            try:
-                deadline = time.monotonic() + timeout
-                resp = super().request(method, url, *args, **kwargs)
-                chunks: list[bytes] = []
-                size = 0
-                try:
-                    declared = resp.headers.get("Content-Length", "")
-                    if declared.isdigit() and int(declared) > max_bytes:
-                        raise too_large("arXiv", _endpoint(url), max_bytes)
-                    # read1 returns what has arrived (up to 64 KiB): the deadline is checked after every read, so
-                    # a server dripping one byte at a time cannot outlast it (a full-size read would wait for 64 KiB)
-                    while chunk := _read_some(resp):
-                        size += len(chunk)
-                        if size > max_bytes:
-                            raise too_large("arXiv", _endpoint(url), max_bytes)
-                        chunks.append(chunk)
-                        if time.monotonic() > deadline:
-                            raise requests.exceptions.ReadTimeout(f"no complete answer within {timeout:g} s")
-                except BaseException:
-                    resp.close()
-                    raise
-            finally:
-                pacer.done()
-            resp._content = b"".join(chunks)
-            self.last_response = resp
-            if resp.status_code == 200:
-                problem = _malformed(resp._content)
-                if problem:
-                    raise MalformedFeed(problem)
-            return resp
-
-    return BoundedSession()
+def _fetch_batch(client: HttpClient, batch: list[str], config: ArxivConfig) -> list[arxiv.Result]:
+    url = query_url(config.url, batch)
+    answer = client.request(
+        "GET",
+        url,
+        service="arXiv",
+        min_interval=config.delay,
+        retries=config.tries - 1,
+        backoff=config.backoff,
+        validate=lambda body: _malformed(body.encode("utf-8")),
+        shown_url=config.url,
+    )
+    if answer.status != 200:
+        raise _http_error(answer.status, answer.text, config.url)
+    body = answer.text.encode("utf-8")
+    results = parse_feed(body)
+    if len(results) < len(batch):
+        _check_feed(body, config.url)
+    return results
 
 
-def _read_some(resp: Any) -> bytes:
-    """The next bytes of the answer that have arrived; a cut-off answer raises what ``iter_content`` raises."""
-    import requests
-    import urllib3
+_ATOM = "{http://www.w3.org/2005/Atom}"
+_ARXIV = "{http://arxiv.org/schemas/atom}"
+
+
+def parse_feed(body: bytes) -> list[arxiv.Result]:
+    """The papers of an arXiv Atom answer as ``arxiv.Result`` objects (the package's public record of a paper).
+    arXiv's error entry and anything that is not a paper are left to :func:`result_to_entry` to drop."""
+    import datetime
+    import xml.etree.ElementTree as ET
+
+    import arxiv
 
     try:
-        return resp.raw.read1(64 * 1024, decode_content=True)  # type: ignore[no-any-return]
-    except urllib3.exceptions.ProtocolError as exc:
-        raise requests.exceptions.ChunkedEncodingError(exc) from None
-    except urllib3.exceptions.ReadTimeoutError as exc:
-        raise requests.exceptions.ReadTimeout(exc) from None
-    except urllib3.exceptions.DecodeError as exc:
-        raise requests.exceptions.ContentDecodingError(exc) from None
+        root = ET.fromstring(body)
+    except ET.ParseError:
+        return []
 
+    def text(node: ET.Element, tag: str) -> str:
+        found = node.find(tag)
+        return found.text or "" if found is not None else ""
 
-class _Pacer:
-    """Keeps ``delay`` seconds (or a longer wait asked for) between the end of one request and the next."""
-
-    def __init__(self, delay: float, sleep: Callable[[float], None]) -> None:
-        self.delay = delay
-        self.sleep = sleep
-        self.last_end: float | None = None
-        self.extra = 0.0
-
-    def hold(self, seconds: float) -> None:
-        self.extra = max(self.extra, seconds)
-
-    def wait(self) -> None:
-        if self.last_end is not None:
-            remaining = self.last_end + max(self.delay, self.extra) - time.monotonic()
-            if remaining > 0:
-                self.sleep(remaining)
-        self.extra = 0.0
-
-    def done(self) -> None:
-        self.last_end = time.monotonic()
-
-
-def _fetch_batch(
-    client: arxiv.Client, session: Any, batch: list[str], config: ArxivConfig, pacer: _Pacer
-) -> list[arxiv.Result]:
-    import arxiv
-    import requests
-
-    search = arxiv.Search(id_list=batch, max_results=len(batch))
-    client.page_size = len(batch)
-    problem = ""
-    for attempt in range(1, config.tries + 1):
-        wait: float | None = None
-        results: list[arxiv.Result] = []
+    def when(node: ET.Element, tag: str) -> datetime.datetime:
+        value = text(node, tag).strip().replace("Z", "+00:00")
         try:
-            results.extend(client.results(search))
-        except arxiv.UnexpectedEmptyPageError:
-            # The package asked for a further page because totalResults said more than the first page held,
-            # and that page was empty: the first page was the whole answer (arXiv counts only what it found).
-            if not results:
-                problem = "an unexpectedly empty page"
-            else:
-                return results
-        except arxiv.HTTPError as exc:
-            resp = session.last_response  # (a Response is falsy when not ok: no `or` here)
-            if exc.status not in RETRY_STATUSES:
-                raise _http_error(exc.status, resp, config.url) from None
-            problem = f"HTTP {exc.status}"
-            wait = _retry_after(resp.headers.get("Retry-After") if resp is not None else None)
-        except MalformedFeed as exc:
-            problem = str(exc)
-        except requests.exceptions.Timeout:
-            problem = f"no answer within {config.timeout:g} s"
-        except requests.exceptions.RequestException as exc:
-            problem = _problem(exc)
-        else:
-            if len(results) < len(batch):
-                _check_feed(session.last_response, config.url)
-            return results
-        if attempt == config.tries:
-            break
-        if wait is not None and wait > config.max_wait:
-            raise NetworkError(
-                f"arXiv is busy ({problem}) and asks to wait {wait:.0f} s before the next request",
-                hint="run the command again later",
+            return datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return datetime.datetime.min
+
+    out = []
+    for entry in root.iter(f"{_ATOM}entry"):
+        primary = entry.find(f"{_ARXIV}primary_category")
+        out.append(
+            arxiv.Result(
+                entry_id=text(entry, f"{_ATOM}id").strip(),
+                updated=when(entry, f"{_ATOM}updated"),
+                published=when(entry, f"{_ATOM}published"),
+                title=" ".join(text(entry, f"{_ATOM}title").split()),
+                authors=[arxiv.Result.Author(text(a, f"{_ATOM}name")) for a in entry.iter(f"{_ATOM}author")],
+                summary=text(entry, f"{_ATOM}summary"),
+                comment=text(entry, f"{_ARXIV}comment"),
+                journal_ref=text(entry, f"{_ARXIV}journal_ref"),
+                doi=text(entry, f"{_ARXIV}doi"),
+                primary_category=primary.get("term", "") if primary is not None else "",
+                categories=[c.get("term", "") for c in entry.iter(f"{_ATOM}category")],
             )
-        pacer.hold(max(wait or 0.0, config.backoff * 2 ** (attempt - 1)))
-    raise NetworkError(  # "1 tries" stays: tests/test_refresh.py (issue 6) matches this wording
-        f"arXiv request failed after {config.tries} tries: {problem} ({config.url})",
-        hint="check your connection and run the command again; --timeout or LCLLM_HTTP_TIMEOUT sets the timeout",
-    )
+        )
+    return out
 
 
-def _problem(exc: Exception) -> str:
-    """A few words for a requests/urllib3 failure: 'cannot connect (Connection refused)', 'the answer was cut off'."""
-    import requests
-
-    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
-        return "the answer was cut off"
-    m = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", str(exc))
-    if m:
-        return f"cannot connect ({m.group(1).strip()})"
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        return "the connection failed"
-    return f"the request failed ({type(exc).__name__})"
-
-
-def _http_error(status: int, resp: Any, url: str) -> NetworkError:
+def _http_error(status: int, body: str, url: str) -> NetworkError:
     detail = ""
-    if resp is not None and resp.content:
-        m = re.search(rb"<summary>\s*([^<]{1,200}?)\s*</summary>", resp.content)
-        if m:
-            detail = ": " + m.group(1).decode("utf-8", "replace")
+    m = re.search(r"<summary>\s*([^<]{1,200}?)\s*</summary>", body)
+    if m:
+        detail = ": " + m.group(1)
     if status == 400:
         return NetworkError(
             f"arXiv rejected the request (HTTP 400{detail})",
@@ -428,29 +327,14 @@ def _http_error(status: int, resp: Any, url: str) -> NetworkError:
     )
 
 
-def _check_feed(resp: Any, url: str) -> None:
+def _check_feed(body: bytes, url: str) -> None:
     """Fewer papers than asked is only believable from a real Atom feed (not an HTML error page)."""
-    body = resp.content if resp is not None else b""
     if re.search(rb"<(?:\w+:)?feed\b", body[:4096]) and re.search(rb"totalResults", body):
         return
     raise NetworkError(
         f"arXiv's answer was not an Atom feed ({url})",
         hint="check LCLLM_ARXIV_API_URL (the full query URL, default " + DEFAULT_URL + ")",
     )
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a ``Retry-After`` header (a number or an HTTP date); None if absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    with contextlib.suppress(ValueError):
-        return max(0.0, float(value))
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 # --------------------------------------------------------------------------------------------- abstracts

@@ -1,4 +1,5 @@
-"""The one HTTP layer for Semantic Scholar and GitHub: timeouts, retries, a user agent, an on-disk cache.
+"""The one HTTP layer for every service (arXiv, Semantic Scholar, GitHub): timeouts, retries, pacing, a user
+agent, size caps, an on-disk cache.
 
 One :class:`HttpClient` per command run wraps a single ``httpx.Client`` (created on the first real request, so a
 run answered from the cache never opens a connection). Every request:
@@ -261,12 +262,20 @@ class HttpClient:
         cache_key: str | None = None,
         cache_statuses: tuple[int, ...] = (200,),
         min_interval: float = 0.0,
+        retries: int | None = None,
+        backoff: float | None = None,
+        validate: Callable[[str], str | None] | None = None,
+        shown_url: str | None = None,
     ) -> Answer:
         """Send one request (with retries), or answer it from the cache when ``cache_key`` is given.
 
         Answers whose status is in ``cache_statuses`` are stored under ``cache_key``. Other statuses that are not
         retried (400, 401, 404, ...) are returned for the caller to judge. ``min_interval`` spaces requests to
-        the same ``service`` (Semantic Scholar asks for one a second).
+        the same ``service``, from the end of one to the start of the next (Semantic Scholar asks for one a second,
+        arXiv for one every 3 s). ``retries`` and ``backoff`` override the configured ones for a service with
+        terms of its own; ``validate(text)`` names what is wrong with a 200 answer that cannot be used (a feed cut
+        off), which is then retried like a dropped connection. ``shown_url`` is the URL messages name (default
+        ``url``).
         """
         if cache_key is not None:
             stored = self.cached(cache_key)
@@ -280,7 +289,18 @@ class HttpClient:
                     redirected=bool(stored.get("redirected", False)),
                 )
         self.require_online(f"{service} ({method} {url})")
-        answer = self._send(method, url, service=service, headers=headers, json_body=json_body, interval=min_interval)
+        answer = self._send(
+            method,
+            url,
+            service=service,
+            headers=headers,
+            json_body=json_body,
+            interval=min_interval,
+            retries=self.config.retries if retries is None else retries,
+            backoff=self.config.backoff if backoff is None else backoff,
+            validate=validate,
+            shown_url=shown_url or f"{method} {url}",
+        )
         if cache_key is not None and answer.status in cache_statuses:
             self.remember(
                 cache_key,
@@ -312,6 +332,10 @@ class HttpClient:
         headers: Mapping[str, str] | None,
         json_body: Any,
         interval: float,
+        retries: int,
+        backoff: float,
+        validate: Callable[[str], str | None] | None,
+        shown_url: str,
     ) -> Answer:
         import httpx
 
@@ -321,7 +345,6 @@ class HttpClient:
         while True:
             self._pace(service, interval)
             self.requests += 1
-            self._last_sent[service] = time.monotonic()
             problem: str
             retry_after: float | None = None
             try:
@@ -343,29 +366,30 @@ class HttpClient:
                         else "try again later",
                     )
                 retryable = status in RETRY_STATUSES or (status == 403 and "retry-after" in kept)
-                if not retryable:
+                text = _decode(body, resp)
+                unusable = validate(text) if validate is not None and status == 200 else None
+                if not retryable and unusable is None:
                     return Answer(
-                        status=status,
-                        text=_decode(body, resp),
-                        url=str(resp.url),
-                        headers=kept,
-                        redirected=bool(resp.history),
+                        status=status, text=text, url=str(resp.url), headers=kept, redirected=bool(resp.history)
                     )
-                problem = f"HTTP {status}"
+                problem = unusable or f"HTTP {status}"
                 retry_after = parse_retry_after(kept.get("retry-after"))
-            if attempt >= cfg.retries:
+            finally:
+                self._last_sent[service] = time.monotonic()  # pacing counts from the end of the exchange
+            if attempt >= retries:
                 tries = attempt + 1
                 raise NetworkError(
-                    f"{service}: {problem} for {method} {url} ({tries} {'try' if tries == 1 else 'tries'})",
+                    f"{service} request failed after {tries} {'try' if tries == 1 else 'tries'}: {problem}"
+                    f" ({shown_url})",
                     hint="check your connection or try again later"
-                    + ("" if "HTTP" in problem else "; LCLLM_HTTP_TIMEOUT sets the timeout"),
+                    + ("" if "HTTP" in problem else "; --timeout or LCLLM_HTTP_TIMEOUT sets the timeout"),
                 )
             if retry_after is not None and retry_after > cfg.max_wait:
                 raise NetworkError(
                     f"{service} asks to wait {retry_after:.0f} s before the next request ({problem})",
                     hint=f"try again later, or allow longer waits with LCLLM_HTTP_MAX_WAIT (now {cfg.max_wait:g} s)",
                 )
-            delay = retry_after if retry_after is not None else min(cfg.backoff * 2**attempt, cfg.max_wait)
+            delay = retry_after if retry_after is not None else min(backoff * 2**attempt, cfg.max_wait)
             if delay > 0:
                 cfg.sleep(delay)
             attempt += 1
