@@ -94,7 +94,7 @@ def test_the_development_section_documents_what_tests_and_benchmarks_read() -> N
         ('env_number("LCLLM_C", 1.0)', {"LCLLM_C"}),
         ('_env_float("LCLLM_D", DEFAULT)', {"LCLLM_D"}),
         ('hint="raise LCLLM_E"', set()),  # named in a message, not read
-        ('env_number(name, default)', set()),
+        ("env_number(name, default)", set()),
     ],
 )
 def test_the_scan_finds_reads_not_mentions(source: str, names: set[str]) -> None:
