@@ -171,8 +171,6 @@ def render() -> str:
 
 def main(argv: list[str]) -> int:
     """Write docs/cli.md; with ``--stdout``, print the page instead (what tests/test_docs_cli.py compares)."""
-    from lcllm_cli.files import write_atomic
-
     text = render()
     if argv == ["--stdout"]:
         sys.stdout.write(text)
@@ -183,6 +181,8 @@ def main(argv: list[str]) -> int:
     if OUTPUT.exists() and OUTPUT.read_text(encoding="utf-8") == text:
         print(f"{OUTPUT} is up to date")
         return 0
+    from lcllm_cli.files import write_atomic
+
     write_atomic(OUTPUT, text)
     print(f"wrote {OUTPUT}")
     return 0
