@@ -1,0 +1,192 @@
+"""Write docs/cli.md, the command-line reference, from the commands' own help.
+
+Run ``python docs/gen_cli.py`` after changing a command's help, options or panel; ``tests/test_docs_cli.py`` fails
+while docs/cli.md differs from what this script renders. Everything on the page comes from the typer app as
+``lcllm CMD --help`` sees it: usage, help paragraphs, the ``Example:`` paragraphs (rendered as a shell block),
+arguments and options. The rendering depends on nothing but the app: no terminal width, no colour.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+OUTPUT = Path(__file__).with_name("cli.md")
+PROG = "lcllm"
+WIDTH = 80  # the terminal width the help is rendered for (only the usage line of click depends on it)
+
+# A paragraph of help that gives examples, and the commands inside it (each in a code span).
+_EXAMPLES = re.compile(r"\AExamples?:")
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def _quiet_environment() -> None:
+    """What typer, click and rich read from the environment, fixed: the page must not depend on the terminal."""
+    os.environ["COLUMNS"] = str(WIDTH)
+    os.environ["LINES"] = "24"
+    os.environ["NO_COLOR"] = "1"
+    os.environ["TERM"] = "dumb"
+    for name in ("FORCE_COLOR", "CLICOLOR_FORCE", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "_TYPER_FORCE_DISABLE_TERMINAL"):
+        os.environ.pop(name, None)
+
+
+def root_command() -> Any:
+    """The click command behind the typer app, with every command registered."""
+    _quiet_environment()
+    import typer.main
+
+    from lcllm_cli.cli import app
+
+    return typer.main.get_command(app)
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """The paragraphs of a help text, each on one line."""
+    return [" ".join(p.split()) for p in (text or "").split("\n\n") if p.strip()]
+
+
+def examples(command: Any) -> list[str]:
+    """The example command lines a command's help gives (the code spans of its ``Example:`` paragraphs)."""
+    return [
+        span.strip()
+        for paragraph in paragraphs(command.help)
+        if _EXAMPLES.match(paragraph)
+        for span in _CODE_SPAN.findall(paragraph)
+    ]
+
+
+def walk(group: Any, ctx: Any, depth: int = 0) -> list[tuple[Any, Any, int]]:
+    """Every (command, context, depth) under ``group``, depth first, in the order --help lists them."""
+    found = []
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
+        if cmd is None or cmd.hidden:
+            continue
+        sub = cmd.make_context(name, [], parent=ctx, resilient_parsing=True)
+        found.append((cmd, sub, depth))
+        if hasattr(cmd, "list_commands"):  # a group: its sub-commands follow it
+            found += walk(cmd, sub, depth + 1)
+    return found
+
+
+_MARKUP = re.compile(r"[\\*<|]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+
+
+def _md(text: str) -> str:
+    """Help text as Markdown that shows it as written: its code spans kept, other markup characters escaped."""
+    pieces = re.split(r"(`[^`]+`)", " ".join(text.split()))
+    return "".join(p if p.startswith("`") else _MARKUP.sub(lambda m: "\\" + m.group(), p) for p in pieces)
+
+
+def _term(text: str) -> str:
+    """An option or argument as a code span in a table cell (where even a code span must escape ``|``)."""
+    return "`" + " ".join(text.split()).replace("|", "\\|") + "`"
+
+
+def _anchor(path: str) -> str:
+    """GitHub's anchor for a heading ``lcllm X``."""
+    return re.sub(r"[^a-z0-9 -]", "", path.lower()).replace(" ", "-")
+
+
+def _params_table(cmd: Any, ctx: Any, kind: str) -> list[str]:
+    rows = [
+        record
+        for param in cmd.get_params(ctx)
+        if param.param_type_name == kind and (record := param.get_help_record(ctx))
+    ]
+    if not rows:
+        return []
+    title = "Argument" if kind == "argument" else "Option"
+    lines = [f"| {title} | Meaning |", "|---|---|"]
+    lines += [f"| {_term(term)} | {_md(help_text)} |" for term, help_text in rows]
+    return [*lines, ""]
+
+
+def _command_section(cmd: Any, ctx: Any, level: int) -> list[str]:
+    lines = [f"{'#' * level} {ctx.command_path}", "", "```text", cmd.get_usage(ctx).strip(), "```", ""]
+    for paragraph in paragraphs(cmd.help):
+        if not _EXAMPLES.match(paragraph):
+            lines += [_md(paragraph), ""]
+    shown = examples(cmd)
+    if shown:
+        lines += ["Examples:" if len(shown) > 1 else "Example:", "", "```sh", *shown, "```", ""]
+    lines += _params_table(cmd, ctx, "argument")
+    lines += _params_table(cmd, ctx, "option")
+    return lines
+
+
+def render() -> str:
+    """The text of docs/cli.md."""
+    from lcllm_cli.cli.app import help_page
+
+    root = root_command()
+    ctx = root.make_context(PROG, ["--help"], resilient_parsing=True, terminal_width=WIDTH, max_content_width=WIDTH)
+    usage, description, sections = help_page(root, ctx)
+    lines = [
+        "# Command-line reference",
+        "",
+        "<!-- Generated by docs/gen_cli.py from the commands' own help: edit the help, then run"
+        " `python docs/gen_cli.py`. -->",
+        "",
+        "Every command also explains itself: `lcllm --help`, `lcllm COMMAND --help` (or `-h`).",
+        "",
+        "```text",
+        f"{PROG} {usage}",
+        "```",
+        "",
+    ]
+    for paragraph in paragraphs(description):
+        lines += [_md(paragraph), ""]
+    commands = walk(root, ctx)
+    panels: dict[str, list[tuple[Any, Any, int]]] = {}
+    panel = "Commands"
+    for cmd, sub, depth in commands:
+        if depth == 0:  # sub-commands go with their group, under its panel
+            panel = getattr(cmd, "rich_help_panel", None) or "Commands"
+        panels.setdefault(panel, []).append((cmd, sub, depth))
+    body: list[str] = []
+    for title, rows in sections:
+        if title == "Options":
+            lines += [
+                "Options that come before the command:",
+                "",
+                "| Option | Meaning |",
+                "|---|---|",
+                *(f"| {_term(term)} | {_md(text)} |" for term, text in rows),
+                "",
+            ]
+            continue
+        lines += [f"**{title}**", ""]
+        lines += [f"- [`{PROG} {name}`](#{_anchor(f'{PROG} {name}')}): {_md(text)}" for name, text in rows]
+        lines.append("")
+        body += [f"## {title}", ""]
+        for cmd, sub, depth in panels.get(title, []):
+            body += _command_section(cmd, sub, 3 + depth)
+    lines += body
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def main(argv: list[str]) -> int:
+    """Write docs/cli.md; with ``--stdout``, print the page instead (what tests/test_docs_cli.py compares)."""
+    text = render()
+    if argv == ["--stdout"]:
+        sys.stdout.write(text)
+        return 0
+    if argv:
+        print("usage: python docs/gen_cli.py [--stdout]", file=sys.stderr)
+        return 2
+    if OUTPUT.exists() and OUTPUT.read_text(encoding="utf-8") == text:
+        print(f"{OUTPUT} is up to date")
+        return 0
+    from lcllm_cli.files import write_atomic
+
+    write_atomic(OUTPUT, text)
+    print(f"wrote {OUTPUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
