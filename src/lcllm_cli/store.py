@@ -35,7 +35,7 @@ except ImportError:  # pragma: no cover - an interpreter without the C accelerat
 DEFAULT_FILENAME = "entries.toml"
 HEADER = (
     "# The curated list, managed with lcllm (https://pypi.org/project/lcllm/).\n"
-    "# Edit it with `lcllm` commands or by hand; the schema is described in README.md.\n"
+    "# Edit it with `lcllm` commands or by hand; the schema: docs/entries-toml.md (lcllm's repository).\n"
 )
 LINE_WIDTH = 100
 
@@ -138,7 +138,7 @@ def _entry_from_dict(data: dict[str, Any], where: str) -> Entry:
             continue  # most fields: a string, an integer or a boolean, of the right type
         kind = ENTRY_FIELDS.get(name)
         if kind is None:
-            raise StoreError(f"{where}: unknown field {name!r}", hint="see the entries.toml schema in README.md")
+            raise StoreError(f"{where}: unknown field {name!r}", hint="see the entries.toml schema (docs/entries-toml.md)")
         if simple is not None:
             ok = False
         elif kind == _STRLIST:
