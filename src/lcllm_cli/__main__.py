@@ -4,7 +4,7 @@ from __future__ import annotations
 
 # Which module of lcllm_cli.cli registers each command. Start-up matters (lcllm runs in pre-commit hooks and CI):
 # a run of one command imports and builds only that command, not all of them. --help, --version, no command or
-# a name not in this table load every command, exactly as before. tests/test_startup.py checks this table
+# a name not in this table load every command, exactly as before. tests/cli/test_startup.py checks this table
 # against the commands the modules register.
 COMMAND_MODULES: dict[str, str] = {
     "add": "add",
@@ -27,7 +27,7 @@ SELECTED: str | None = None
 # `lcllm`, `lcllm --help` and `lcllm -h` print this page without importing typer or any command (~20 ms instead of
 # ~130 ms; `lcllm --version` is answered likewise). It is what the typer app gives for its own --help
 # (lcllm_cli.cli.app.help_page: usage after the program name, description, then sections of (term, one-line help)),
-# kept here as a snapshot: tests/test_cli_help.py checks that the two are equal and, when a command's help changes,
+# kept here as a snapshot: tests/cli/test_help.py checks that the two are equal and, when a command's help changes,
 # prints the new value to paste here.
 TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
     "[OPTIONS] COMMAND [ARGS]...",

@@ -425,7 +425,7 @@ def _cache_form_of_library(lib: Library, *, canonical: bool = False) -> dict[str
 
     Built from the library itself, in one pass of C-level attribute reads: after lcllm writes a list (so the next
     command reads it from the cache), and after a list is parsed and checked. For a library lcllm writes, it equals
-    the record of the written text parsed back (tests/test_store.py checks this on arbitrary libraries).
+    the record of the written text parsed back (tests/store/test_store.py checks this on arbitrary libraries).
     """
 
     with paused_gc():  # a tuple or two per entry, built in bulk
@@ -592,7 +592,7 @@ def toml_str(value: str) -> str:
 
     The json module's C escaper writes exactly these escapes (``\\"``, ``\\\\``, ``\\b\\t\\n\\f\\r``, else
     ``\\u00xx``) for every character TOML wants escaped but DEL, which JSON leaves alone: strings with a DEL take the
-    regex path. tests/test_store.py checks both paths against each other.
+    regex path. tests/store/test_store.py checks both paths against each other.
     """
     if "\x7f" in value:
         return '"' + _NEEDS_ESCAPE.sub(_esc, value) + '"'

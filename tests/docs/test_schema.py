@@ -9,15 +9,15 @@ import re
 import tomllib
 import types
 import typing
-from pathlib import Path
 
 import pytest
 
 from lcllm_cli import model, store
 from lcllm_cli.errors import StoreError
 from lcllm_cli.model import Citations, Entry, Library, Link, Section
+from tests.paths import ROOT
 
-PAGE = Path(__file__).resolve().parent.parent / "docs" / "entries-toml.md"
+PAGE = ROOT / "docs" / "entries-toml.md"
 
 # The type names the page uses, for the Python types of the model's fields.
 TYPE_NAMES: dict[object, str] = {

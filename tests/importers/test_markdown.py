@@ -14,8 +14,9 @@ from lcllm_cli import store
 from lcllm_cli.cli import app
 from lcllm_cli.ids import try_parse_arxiv_id
 from lcllm_cli.importers.markdown import parse
+from tests.paths import FIXTURES
 
-SEED_TEXT = (Path(__file__).parent / "fixtures" / "awesome-long-context-llm.md").read_text(encoding="utf-8")
+SEED_TEXT = (FIXTURES / "awesome-long-context-llm.md").read_text(encoding="utf-8")
 
 
 def test_seed_gives_one_entry_per_item() -> None:

@@ -19,9 +19,10 @@ from lcllm_cli.exporters.markdown import escape, render, replace_between_markers
 from lcllm_cli.importers.markdown import parse
 from lcllm_cli.mdsyntax import MARKER_END, MARKER_START
 from lcllm_cli.model import Citations, Entry, Library, Link, Section, entry_to_dict
+from tests.paths import FIXTURES, ROOT
 
-SEED = Path(__file__).parent / "fixtures" / "awesome-long-context-llm.md"
-LCLLM = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "lcllm"
+SEED = FIXTURES / "awesome-long-context-llm.md"
+LCLLM = ROOT / ".venv" / "bin" / "lcllm"
 runner = CliRunner()
 
 

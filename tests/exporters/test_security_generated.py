@@ -3,7 +3,7 @@
 The BibTeX export must read back with bibtexparser as exactly one entry per entry, with no field lcllm did not
 write, and a sample must compile with pdflatex + bibtex while TeX opens no file the document did not name (the
 ``-recorder`` list of every file TeX read or wrote). The Markdown side of the same check is
-``tests/test_security_markdown.py``.
+``tests/exporters/test_markdown_security.py``.
 """
 
 from __future__ import annotations

@@ -17,8 +17,9 @@ from lcllm_cli.cli import app
 from lcllm_cli.exporters.bibtex import bib_name, entry_fields, render
 from lcllm_cli.importers.markdown import parse
 from lcllm_cli.model import Entry, Library, Link
+from tests.paths import FIXTURES
 
-SEED = Path(__file__).parent / "fixtures" / "awesome-long-context-llm.md"
+SEED = FIXTURES / "awesome-long-context-llm.md"
 runner = CliRunner()
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 PAGE = ROOT / "docs" / "environment.md"
 DEVELOPMENT = "For development"
 NOT_CHECKED = "Read by the libraries lcllm uses"

@@ -32,9 +32,10 @@ from lcllm_cli.importers.markdown import parse
 from lcllm_cli.mdsyntax import collapse_ws
 from lcllm_cli.model import Entry, Library, Link
 from lcllm_cli.urls import is_web_url
+from tests.paths import FIXTURES
 from tests.synthetic import synthetic_library
 
-SEED = Path(__file__).parent / "fixtures" / "awesome-long-context-llm.md"
+SEED = FIXTURES / "awesome-long-context-llm.md"
 
 
 def _synth(n: int, seed: int) -> Library:

@@ -16,12 +16,14 @@ from typer.testing import CliRunner
 from lcllm_cli import store
 from lcllm_cli.cli import app
 from lcllm_cli.model import Entry, Library
+from tests.paths import FIXTURES
 
 WRITER = """
 import sys
 from pathlib import Path
 from lcllm_cli import store
 from lcllm_cli.model import Entry
+from tests.paths import FIXTURES
 path = Path(sys.argv[1])
 i = 0
 while True:  # rewrite the whole (large) file again and again until killed
@@ -87,7 +89,7 @@ def test_unwritable_location_is_a_clear_error_even_as_root(tmp_path: Path) -> No
             "--file",
             str(blocker / "entries.toml"),
             "import",
-            str(Path(__file__).parent / "fixtures" / "awesome-long-context-llm.md"),
+            str(FIXTURES / "awesome-long-context-llm.md"),
         ],
     )
     assert result.exit_code == 2, result.output

@@ -42,7 +42,7 @@ def visible(text: str) -> str:
     return " ".join(_CONTROL.sub("", text).split())
 
 
-# (a title made only of control characters is test_hostile_text.py's known gap, not drawn here)
+# (a title made only of control characters is tests/exporters/test_hostile_text.py's known gap, not drawn here)
 _TITLE = _TEXT.filter(lambda s: bool(visible(s)))
 # A comma in a BibTeX name is its "Last, First" separator and "others" means "et al.": lcllm keeps those meanings,
 # so names are drawn without a comma and are never the bare word "others".

@@ -14,6 +14,7 @@ import pytest
 
 from lcllm_cli import store
 from lcllm_cli.importers.markdown import parse
+from tests.paths import FIXTURES
 from tests.terminal import run_on_terminal
 
 PYTHON = sys.executable
@@ -99,7 +100,7 @@ def test_no_heavy_module_is_imported_by_a_command_that_does_not_use_it(
         ["show", "2402.13753"],
         ["remove", "not-in-the-list"],
         ["dedupe", "--dry-run"],
-        ["import", "--dry-run", str(Path(__file__).parent / "fixtures" / "awesome-long-context-llm.md")],
+        ["import", "--dry-run", str(FIXTURES / "awesome-long-context-llm.md")],
     ],
 )
 def test_rich_is_not_imported_where_nothing_is_drawn(listfile: Path, args: list[str]) -> None:

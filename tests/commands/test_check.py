@@ -13,8 +13,9 @@ from lcllm_cli import store
 from lcllm_cli.cli import app
 from lcllm_cli.mdsyntax import MARKER_END, MARKER_START
 from lcllm_cli.model import Entry, Library, Section
+from tests.paths import ROOT
 
-LCLLM = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "lcllm"
+LCLLM = ROOT / ".venv" / "bin" / "lcllm"
 runner = CliRunner()
 
 

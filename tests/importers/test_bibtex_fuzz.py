@@ -23,9 +23,10 @@ from lcllm_cli.exporters.bibtex import render
 from lcllm_cli.importers.bibtex import parse
 from lcllm_cli.importers.markdown import parse as parse_markdown
 from lcllm_cli.model import Entry, validate_entry
-from tests.test_fuzz_markdown import mutate
+from tests.importers.test_markdown_fuzz import mutate
+from tests.paths import FIXTURES
 
-SEED = Path(__file__).parent / "fixtures" / "awesome-long-context-llm.md"
+SEED = FIXTURES / "awesome-long-context-llm.md"
 OTHER_TOOLS = r"""
 @string{acl = "Proceedings of the Annual Meeting of the ACL"}
 @preamble{"\newcommand{\noopsort}[1]{}"}

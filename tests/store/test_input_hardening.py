@@ -22,8 +22,8 @@ from lcllm_cli import store
 from lcllm_cli.cli import app
 from lcllm_cli.model import Entry, Library
 from tests.arxiv_stub import ArxivStub
+from tests.paths import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "awesome-long-context-llm.md"
 
 

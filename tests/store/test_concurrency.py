@@ -22,7 +22,7 @@ from lcllm_cli import store
 from tests.arxiv_stub import ArxivStub
 
 LCLLM = Path(sys.executable).with_name("lcllm")
-SEED_AFTER_DEDUPE = 58  # tests/test_dedupe_cli.py: the seed holds 61 items, 3 of them repeats
+SEED_AFTER_DEDUPE = 58  # tests/cli/test_dedupe.py: the seed holds 61 items, 3 of them repeats
 
 
 @pytest.fixture(scope="module")

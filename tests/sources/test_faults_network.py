@@ -3,7 +3,8 @@
 The matrix: arXiv through ``add`` and ``refresh``, Semantic Scholar through ``enrich --citations``, GitHub through
 ``enrich --stars``; each fault below ends in one ``error:`` line (no traceback), exit code 1, and an
 ``entries.toml`` that is byte for byte what it was (every request failed, so nothing succeeded to be written).
-Partial success (a later batch failing) is covered in test_add.py, test_refresh.py and test_enrich.py.
+Partial success (a later batch failing) is covered in tests/commands/test_add.py, tests/commands/test_refresh.py and
+tests/commands/test_enrich.py.
 
 Retries, backoff, pacing and timeouts are made short through the environment, so the whole file runs in seconds.
 """

@@ -10,7 +10,6 @@ import re
 import shlex
 import subprocess
 import sys
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -18,8 +17,8 @@ import pytest
 import typer.main
 
 from lcllm_cli.cli import app
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 GENERATOR = ROOT / "docs" / "gen_cli.py"
 PAGE = ROOT / "docs" / "cli.md"
 STALE = "docs/cli.md is out of date: run python docs/gen_cli.py"

@@ -16,8 +16,9 @@ from lcllm_cli.exporters.bibtex import render
 from lcllm_cli.importers.bibtex import parse
 from lcllm_cli.importers.markdown import parse as parse_markdown
 from lcllm_cli.model import Entry
+from tests.paths import FIXTURES, ROOT
 
-SEED = Path(__file__).parent / "fixtures" / "awesome-long-context-llm.md"
+SEED = FIXTURES / "awesome-long-context-llm.md"
 runner = CliRunner()
 
 ARXIV_FORMS = r"""
@@ -310,7 +311,7 @@ def test_a_missing_comma_is_reported_with_its_line_and_the_rest_imported() -> No
 
 
 def test_an_at_string_running_on_into_another_definition_is_reported_not_a_crash() -> None:
-    # found by tests/test_hardening_fuzz_bibtex.py: the missing-comma error of a value escaped from an @string
+    # found by tests/importers/test_bibtex_fuzz.py: the missing-comma error of a value escaped from an @string
     text = "@string{\n  year={2017}\n      title={Ring Attention},\n}\n@misc{k, title={T}, year=year}\n"
     result = parse(text)
     assert [(p.line, p.message) for p in result.problems] == [
@@ -352,7 +353,7 @@ def test_other_tools_bib_through_the_installed_executable(tmp_path: Path) -> Non
     )
     path = tmp_path / "entries.toml"
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    exe = Path(__file__).parents[1] / ".venv" / "bin" / "lcllm"
+    exe = ROOT / ".venv" / "bin" / "lcllm"
     run = subprocess.run(
         [str(exe), "--file", str(path), "import", str(source)], capture_output=True, text=True, env=env, timeout=60
     )

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lcllm_cli import store
 from lcllm_cli.importers.markdown import parse
+from tests.paths import FIXTURES
 
-SEED = (Path(__file__).parent / "fixtures" / "awesome-long-context-llm.md").read_text(encoding="utf-8")
+SEED = (FIXTURES / "awesome-long-context-llm.md").read_text(encoding="utf-8")
 LINES = SEED.split("\n")
 SPECIALS = [
     "*",

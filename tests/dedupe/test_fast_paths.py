@@ -14,7 +14,6 @@ import re
 import unicodedata
 from dataclasses import astuple
 from functools import cache
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -33,9 +32,10 @@ from lcllm_cli.dedupe import (
 )
 from lcllm_cli.importers.markdown import parse
 from lcllm_cli.model import Entry, Library
+from tests.paths import FIXTURES
 from tests.synthetic import synthetic_library
 
-SEED_TEXT = (Path(__file__).parent / "fixtures" / "awesome-long-context-llm.md").read_text(encoding="utf-8")
+SEED_TEXT = (FIXTURES / "awesome-long-context-llm.md").read_text(encoding="utf-8")
 
 # ------------------------------------------------------------------------------- the oracle: dedupe.py before
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import unicodedata
-from pathlib import Path
 
 import pytest
 
@@ -20,6 +19,7 @@ from lcllm_cli.dedupe import (
 )
 from lcllm_cli.model import Citations, Entry, Library, Link
 from lcllm_cli.urls import url_key
+from tests.paths import ROOT
 
 RING = "Ring Attention with Blockwise Transformers for Near-Infinite Context"
 RING_AUTHORS = ["Hao Liu", "Matei Zaharia", "Pieter Abbeel"]
@@ -485,7 +485,7 @@ def test_merging_is_deterministic() -> None:
 
 
 def test_synthetic_list_every_planted_duplicate_found_no_false_merge() -> None:
-    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         from synth import DUPLICATE_KINDS, NEAR_MISS_KINDS, generate
     finally:
