@@ -63,9 +63,6 @@ _LATEX_SYMBOLS = {
 }
 _LATEX_CMD = re.compile(r"\\([A-Za-z]+)\s*")
 _NON_WORD = re.compile(r"[^\w∞αβγδεθλμπστφω×≤≥≈→]+")
-# _fold and _NON_WORD (with the "_" replaced before it) on ASCII bytes: letters lower-cased, digits kept, every
-# other character a space
-_ASCII_WORDS = bytes(ord(c.lower()) if c.isascii() and c.isalnum() else 32 for c in map(chr, range(256)))
 _ARTICLES = frozenset({"a", "an", "the"})
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
@@ -89,8 +86,6 @@ def title_tokens(title: str) -> list[str]:
     s = title
     if "\\" in s or "$" in s or "{" in s:
         s = _LATEX_CMD.sub(_latex_symbol, s).replace("\\", " ").replace("{", "").replace("}", "")  # {A}ttention
-    if s.isascii():  # the same words, quicker: lower case, and every character but a letter or digit a separator
-        return s.encode().translate(_ASCII_WORDS).decode().split()
     return _NON_WORD.sub(" ", _fold(s).replace("_", " ")).split()
 
 
@@ -119,21 +114,9 @@ def canonical_token(token: str) -> str:
     return known
 
 
-# every ending one of the _BRITISH patterns needs (a word with none of them is left as it is by all five; "$" in
-# them also matches before a final newline, which no title word has)
-_BRITISH_ENDINGS = (
-    *("isation", "isations"),
-    *("ise", "ised", "ises", "ising", "iser", "isers"),
-    *("elling", "elled", "eller", "ellers"),
-    "our",
-    *("yse", "yses", "ysed"),
-)
-
-
 def _canonical_token(token: str) -> str:
-    if token.endswith(_BRITISH_ENDINGS) or token.endswith("\n"):
-        for pattern, repl in _BRITISH:
-            token = pattern.sub(repl, token)
+    for pattern, repl in _BRITISH:
+        token = pattern.sub(repl, token)
     if token.endswith("ies") and len(token) > 4:
         return token[:-3] + "y"
     if token.endswith("s") and not token.endswith(("ss", "us", "is")):
@@ -173,9 +156,7 @@ def _surname(author: str) -> str:
         while len(parts) > 1 and parts[-1].strip(".").casefold() in _NAME_SUFFIXES:
             parts.pop()
         last = parts[-1] if parts else ""
-    folded = _fold(last)
-    # \w is a letter, digit or "_": a name of letters and digits alone has nothing to take out
-    return folded if folded.isalnum() else _NOT_WORD_CHAR.sub("", folded)
+    return _NOT_WORD_CHAR.sub("", _fold(last))
 
 
 _ROUGH_URL = re.compile(r"\s*(?:[hH][tT][tT][pP][sS]?://)?(?:[wW]{3}\.)?([^/?#:]*)(?::(?:80|443))?([^?#]*)")

@@ -138,7 +138,9 @@ def _entry_from_dict(data: dict[str, Any], where: str) -> Entry:
             continue  # most fields: a string, an integer or a boolean, of the right type
         kind = ENTRY_FIELDS.get(name)
         if kind is None:
-            raise StoreError(f"{where}: unknown field {name!r}", hint="see the entries.toml schema (docs/entries-toml.md)")
+            raise StoreError(
+                f"{where}: unknown field {name!r}", hint="see the entries.toml schema (docs/entries-toml.md)"
+            )
         if simple is not None:
             ok = False
         elif kind == _STRLIST:
@@ -152,12 +154,7 @@ def _entry_from_dict(data: dict[str, Any], where: str) -> Entry:
     if "title" not in data:
         raise StoreError(f"{where}: no title")
     kwargs = dict(data)
-    if "links" in kwargs:
-        kwargs["links"] = [
-            Link(v["label"], v["url"], v.get("stars"), v.get("no_badge", False)) for v in kwargs["links"]
-        ]
-    if "citations" in kwargs:
-        kwargs["citations"] = Citations(**kwargs["citations"])
+    _objects(kwargs)
     if "fields" in kwargs:
         kwargs["fields"] = dict(kwargs["fields"])
     entry = Entry(**kwargs)
@@ -323,15 +320,20 @@ def _library_from_data(data: dict[str, Any], source: str, text: str | None, *, t
 _WHERE = "\x00where\x00"  # stands for the entry's place in messages until an error needs the real one
 
 
-def _entry_trusted(data: dict[str, Any]) -> Entry:
-    """An entry from data that passed validation before (same bytes, same lcllm version)."""
-    kwargs = dict(data)
+def _objects(kwargs: dict[str, Any]) -> None:
+    """The links and citations tables of an entry's data as the model's objects, in place."""
     if "links" in kwargs:
         kwargs["links"] = [
             Link(v["label"], v["url"], v.get("stars"), v.get("no_badge", False)) for v in kwargs["links"]
         ]
     if "citations" in kwargs:
         kwargs["citations"] = Citations(**kwargs["citations"])
+
+
+def _entry_trusted(data: dict[str, Any]) -> Entry:
+    """An entry from data that passed validation before (same bytes, same lcllm version)."""
+    kwargs = dict(data)
+    _objects(kwargs)
     return Entry(**kwargs)
 
 

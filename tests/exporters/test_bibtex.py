@@ -400,3 +400,12 @@ def test_a_key_for_an_entry_with_a_broken_url_host_is_still_made() -> None:
 
     e = Entry(kind="link", title="Broken host", url="https://[::1/x")
     assert base_key(e) and "/" not in base_key(e)
+
+
+def test_render_refuses_a_repeated_citation_key() -> None:
+    from lcllm_cli.exporters.bibtex import render as render_bib
+
+    a = Entry(kind="paper", title="One", key="same")
+    b = Entry(kind="paper", title="Two", key="same")
+    with pytest.raises(ValueError, match="same"):
+        render_bib([a, b])
