@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from lcllm_cli import store
 from lcllm_cli.cli import app
-from lcllm_cli.dedupe import dedupe_file
+from lcllm_cli.commands.dedupe import run as dedupe_file
 from lcllm_cli.errors import LcllmError
 from lcllm_cli.model import Entry, Library, Link
 

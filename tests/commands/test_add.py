@@ -426,7 +426,8 @@ def test_help_has_an_example() -> None:
 
 
 def test_add_papers_reports_progress_per_batch(stub: ArxivStub, path: Path) -> None:
-    from lcllm_cli.adding import ADDED, add_papers
+    from lcllm_cli.commands.add import ADDED
+    from lcllm_cli.commands.add import run as add_papers
 
     calls: list[tuple[int, int]] = []
     report = add_papers(
@@ -464,7 +465,7 @@ def test_report_follows_input_order_one_line_per_paper(stub: ArxivStub, path: Pa
 
 def test_the_command_module_does_not_import_the_http_stack_at_start_up() -> None:
     code = (
-        "import sys, lcllm_cli.cli.add, lcllm_cli.adding; "
+        "import sys, lcllm_cli.cli.add, lcllm_cli.commands.add; "
         "print(sorted(m for m in ('arxiv', 'requests', 'lxml') if m in sys.modules))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

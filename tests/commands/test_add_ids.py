@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from lcllm_cli import store
-from lcllm_cli.adding import normalise
 from lcllm_cli.cli import app
+from lcllm_cli.commands.add import normalise
 from lcllm_cli.model import entry_to_dict
 from tests.arxiv_stub import ArxivStub
 

@@ -613,7 +613,7 @@ def test_without_a_rate_limit_endpoint_the_first_answer_decides(
 
 
 def test_progress_is_reported_per_task(world: tuple[World, StubServer], tmp_path: Path) -> None:
-    from lcllm_cli.enriching import enrich
+    from lcllm_cli.commands.enrich import run as enrich
     from lcllm_cli.sources.http import HttpConfig
 
     w, _ = world
@@ -642,7 +642,7 @@ def test_progress_is_reported_per_task(world: tuple[World, StubServer], tmp_path
 
 
 def test_stars_date_changes_only_with_the_stars(world: tuple[World, StubServer], tmp_path: Path) -> None:
-    from lcllm_cli.enriching import enrich
+    from lcllm_cli.commands.enrich import run as enrich
     from lcllm_cli.sources.http import HttpConfig
 
     w, _ = world
@@ -692,7 +692,7 @@ def test_a_failing_s2_does_not_stop_the_stars(world: tuple[World, StubServer], t
 
 
 def test_an_edit_made_while_fetching_is_kept(world: tuple[World, StubServer], tmp_path: Path) -> None:
-    from lcllm_cli.enriching import enrich
+    from lcllm_cli.commands.enrich import run as enrich
     from lcllm_cli.sources.http import HttpConfig
 
     w, _ = world

@@ -12,7 +12,7 @@ from lcllm_cli.cli.app import BUILD, command, report_error, state
 from lcllm_cli.cli.output import console, print_json, progress_bar, shown
 
 if TYPE_CHECKING:
-    from lcllm_cli.adding import AddReport
+    from lcllm_cli.commands.add import AddReport
 
 
 @command(
@@ -59,11 +59,11 @@ def add_cmd(
         ),
     ] = None,
 ) -> None:
-    from lcllm_cli.adding import add_papers
+    from lcllm_cli.commands.add import run
 
     path = state(ctx).path
     with _progress_bar() as progress:
-        report = add_papers(path, ids or [], section, from_file=from_file, timeout=timeout, progress=progress)
+        report = run(path, ids or [], section, from_file=from_file, timeout=timeout, progress=progress)
     if as_json:
         print_json(report.to_dict())
     else:
@@ -85,7 +85,7 @@ def _print_table(report: AddReport) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from lcllm_cli.adding import ADDED, FAILED, PRESENT, UPDATED
+    from lcllm_cli.commands.add import ADDED, FAILED, PRESENT, UPDATED
 
     out = console(stderr=False)
     styles = {ADDED: "green", UPDATED: "yellow", PRESENT: "dim", FAILED: "red"}

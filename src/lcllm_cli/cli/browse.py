@@ -52,7 +52,8 @@ def list_cmd(
         bool, typer.Option("--json", help="Print the entries as a JSON array, one entry per line.")
     ] = False,
 ) -> None:
-    from lcllm_cli import browse, store
+    from lcllm_cli import store
+    from lcllm_cli.commands import browse
     from lcllm_cli.importers.apply import section_key
     from lcllm_cli.model import entry_to_dict
 
@@ -97,7 +98,8 @@ def show_cmd(
         bool, typer.Option("--json", help="Print the entry as JSON (entries that share the ID: an array of them).")
     ] = False,
 ) -> None:
-    from lcllm_cli import browse, store
+    from lcllm_cli import store
+    from lcllm_cli.commands import browse
     from lcllm_cli.model import entry_to_dict
 
     lib = store.load(state(ctx).path)
@@ -135,7 +137,8 @@ def remove_cmd(
     idents: Annotated[list[str], typer.Argument(metavar="ID...", help="Entries to remove.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print what was removed as JSON.")] = False,
 ) -> None:
-    from lcllm_cli import browse, store
+    from lcllm_cli import store
+    from lcllm_cli.commands import browse
 
     with store.edit(state(ctx).path) as lib:
         removed, missing = browse.remove(lib, idents)

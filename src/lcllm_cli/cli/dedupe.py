@@ -13,7 +13,7 @@ from lcllm_cli.cli.output import console, is_terminal, print_json, say, shown
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from lcllm_cli.dedupe import DedupeReport
+    from lcllm_cli.commands.dedupe import DedupeReport
     from lcllm_cli.model import Entry
 
 MAX_TABLE_GROUPS = 500  # a list with more groups than this gets one plain line per group: fast and greppable
@@ -43,11 +43,11 @@ def dedupe_cmd(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the groups (and what was done) as JSON.")] = False,
 ) -> None:
-    from lcllm_cli.dedupe import dedupe_file
+    from lcllm_cli.commands.dedupe import run
 
     merge = not (dry_run or check)
     confirm = None if yes or not merge else _confirmer(as_json)
-    report = dedupe_file(state(ctx).path, merge=merge, confirm=confirm)
+    report = run(state(ctx).path, merge=merge, confirm=confirm)
     if as_json:
         print_json({**report.to_dict(), "dry_run": not merge})
     elif not report.merged or confirm is None:  # a confirmed merge has shown its table already

@@ -54,7 +54,7 @@ def export_cmd(
         ),
     ] = None,
 ) -> None:
-    from lcllm_cli.exporters import ExportOptions, export
+    from lcllm_cli.commands.export import ExportOptions, run
 
     if markdown and bibtex:
         raise UsageError("give --markdown or --bibtex, not both")
@@ -67,7 +67,7 @@ def export_cmd(
         star_counts=stars,
     )
     path = state(ctx).path
-    report = export(path, opts)
+    report = run(path, opts)
     if report.keys_assigned:
         info(
             f"{len(report.keys_assigned)} entries have no citation key in {path}; the export gave them the keys "
@@ -105,9 +105,9 @@ def check_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print problems only, not the diff.")] = False,
 ) -> None:
-    from lcllm_cli.checking import check
+    from lcllm_cli.commands.check import run
 
-    report = check(state(ctx).path, files or None)
+    report = run(state(ctx).path, files or None)
     if as_json:
         print_json(report.to_dict())
         if not report.ok:

@@ -43,18 +43,10 @@ def import_cmd(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    from lcllm_cli import importers, store
-    from lcllm_cli.importers.apply import import_into
+    from lcllm_cli.commands.importing import run
 
     path = state(ctx).path
-    # Starting a list from a file with no item in it would only create an empty list: refuse instead.
-    result = importers.read(source, fmt, require_items=not path.exists())
-    if dry_run:
-        target = store.load(path) if path.exists() else store.Library()
-        report = import_into(target, result, section=section, dedupe=dedupe)
-    else:
-        with store.edit(path, create=True, title=result.library.title) as target:
-            report = import_into(target, result, section=section, dedupe=dedupe)
+    report = run(path, source, fmt=fmt, section=section, dedupe=dedupe, dry_run=dry_run)
     _print_report(report, source, path, as_json=as_json, dry_run=dry_run)
 
 

@@ -10,7 +10,7 @@ from lcllm_cli.cli.app import CLEAN, command, state
 from lcllm_cli.cli.output import console, print_json, progress_bar, shown
 
 if TYPE_CHECKING:
-    from lcllm_cli.enriching import Change
+    from lcllm_cli.commands.enrich import Change
 
 OfflineOpt = Annotated[
     bool,
@@ -99,13 +99,13 @@ def enrich_cmd(
     dry_run: DryRunOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    from lcllm_cli.enriching import enrich
+    from lcllm_cli.commands.enrich import run
 
     both = not citations and not stars
     config = _http_config(ttl, offline, timeout)
     path = state(ctx).path
     with progress_bar(not as_json) as update:
-        report = enrich(
+        report = run(
             path,
             citations=citations or both,
             stars=stars or both,
@@ -166,13 +166,13 @@ def refresh_cmd(
     timeout: TimeoutOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    from lcllm_cli.refreshing import refresh
+    from lcllm_cli.commands.refresh import run
     from lcllm_cli.sources.arxiv import ArxivConfig
 
     config = _http_config(ttl, offline, timeout)
     arxiv_config = ArxivConfig.from_env(timeout=timeout)
     with progress_bar(not as_json) as update:
-        report = refresh(
+        report = run(
             state(ctx).path,
             idents=idents or None,
             dry_run=dry_run,

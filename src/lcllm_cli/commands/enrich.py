@@ -225,7 +225,7 @@ def apply_repo_to_link(entry: Entry, link: Link, asked: tuple[str, str], info: A
 # --------------------------------------------------------------------------------------------- the command
 
 
-def enrich(
+def run(
     path: Path,
     *,
     citations: bool = True,
@@ -242,7 +242,7 @@ def enrich(
     ``progress(task, done, total)`` is called as batches and repositories complete.
     Raises before any work for a list that cannot be read, unknown ``idents``, or a GitHub quota too small.
     """
-    from lcllm_cli import store
+    from lcllm_cli.commands.workflow import fetch_then_apply
     from lcllm_cli.sources import github, s2
     from lcllm_cli.sources.http import HttpClient, HttpConfig
 
@@ -251,48 +251,53 @@ def enrich(
     today = today or _today()
     report = EnrichReport(dry_run=dry_run)
 
-    lib = store.load(path)
-    chosen = select(lib, idents)
-    paper_ids: list[str] = []
-    repos: list[tuple[str, str]] = []
-    for i in chosen:
-        entry = lib.entries[i]
-        if citations and (sid := s2_id(entry)):
-            paper_ids.append(sid)
-        if stars:
-            if repo := entry_repo(entry):
-                repos.append(repo)
-            repos.extend(repo for _, repo in link_repos(entry))
-    paper_ids = list(dict.fromkeys(paper_ids))
-    report.papers = len(paper_ids)
-    report.repos = len({github.repo_key(*r) for r in repos})
+    def fetch(lib: Library) -> tuple[Any, Any]:
+        chosen = select(lib, idents)
+        paper_ids: list[str] = []
+        repos: list[tuple[str, str]] = []
+        for i in chosen:
+            entry = lib.entries[i]
+            if citations and (sid := s2_id(entry)):
+                paper_ids.append(sid)
+            if stars:
+                if repo := entry_repo(entry):
+                    repos.append(repo)
+                repos.extend(repo for _, repo in link_repos(entry))
+        paper_ids = list(dict.fromkeys(paper_ids))
+        report.papers = len(paper_ids)
+        report.repos = len({github.repo_key(*r) for r in repos})
 
-    cit_result = None
-    repo_result = None
-    with HttpClient(config or HttpConfig.from_env()) as client:
-        try:
-            watch = 0
-            if repos:  # before anything else: a quota that cannot cover the work stops the run here
-                todo = len(github.uncached(client, repos))
-                if github.check_quota(client, todo) is None and not client.config.offline:
-                    watch = todo  # quota unknown: the first answer's X-RateLimit-Remaining decides
-            if paper_ids:
-                cit_result = s2.fetch_citations(
-                    paper_ids, client, progress=(lambda d, t: progress("citations", d, t)) if progress else None
-                )
-                if cit_result.error:
-                    report.errors.append(cit_result.error)
-            if repos:
-                repo_result = github.fetch_repos(
-                    repos, client, progress=(lambda d, t: progress("stars", d, t)) if progress else None, watch=watch
-                )
-                if repo_result.error:
-                    report.errors.append(repo_result.error)
-        finally:
-            report.requests = client.requests
-            report.cache_hits = client.cache_hits
+        cit_result = None
+        repo_result = None
+        with HttpClient(config or HttpConfig.from_env()) as client:
+            try:
+                watch = 0
+                if repos:  # before anything else: a quota that cannot cover the work stops the run here
+                    todo = len(github.uncached(client, repos))
+                    if github.check_quota(client, todo) is None and not client.config.offline:
+                        watch = todo  # quota unknown: the first answer's X-RateLimit-Remaining decides
+                if paper_ids:
+                    cit_result = s2.fetch_citations(
+                        paper_ids, client, progress=(lambda d, t: progress("citations", d, t)) if progress else None
+                    )
+                    if cit_result.error:
+                        report.errors.append(cit_result.error)
+                if repos:
+                    repo_result = github.fetch_repos(
+                        repos,
+                        client,
+                        progress=(lambda d, t: progress("stars", d, t)) if progress else None,
+                        watch=watch,
+                    )
+                    if repo_result.error:
+                        report.errors.append(repo_result.error)
+            finally:
+                report.requests = client.requests
+                report.cache_hits = client.cache_hits
+        return cit_result, repo_result
 
-    def apply(target: Library) -> None:
+    def apply(target: Library, got: tuple[Any, Any]) -> None:
+        cit_result, repo_result = got
         unknown = set(cit_result.unknown) if cit_result is not None else set()
         for i in select(target, idents, strict=False):
             entry = target.entries[i]
@@ -311,9 +316,5 @@ def enrich(
         if repo_result is not None:
             report.missing_repos = [f"https://github.com/{key}" for key in repo_result.missing]
 
-    if dry_run:
-        apply(store.load(path))
-    elif cit_result is not None or repo_result is not None:
-        with store.edit(path) as target:
-            apply(target)
+    fetch_then_apply(path, fetch, apply, dry_run=dry_run, worth_writing=lambda got: got != (None, None))
     return report

@@ -1,6 +1,6 @@
 """``lcllm add``: papers from arXiv by id or URL into the list, without duplicates.
 
-:func:`add_papers` reads and normalises every input (malformed ones are reported by name and never sent), fetches
+:func:`run` reads and normalises every input (malformed ones are reported by name and never sent), fetches
 the papers from arXiv in batches (:func:`lcllm_cli.sources.arxiv.fetch`), then opens ``entries.toml`` once and
 applies the result: new papers go to the end of their section, papers already in the list are updated when arXiv
 has a newer version or a changed title (links, notes, section, highlight, key and citations kept) and otherwise
@@ -177,7 +177,7 @@ def resolve_section(lib: Library, requested: str | None) -> str:
 # --------------------------------------------------------------------------------------------- adding
 
 
-def add_papers(
+def run(
     path: Path,
     inputs: Iterable[str],
     section: str | None = None,

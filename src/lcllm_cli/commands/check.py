@@ -109,7 +109,7 @@ def file_status(path: Path, expected_body: str) -> FileStatus:
     return FileStatus(str(path), False, added, removed, shown)
 
 
-def check(entries_path: Path, files: list[Path] | None = None) -> CheckReport:
+def run(entries_path: Path, files: list[Path] | None = None) -> CheckReport:
     """Check the entries file and the given Markdown files (default: README.md beside it, when it has markers).
 
     An invalid or missing entries file is reported (``valid`` False) rather than raised, so the caller can

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lcllm_cli.enriching import Change, select
+from lcllm_cli.commands.enrich import Change, select
 from lcllm_cli.errors import LcllmError
 from lcllm_cli.model import ARXIV_FIELDS, Entry, Library
 
@@ -99,7 +99,7 @@ def _cache_key(url: str, arxiv_id: str) -> str:
     return f"arxiv:{url}:{arxiv_id}"
 
 
-def refresh(
+def run(
     path: Path,
     *,
     idents: list[str] | None = None,
@@ -114,67 +114,69 @@ def refresh(
     :class:`~lcllm_cli.sources.arxiv.ArxivConfig` (both default to the environment). Unknown ``idents`` raise
     :class:`~lcllm_cli.errors.NotFoundError` before any request.
     """
-    from lcllm_cli import store
+    from lcllm_cli.commands.workflow import fetch_then_apply
     from lcllm_cli.ids import ArxivId
     from lcllm_cli.sources import arxiv
     from lcllm_cli.sources.http import HttpClient, HttpConfig, OfflineError
 
     report = RefreshReport(dry_run=dry_run)
-    lib = store.load(path)
-    ids: list[str] = []
-    for i in select(lib, idents):
-        entry = lib.entries[i]
-        if entry.kind == "paper" and entry.arxiv:
-            ids.append(entry.arxiv)
-        elif idents:
-            report.skipped.append(entry.ident)
-    ids = list(dict.fromkeys(ids))
-    report.papers = len(ids)
 
-    http = HttpClient(config or HttpConfig.from_env())  # the run's one client: its cache, and arXiv's requests
-    acfg = arxiv_config or arxiv.ArxivConfig.from_env()
-    fetched: dict[str, Entry] = {}
-    missing: list[str] = []
-    todo: list[str] = []
-    for arxiv_id in ids:
-        stored = http.cached(_cache_key(acfg.url, arxiv_id))
-        if stored is None:
-            todo.append(arxiv_id)
-        elif isinstance(stored, dict) and stored.get("missing"):
-            missing.append(arxiv_id)
-        elif (paper := _from_cache(stored)) is not None:
-            fetched[arxiv_id] = paper
-        else:
-            todo.append(arxiv_id)
-    report.cache_hits = http.cache_hits
-    if todo and http.config.offline:
-        report.error = OfflineError(
-            f"--offline: the cache holds no arXiv answer for {len(todo)} of {len(ids)} papers",
-            hint="run `lcllm refresh` once without --offline to fill the cache",
-        )
-    elif todo:
-        done_before = len(ids) - len(todo)
-        with http:
-            result = arxiv.fetch(
-                [ArxivId(i) for i in todo],
-                config=acfg,
-                http=http,
-                progress=(lambda d, t: progress("arXiv", done_before + d, len(ids))) if progress else None,
+    def fetch(lib: Library) -> dict[str, Entry]:
+        ids: list[str] = []
+        for i in select(lib, idents):
+            entry = lib.entries[i]
+            if entry.kind == "paper" and entry.arxiv:
+                ids.append(entry.arxiv)
+            elif idents:
+                report.skipped.append(entry.ident)
+        ids = list(dict.fromkeys(ids))
+        report.papers = len(ids)
+
+        http = HttpClient(config or HttpConfig.from_env())  # the run's one client: its cache, and arXiv's requests
+        acfg = arxiv_config or arxiv.ArxivConfig.from_env()
+        fetched: dict[str, Entry] = {}
+        missing: list[str] = []
+        todo: list[str] = []
+        for arxiv_id in ids:
+            stored = http.cached(_cache_key(acfg.url, arxiv_id))
+            if stored is None:
+                todo.append(arxiv_id)
+            elif isinstance(stored, dict) and stored.get("missing"):
+                missing.append(arxiv_id)
+            elif (paper := _from_cache(stored)) is not None:
+                fetched[arxiv_id] = paper
+            else:
+                todo.append(arxiv_id)
+        report.cache_hits = http.cache_hits
+        if todo and http.config.offline:
+            report.error = OfflineError(
+                f"--offline: the cache holds no arXiv answer for {len(todo)} of {len(ids)} papers",
+                hint="run `lcllm refresh` once without --offline to fill the cache",
             )
-        report.requests = result.requests
-        report.error = result.error
-        for arxiv_id, paper in result.entries.items():
-            fetched[arxiv_id] = paper
-            http.remember(_cache_key(acfg.url, arxiv_id), _to_cache(paper))
-        for arxiv_id in result.missing:
-            missing.append(arxiv_id)
-            http.remember(_cache_key(acfg.url, arxiv_id), {"missing": True})
-        if result.abstracts and not dry_run:
-            arxiv.save_abstracts(result.abstracts)
-    absent = set(missing)
-    report.missing = [i for i in ids if i in absent]
+        elif todo:
+            done_before = len(ids) - len(todo)
+            with http:
+                result = arxiv.fetch(
+                    [ArxivId(i) for i in todo],
+                    config=acfg,
+                    http=http,
+                    progress=(lambda d, t: progress("arXiv", done_before + d, len(ids))) if progress else None,
+                )
+            report.requests = result.requests
+            report.error = result.error
+            for arxiv_id, paper in result.entries.items():
+                fetched[arxiv_id] = paper
+                http.remember(_cache_key(acfg.url, arxiv_id), _to_cache(paper))
+            for arxiv_id in result.missing:
+                missing.append(arxiv_id)
+                http.remember(_cache_key(acfg.url, arxiv_id), {"missing": True})
+            if result.abstracts and not dry_run:
+                arxiv.save_abstracts(result.abstracts)
+        absent = set(missing)
+        report.missing = [i for i in ids if i in absent]
+        return fetched
 
-    def apply(target: Library) -> None:
+    def apply(target: Library, fetched: dict[str, Entry]) -> None:
         for i in select(target, idents, strict=False):
             entry = target.entries[i]
             paper = fetched.get(entry.arxiv or "") if entry.kind == "paper" else None
@@ -190,9 +192,5 @@ def refresh(
             if entry.title != old_title and ident not in report.retitled:
                 report.retitled.append(ident)
 
-    if dry_run:
-        apply(store.load(path))
-    elif fetched:
-        with store.edit(path) as target:
-            apply(target)
+    fetch_then_apply(path, fetch, apply, dry_run=dry_run)
     return report

@@ -1,0 +1,30 @@
+"""``lcllm import``: bring an existing awesome-list Markdown file or a .bib into the list (one write)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lcllm_cli.importers.apply import ImportReport
+
+
+def run(
+    path: Path,
+    source: Path,
+    *,
+    fmt: str | None = None,
+    section: str | None = None,
+    dedupe: bool = False,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Read ``source`` and add its items to the list at ``path`` (created when missing). Starting a list from a file
+    with no item in it would only create an empty list, so that is refused; ``dry_run`` writes nothing."""
+    from lcllm_cli import importers, store
+    from lcllm_cli.importers.apply import import_into
+    from lcllm_cli.model import Library
+
+    result = importers.read(source, fmt, require_items=not path.exists())
+    if dry_run:
+        target = store.load(path) if path.exists() else Library()
+        return import_into(target, result, section=section, dedupe=dedupe)
+    with store.edit(path, create=True, title=result.library.title) as target:
+        return import_into(target, result, section=section, dedupe=dedupe)
