@@ -193,7 +193,7 @@ def run(
     list; everything else (malformed ids among good ones, ids not on arXiv, a network failure) is an outcome
     in the report, and ``report.exit_code`` is 1 when something failed.
     """
-    from lcllm_cli import store
+    from lcllm_cli.commands.workflow import fetch_then_apply
     from lcllm_cli.sources import arxiv as source
 
     texts = read_inputs(inputs, from_file)
@@ -216,18 +216,22 @@ def run(
             f"cannot write {path}: {path.parent} is not a directory; nothing was fetched",
             hint="point --file / LCLLM_FILE at a file in an existing directory",
         )
-    planned = resolve_section(store.load(path) if path.exists() else Library(), section)
     if config is None:
         config = source.ArxivConfig.from_env(timeout=timeout)
-
-    fetched = source.fetch([aid for _, aid in good], config=config, progress=progress)
-
-    report = AddReport(path=path, section=planned, requests=fetched.requests, error=fetched.error)
+    report = AddReport(path=path, section=resolve_section(Library(), section))
     outcomes: dict[str, Outcome] = {}
+
+    def fetch(lib: Library) -> FetchResult:
+        report.section = resolve_section(lib, section)  # a bad --section fails before any request
+        return source.fetch([aid for _, aid in good], config=config, progress=progress)
+
+    def put(lib: Library, fetched: FetchResult) -> None:
+        report.section = resolve_section(lib, section)
+        outcomes.update(apply(lib, good, fetched, report.section))
+
+    fetched = fetch_then_apply(path, fetch, put, create=True, worth_writing=lambda f: bool(f.entries))
+    report.requests, report.error = fetched.requests, fetched.error
     if fetched.entries:
-        with store.edit(path, create=True) as lib:
-            report.section = resolve_section(lib, section)
-            outcomes = apply(lib, good, fetched, report.section)
         report.written = any(o.status in (ADDED, UPDATED) for o in outcomes.values())
         source.save_abstracts(fetched.abstracts)
     missing = set(fetched.missing)
