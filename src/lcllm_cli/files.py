@@ -62,20 +62,27 @@ def same_file(a: Path, b: Path) -> bool:
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Replace ``path`` with ``data`` (a str is written as UTF-8); see the module docstring."""
+    """Replace ``path`` with ``data`` (a str is written as UTF-8), durably; see the module docstring. Raises
+    :class:`StoreError` with what went wrong and what to do."""
+    try:
+        replace_file(path, data)
+    except OSError as exc:
+        raise StoreError(os_error_message(f"cannot write {path}", exc), hint=os_error_hint(exc)) from None
+
+
+def replace_file(path: Path, data: str | bytes, *, durable: bool = True) -> None:
+    """:func:`write_atomic`'s work, raising the ``OSError``; ``durable=False`` skips the flushes to disk (for the
+    cache, which may be lost and is written hundreds of times a run)."""
     blob = data if isinstance(data, bytes) else data.encode("utf-8")
     try:
         st: os.stat_result | None = path.stat()  # through links
     except OSError:
         st = None
-    try:
-        if st is not None and not stat.S_ISREG(st.st_mode):
-            _write_into(path, blob)  # opened through the link: /proc/self/fd/1 is no path realpath could name
-        else:
-            target = Path(os.path.realpath(path)) if path.is_symlink() else path
-            _replace(target, blob, st.st_mode & 0o7777 if st is not None else 0o644)
-    except OSError as exc:
-        raise StoreError(os_error_message(f"cannot write {path}", exc), hint=os_error_hint(exc)) from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        _write_into(path, blob)  # opened through the link: /proc/self/fd/1 is no path realpath could name
+    else:
+        target = Path(os.path.realpath(path)) if path.is_symlink() else path
+        _replace(target, blob, st.st_mode & 0o7777 if st is not None else 0o644, durable)
 
 
 def _write_into(target: Path, blob: bytes) -> None:
@@ -86,7 +93,7 @@ def _write_into(target: Path, blob: bytes) -> None:
         fh.write(blob)
 
 
-def _replace(target: Path, blob: bytes, mode: int) -> None:
+def _replace(target: Path, blob: bytes, mode: int, durable: bool = True) -> None:
     directory = target.parent if str(target.parent) else Path(".")
     _remove_stale_temporaries(directory, target.name)
     tmp = f"{directory}/.{target.name}.{os.getpid()}-{time.monotonic_ns()}.tmp"
@@ -95,13 +102,16 @@ def _replace(target: Path, blob: bytes, mode: int) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(blob)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
             os.fchmod(fh.fileno(), mode)  # the umask narrowed the mode given at creation
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    if not durable:
+        return
     with contextlib.suppress(OSError):  # make the rename durable
         dir_fd = os.open(directory, os.O_RDONLY)
         try:

@@ -19,10 +19,8 @@ keeps them in the user cache dir, one text file per paper, where :func:`load_abs
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -353,24 +351,17 @@ def abstract_path(arxiv_id: str) -> Path:
 
 def save_abstracts(abstracts: dict[str, str]) -> int:
     """Cache abstracts (best effort: a cache that cannot be written is skipped). Returns how many were written."""
+    from lcllm_cli.files import replace_file
+
     written = 0
     for arxiv_id, text in abstracts.items():
         path = abstract_path(arxiv_id)
-        tmp: str | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".abstract.", dir=path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text + "\n")
-            os.replace(tmp, path)
-            tmp = None
-            written += 1
+            replace_file(path, text + "\n", durable=False)
         except OSError:
             continue
-        finally:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+        written += 1
     return written
 
 

@@ -11,15 +11,14 @@ reported once on stderr and otherwise ignored.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from lcllm_cli.files import replace_file
 
 
 def default_cache_dir() -> Path:
@@ -56,14 +55,9 @@ class Cache:
     def put(self, key: str, value: Any) -> None:
         path = self.path_for(key)
         text = json.dumps({"key": key, "time": time.time(), "value": value}, ensure_ascii=False)
-        tmp: str | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
-            tmp = None
+            replace_file(path, text, durable=False)
         except OSError as exc:
             if not self._warned:
                 self._warned = True
@@ -72,7 +66,3 @@ class Cache:
                     "(answers will be fetched again next time)",
                     file=sys.stderr,
                 )
-        finally:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
