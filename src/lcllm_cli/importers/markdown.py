@@ -108,33 +108,36 @@ class _Link:
     end: int
 
 
-# The text most recently scanned for links, and what was found. An item's text is scanned once: its body and the
-# rest after its title are suffixes of it, and _LINK_SCAN (no anchors, no look-behind) finds in a suffix exactly the
-# links of the whole that start inside the suffix, unless one link straddles the cut. Speed only: same results.
-_last_scan: tuple[str, list[_Link]] = ("", [])
+class _LinkScanner:
+    """The links of a text, remembering the text most recently scanned. An item's text is scanned once: its body and
+    the rest after its title are suffixes of it, and _LINK_SCAN (no anchors, no look-behind) finds in a suffix exactly
+    the links of the whole that start inside the suffix, unless one link straddles the cut. One per parse."""
 
+    def __init__(self) -> None:
+        self.text = ""
+        self.found: list[_Link] = []
 
-def _links(s: str) -> list[_Link]:
-    global _last_scan
-    text, found = _last_scan
-    if s and len(s) <= len(text) and text.endswith(s):
-        off = len(text) - len(s)
-        if not off:
-            return list(found)
-        if not any(link.start < off < link.end for link in found):
-            return [
-                _Link(link.text, link.url, link.image, link.start - off, link.end - off)
-                for link in found
-                if link.start >= off
+    def __call__(self, s: str) -> list[_Link]:
+        text, found = self.text, self.found
+        if s and len(s) <= len(text) and text.endswith(s):
+            off = len(text) - len(s)
+            if not off:
+                return list(found)
+            if not any(link.start < off < link.end for link in found):
+                return [
+                    _Link(link.text, link.url, link.image, link.start - off, link.end - off)
+                    for link in found
+                    if link.start >= off
+                ]
+        if "](" not in s:  # no link can be there: most detail lines and plain items
+            found = []
+        else:
+            found = [
+                _Link(_unescape(m["text"]), m["url"], bool(m["image"]), m.start(), m.end())
+                for m in _LINK_SCAN.finditer(s)
             ]
-    if "](" not in s:  # no link can be there: most detail lines and plain items
-        found = []
-    else:
-        found = [
-            _Link(_unescape(m["text"]), m["url"], bool(m["image"]), m.start(), m.end()) for m in _LINK_SCAN.finditer(s)
-        ]
-    _last_scan = (s, found)
-    return found
+        self.text, self.found = s, found
+        return found
 
 
 def _unescape(text: str) -> str:
@@ -250,6 +253,7 @@ class _Parser:
         self.known_sections: set[str] = set()  # names ensure_section was called with
         self.headings: list[tuple[int, str]] = []  # (level, path) of the open headings, outermost first
         self.text = text
+        self._links = _LinkScanner()
 
     # ----------------------------------------------------------------------------------- structure
 
@@ -374,9 +378,8 @@ class _Parser:
         if intro_text:
             self.lib.intro = intro_text
 
-    @staticmethod
-    def _is_link_line(line: str) -> bool:
-        links = _links(line)
+    def _is_link_line(self, line: str) -> bool:
+        links = self._links(line)
         return bool(links) and links[0].start == 0 and not links[0].image and is_web_url(links[0].url)
 
     def _heading(self, level: int, name: str) -> None:
@@ -408,7 +411,7 @@ class _Parser:
 
     def _item(self, block: _Block) -> None:
         text = block.collapsed()
-        links = _links(text)
+        links = self._links(text)
         if links and all(link.url.startswith("#") for link in links if not link.image):
             if all(link.image for link in links):  # an item that is only an image
                 self._report_unkept(text, links, block.line, None)
@@ -422,11 +425,11 @@ class _Parser:
             if entry is None or own:
                 extra_children.append(child)
             else:
-                self._report_unkept(child_text, _links(child_text), child.line, entry)
+                self._report_unkept(child_text, self._links(child_text), child.line, entry)
                 # a detail bullet: its links belong to the parent
-                entry.links.extend(_web_links(_links(child_text)))
+                entry.links.extend(_web_links(self._links(child_text)))
                 rest = _LINK_SCAN.sub("", child_text).strip(" -·:,")
-                if rest and not _links(child_text):
+                if rest and not self._links(child_text):
                     entry.notes = (entry.notes + "\n" if entry.notes else "") + _unescape(rest)
         if entry is not None:
             self._emit(entry, block.line)
@@ -452,7 +455,7 @@ class _Parser:
         body, _, _ = _strip_markers(text)
         if body.startswith("**") or body.startswith("[**"):
             return True
-        links = [link for link in _links(body) if not link.image]
+        links = [link for link in self._links(body) if not link.image]
         return bool(links) and links[0].start == 0 and any(_arxiv_id(x.url) for x in links)
 
     def _parse_item(self, text: str, line: int) -> Entry | None:
@@ -478,7 +481,7 @@ class _Parser:
         title = collapse_ws(_unescape(m["title"])).strip()
         rest = m["rest"]
         entry = Entry(kind="paper", title=title)
-        links = _links(rest)
+        links = self._links(rest)
         # Remove link spans so that the italic author run and code span are found outside them.
         pieces: list[str] = []
         pos = 0
@@ -570,7 +573,7 @@ class _Parser:
                 entry.year = int(ym.group(1))
 
     def _project(self, body: str) -> Entry | None:
-        links = _links(body)
+        links = self._links(body)
         if not links or links[0].start != 0 or links[0].image:
             return None
         first = links[0]
@@ -598,11 +601,11 @@ class _Parser:
         if stars:
             entry.stars = int(stars.group(1).replace(",", ""))
             self.lib.star_counts = True  # the list prints its counts: the export keeps doing so
-        entry.links.extend(_web_links(_links(rest_text)))
+        entry.links.extend(_web_links(self._links(rest_text)))
         return entry
 
     def _link(self, body: str) -> Entry | None:
-        links = _links(body)
+        links = self._links(body)
         if not links or links[0].start != 0 or links[0].image:
             return None
         first = links[0]
@@ -612,7 +615,7 @@ class _Parser:
         entry = Entry(kind="link", title=title or first.url, url=first.url)
         aid = _arxiv_id(first.url)
         entry.labels, tail = leading_labels(body[first.end :])
-        entry.links.extend(_web_links(_links(tail)))
+        entry.links.extend(_web_links(self._links(tail)))
         desc = _LINK_SCAN.sub("", tail).strip(" -–—:·,")
         if desc.replace(" ", "") in ("()", "[]", "[]()"):  # what is left of "· ([label](url))": no text
             desc = ""
@@ -624,7 +627,7 @@ class _Parser:
         return entry
 
     def _fallback(self, text: str, line: int) -> Entry | None:
-        links = [link for link in _links(text) if not link.image and is_web_url(link.url)]
+        links = [link for link in self._links(text) if not link.image and is_web_url(link.url)]
         bare = _BARE_URL.findall(_LINK_SCAN.sub(" ", text))
         urls = [link.url for link in links] + [u for u in bare if is_web_url(u)]
         visible = collapse_ws(_unescape(_LINK_SCAN.sub(lambda m: m["text"], text))).strip()
