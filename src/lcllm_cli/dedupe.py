@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 
 from lcllm_cli.gcpause import paused_gc as _no_gc
 from lcllm_cli.ids import may_name_arxiv, try_parse_arxiv_id
+from lcllm_cli.keys import surname as family_name
 from lcllm_cli.model import Entry, Library, Link
 from lcllm_cli.urls import host_label, url_key
 
@@ -62,7 +63,6 @@ _LATEX_SYMBOLS = {
 _LATEX_CMD = re.compile(r"\\([A-Za-z]+)\s*")
 _NON_WORD = re.compile(r"[^\w∞αβγδεθλμπστφω×≤≥≈→]+")
 _ARTICLES = frozenset({"a", "an", "the"})
-_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
 def _latex_symbol(match: re.Match[str]) -> str:
@@ -154,15 +154,7 @@ _NOT_WORD_CHAR = re.compile(r"[^\w]")
 
 
 def _surname(author: str) -> str:
-    name = author.strip()
-    if "," in name:
-        last = name.split(",", 1)[0]
-    else:
-        parts = name.split()  # (str.split and the pattern \s+ know the same white space)
-        while len(parts) > 1 and parts[-1].strip(".").casefold() in _NAME_SUFFIXES:
-            parts.pop()
-        last = parts[-1] if parts else ""
-    return _NOT_WORD_CHAR.sub("", _fold(last))
+    return _NOT_WORD_CHAR.sub("", _fold(family_name(author)))  # the one reading of a name, as citation keys
 
 
 _ROUGH_URL = re.compile(r"\s*(?:[hH][tT][tT][pP][sS]?://)?(?:[wW]{3}\.)?([^/?#:]*)(?::(?:80|443))?([^?#]*)")
