@@ -46,7 +46,11 @@ TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
         (
             "Build the list",
             [
-                ("add", "Add papers from arXiv by id or URL (up to 100 ids per request)."),
+                (
+                    "add",
+                    "Add papers from arXiv by id or URL (up to 100 ids per request), GitHub repositories, Hugging "
+                    "Face models, datasets and Spaces, and papers by DOI.",
+                ),
                 (
                     "remove",
                     "Remove entries by arXiv id, URL, citation key or exact title. Ids that are not in the list are "

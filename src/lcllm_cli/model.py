@@ -88,6 +88,8 @@ class Entry:
     description: str | None = None
     stars: int | None = None
     stars_date: str | None = None
+    likes: int | None = None  # a Hugging Face model, dataset or Space: its likes and last month's downloads
+    downloads: int | None = None
     archived: bool = False
     no_badge: bool = False  # a GitHub project written without its star badge (as the imported list had it)
     # all kinds

@@ -96,8 +96,8 @@ def test_from_file_and_stdin_with_comments(stub: ArxivStub, path: Path, tmp_path
 def test_malformed_id_is_reported_by_name_and_never_sent(stub: ArxivStub, path: Path) -> None:
     result = add(path, "2402.13753", "2402.1375", "abc", "2401.00001")
     assert result.exit_code == 1
-    assert "not an arXiv id or URL: 2402.1375" in result.stdout
-    assert "not an arXiv id or URL: abc" in result.stdout
+    assert "not an arXiv id, repository, Hub page or DOI: 2402.1375" in result.stdout
+    assert "not an arXiv id, repository, Hub page or DOI: abc" in result.stdout
     assert "2 added, 0 updated, 0 already present, 2 failed" in result.stdout
     assert stub.sent_ids == ["2402.13753", "2401.00001"]  # the batch did not fail on a typo
     assert [e.arxiv for e in papers(path)] == ["2402.13753", "2401.00001"]
@@ -116,7 +116,7 @@ def test_only_malformed_ids_is_a_usage_error(stub: ArxivStub, path: Path) -> Non
 @pytest.mark.parametrize("args", [[], ["--from", "-"]])
 def test_no_ids_is_a_usage_error(stub: ArxivStub, path: Path, args: list[str]) -> None:
     result = add(path, *args, input="# nothing\n\n")
-    assert result.exit_code == 2 and "no arXiv ids given" in result.stderr
+    assert result.exit_code == 2 and "nothing to add" in result.stderr
     assert stub.requests == []
 
 
@@ -153,7 +153,7 @@ def test_json_report(stub: ArxivStub, path: Path) -> None:
             "title": generated_title("2402.13753"),
             "section": "Papers",
         },
-        {"input": "x", "status": "failed", "arxiv": None, "reason": "not an arXiv id or URL: x"},
+        {"input": "x", "status": "failed", "arxiv": None, "reason": "not an arXiv id, repository, Hub page or DOI: x"},
     ]
     assert data["error"] is None
 
@@ -394,7 +394,7 @@ def test_installed_executable_end_to_end(stub: ArxivStub, path: Path) -> None:
     )
     assert proc.returncode == 1, proc.stderr
     assert "not on arXiv: 2402.99999" in proc.stdout
-    assert "not an arXiv id or URL: nonsense" in proc.stdout
+    assert "not an arXiv id, repository, Hub page or DOI: nonsense" in proc.stdout
     assert "Traceback" not in proc.stderr
     assert [e.arxiv for e in papers(path)] == ["2402.13753"]
     assert stub.sent_ids == ["2402.13753", "2402.99999"]

@@ -19,13 +19,20 @@ if TYPE_CHECKING:
     "add",
     panel=BUILD,
     help=(
-        "Add papers from arXiv by id or URL (up to 100 ids per request).\n\n"
-        "Accepts bare ids (2402.13753, 2402.13753v2, 0704.0001), arXiv:2402.13753, abs/pdf/html URLs, the DOI "
-        "10.48550/arXiv.2402.13753 and old-style ids (hep-th/9711200, math.GT/0309136). The latest version is "
-        "stored. A paper already in the list is updated when arXiv has a newer version or a changed title, "
-        "otherwise reported as already present. Exit code 0 when every paper is in the list, 1 when some failed, "
-        "2 for usage errors.\n\n"
+        "Add papers from arXiv by id or URL (up to 100 ids per request), GitHub repositories, Hugging Face models, "
+        "datasets and Spaces, and papers by DOI.\n\n"
+        "Accepts bare ids (2402.13753, 2402.13753v2, 0704.0001), arXiv:2402.13753, abs/pdf/html URLs and pages "
+        "that show a paper by its id (huggingface.co/papers, alphaXiv, ar5iv, semanticscholar.org/arxiv, "
+        "papers.cool), the DOI 10.48550/arXiv.2402.13753 and old-style ids (hep-th/9711200, math.GT/0309136); "
+        "github.com/OWNER/NAME in any form (/tree/..., ?tab=, .git) as a project with its stars; "
+        "huggingface.co/OWNER/NAME, /datasets/..., /spaces/... as a project with the 🤗 label, likes and downloads; "
+        "a DOI (10.18653/v1/2023.acl-long.1, https://doi.org/..., aclanthology.org/ID) as a paper with its venue "
+        "and year. An entry already in the list is updated (a newer arXiv version or title, new counts), otherwise "
+        "reported as already present. Exit code 0 when everything is in the list, 1 when some failed, 2 for usage "
+        "errors.\n\n"
         "Example: `lcllm add 2402.13753 https://arxiv.org/abs/2307.03172 --section Survey`\n\n"
+        "Example: `lcllm add https://github.com/FranxYao/Long-Context-Data-Engineering "
+        "https://huggingface.co/acme/tiny-long-7b 10.18653/v1/2023.acl-long.1`\n\n"
         "Example: `lcllm add --from ids.txt --json`"
     ),
 )
@@ -33,7 +40,11 @@ def add_cmd(
     ctx: typer.Context,
     ids: Annotated[
         list[str] | None,
-        typer.Argument(metavar="ID_OR_URL...", help="arXiv ids or URLs, in any form.", show_default=False),
+        typer.Argument(
+            metavar="THING...",
+            help="arXiv ids or URLs, repositories, Hugging Face pages, DOIs.",
+            show_default=False,
+        ),
     ] = None,
     from_file: Annotated[
         str | None,

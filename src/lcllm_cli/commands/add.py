@@ -21,6 +21,7 @@ from lcllm_cli.model import ARXIV_FIELDS, DEFAULT_SECTION, Entry, Library
 
 if TYPE_CHECKING:
     from lcllm_cli.sources.arxiv import ArxivConfig, FetchResult
+    from lcllm_cli.sources.things import Thing
 
 ADDED, UPDATED, PRESENT, FAILED = "added", "updated", "already present", "failed"
 
@@ -198,15 +199,17 @@ def run(
 
     texts = read_inputs(inputs, from_file)
     if not texts:
-        raise UsageError("no arXiv ids given", hint="e.g. `lcllm add 2402.13753` or `lcllm add --from ids.txt`")
+        raise UsageError("nothing to add", hint="e.g. `lcllm add 2402.13753 https://github.com/o/r` or `--from FILE`")
     good, bad = normalise(texts)
-    if not good:
+    things, bad = _recognise(bad)
+    if not good and not things:
         if len(bad) == 1:
             parse_arxiv_id(bad[0].input)  # raises InvalidIdError with the accepted forms as hint
         shown = ", ".join(o.input[:40] for o in bad[:5]) + (", ..." if len(bad) > 5 else "")
         raise UsageError(
-            f"none of the {len(bad)} inputs is an arXiv id or URL: {shown}",
-            hint="use forms like 2402.13753, arXiv:2402.13753v2, https://arxiv.org/abs/2402.13753, hep-th/9711200",
+            f"none of the {len(bad)} inputs is an arXiv id, a repository, a Hugging Face page or a DOI: {shown}",
+            hint="use forms like 2402.13753, https://github.com/owner/name, https://huggingface.co/owner/model or "
+            "10.18653/v1/2023.acl-long.1",
         )
     # A broken list, a list that could not be written, or a bad --section fails before any request is made.
     if not path.exists() and not path.parent.is_dir():
@@ -220,22 +223,30 @@ def run(
         config = source.ArxivConfig.from_env(timeout=timeout)
     report = AddReport(path=path, section=resolve_section(Library(), section))
     outcomes: dict[str, Outcome] = {}
+    others: dict[str, Outcome] = {}
 
-    def fetch(lib: Library) -> FetchResult:
+    def fetch(lib: Library) -> tuple[FetchResult, _Others]:
         report.section = resolve_section(lib, section)  # a bad --section fails before any request
-        return source.fetch([aid for _, aid in good], config=config, progress=progress)
+        got = source.fetch([aid for _, aid in good], config=config, progress=progress) if good else source.FetchResult()
+        return got, _fetch_others(things, timeout)
 
-    def put(lib: Library, fetched: FetchResult) -> None:
+    def put(lib: Library, fetched: tuple[FetchResult, _Others]) -> None:
         report.section = resolve_section(lib, section)
-        outcomes.update(apply(lib, good, fetched, report.section))
+        outcomes.update(apply(lib, good, fetched[0], report.section))
+        others.update(_apply_others(lib, things, fetched[1], report.section))
 
-    fetched = fetch_then_apply(path, fetch, put, create=True, worth_writing=lambda f: bool(f.entries))
-    report.requests, report.error = fetched.requests, fetched.error
+    both = fetch_then_apply(
+        path, fetch, put, create=True, worth_writing=lambda f: bool(f[0].entries) or bool(f[1].entries)
+    )
+    fetched, rest = both
+    report.requests, report.error = fetched.requests + rest.requests, fetched.error or rest.error
+    report.written = any(o.status in (ADDED, UPDATED) for o in (*outcomes.values(), *others.values()))
     if fetched.entries:
-        report.written = any(o.status in (ADDED, UPDATED) for o in outcomes.values())
         source.save_abstracts(fetched.abstracts)
     missing = set(fetched.missing)
     by_text: dict[str, Outcome] = {o.input: o for o in bad}
+    for text, _ in things:
+        by_text[text] = others.get(text) or Outcome(text, FAILED, reason=rest.why.get(text, "not fetched"))
     for text, aid in good:
         if aid.id in outcomes:
             by_text[text] = outcomes[aid.id]
@@ -284,6 +295,140 @@ def apply(lib: Library, wanted: list[tuple[str, ArxivId]], fetched: FetchResult,
         outcomes[aid.id] = Outcome(text, UPDATED if changes else PRESENT, aid.id, existing, changes, reason)
     lib.add_entries(new)
     return outcomes
+
+
+# --------------------------------------------------------------------------------------------- other kinds
+
+
+@dataclass(slots=True)
+class _Others:
+    """What the services of the THINGs that are not arXiv papers gave: the entry each input becomes, or why not."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)  # input -> entry
+    why: dict[str, str] = field(default_factory=dict)  # input -> why it was not fetched
+    requests: int = 0
+    error: LcllmError | None = None
+
+
+def _recognise(bad: list[Outcome]) -> tuple[list[tuple[str, Thing]], list[Outcome]]:
+    """Of the inputs that are no arXiv id, those another service knows (repositories, Hub pages, DOIs)."""
+    from lcllm_cli.sources.things import recognise
+
+    things: list[tuple[str, Thing]] = []
+    still: list[Outcome] = []
+    for o in bad:
+        thing = recognise(o.input)
+        if thing is None:
+            o.reason = f"not an arXiv id, repository, Hub page or DOI: {o.input}"
+            still.append(o)
+        else:
+            things.append((o.input, thing))
+    return things, still
+
+
+def _fetch_others(things: list[tuple[str, Thing]], timeout: float | None) -> _Others:
+    """Fetch each THING from its service, through one HTTP client: GitHub, the Hub, doi.org."""
+    import datetime
+
+    from lcllm_cli.sources import doi, github, hf
+    from lcllm_cli.sources.http import HttpClient, HttpConfig
+
+    out = _Others()
+    if not things:
+        return out
+    today = datetime.date.today().isoformat()
+    by_kind: dict[str, list[tuple[str, Thing]]] = {}
+    for text, thing in things:
+        by_kind.setdefault(thing.kind, []).append((text, thing))
+    with HttpClient(HttpConfig.from_env(timeout=timeout)) as client:
+        try:
+            if repos := by_kind.get("github"):
+                got = github.fetch_repos([tuple(t.key.split("/", 1)) for _, t in repos], client)  # type: ignore[misc]
+                for text, t in repos:
+                    info = got.repos.get(github.repo_key(*t.key.split("/", 1)))
+                    if info is None:
+                        out.why[text] = f"GitHub does not know {t.key}" if got.error is None else "not fetched"
+                        continue
+                    out.entries[text] = Entry(
+                        kind="project",
+                        title=info.name,
+                        url=t.url or info.url,
+                        owner=info.owner,
+                        description=info.description,
+                        stars=info.stars,
+                        stars_date=today,
+                        archived=info.archived,
+                    )
+                out.error = out.error or got.error
+            if (hub := by_kind.get("hf")) and out.error is None:
+                got_hf = hf.fetch([t.key for _, t in hub], client)
+                for text, t in hub:
+                    h = got_hf.repos.get(t.key)
+                    if h is None:
+                        out.why[text] = f"the Hub does not know {t.key}" if got_hf.error is None else "not fetched"
+                        continue
+                    out.entries[text] = Entry(
+                        kind="project",
+                        title=h.id.split("/", 1)[1],
+                        url=t.url or h.url,
+                        owner=h.author,
+                        labels=["🤗"],
+                        likes=h.likes,
+                        downloads=h.downloads,
+                    )
+                out.error = out.error or got_hf.error
+            if (dois := by_kind.get("doi")) and out.error is None:
+                got_doi = doi.fetch([t.key for _, t in dois], client)
+                for text, t in dois:
+                    paper = got_doi.papers.get(t.key)
+                    if paper is None:
+                        out.why[text] = f"doi.org does not know {t.key}" if got_doi.error is None else "not fetched"
+                        continue
+                    out.entries[text] = paper
+                out.error = out.error or got_doi.error
+        finally:
+            out.requests = client.requests
+    return out
+
+
+def _apply_others(lib: Library, things: list[tuple[str, Thing]], got: _Others, section: str) -> dict[str, Outcome]:
+    """Add the fetched THINGs to ``lib``, or update the entry that is already the same repository, model or DOI."""
+    from lcllm_cli.urls import url_key
+
+    by_url: dict[str, int] = {}
+    by_doi: dict[str, int] = {}
+    for i, e in enumerate(lib.entries):
+        for u in (e.url, *(lk.url for lk in e.links)) if e.url else (lk.url for lk in e.links):
+            by_url.setdefault(url_key(u), i)
+        if e.doi:
+            by_doi.setdefault(e.doi.lower(), i)
+    out: dict[str, Outcome] = {}
+    new: list[Entry] = []
+    for text, _ in things:
+        entry = got.entries.get(text)
+        if entry is None:
+            continue
+        index = by_doi.get(entry.doi.lower()) if entry.doi else None
+        if index is None and entry.url:
+            index = by_url.get(url_key(entry.url))
+        if index is None:
+            entry.section = section
+            new.append(entry)
+            by_url.setdefault(url_key(entry.url or text), len(lib.entries) + len(new) - 1)
+            out[text] = Outcome(text, ADDED, entry=entry)
+            continue
+        existing = lib.entries[index]
+        changes = []
+        for name in ("stars", "likes", "downloads", "archived"):
+            new_value = getattr(entry, name)
+            if existing.kind == entry.kind and new_value not in (None, False) and getattr(existing, name) != new_value:
+                changes.append(Change(name, str(getattr(existing, name)), str(new_value)))
+                setattr(existing, name, new_value)
+        if any(c.field == "stars" for c in changes):
+            existing.stars_date = entry.stars_date
+        out[text] = Outcome(text, UPDATED if changes else PRESENT, entry=existing, changes=changes)
+    lib.add_entries(new)
+    return out
 
 
 def update_entry(existing: Entry, paper: Entry) -> list[Change]:

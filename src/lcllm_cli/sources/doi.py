@@ -1,0 +1,101 @@
+"""Papers by DOI, through DOI content negotiation (CSL-JSON from doi.org, for Crossref, DataCite and mEDRA DOIs
+alike), on the one HTTP client. ``LCLLM_DOI_URL`` (default ``https://doi.org``)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from lcllm_cli.errors import LcllmError, NetworkError
+from lcllm_cli.fieldkinds import is_doi
+from lcllm_cli.model import Entry
+from lcllm_cli.sources.http import HttpClient
+
+DEFAULT_DOI_URL = "https://doi.org"
+SERVICE = "doi.org"
+CSL_JSON = "application/vnd.citationstyles.csl+json"
+
+
+def base_url() -> str:
+    return (os.environ.get("LCLLM_DOI_URL") or DEFAULT_DOI_URL).rstrip("/")
+
+
+@dataclass(slots=True)
+class DoiResult:
+    papers: dict[str, Entry] = field(default_factory=dict)  # the DOI asked for -> the paper
+    missing: list[str] = field(default_factory=list)
+    error: LcllmError | None = None
+
+
+def _text(value: object) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def paper_from_csl(data: dict[str, object], doi: str) -> Entry | None:
+    """A paper entry from a CSL-JSON record (None without a title)."""
+    title = _text(data.get("title"))
+    if not title:
+        return None
+    authors = []
+    for person in data.get("author") or []:  # type: ignore[union-attr]
+        if not isinstance(person, dict):
+            continue
+        name = " ".join(p for p in (_text(person.get("given")), _text(person.get("family"))) if p)
+        name = name or _text(person.get("literal"))
+        if name:
+            authors.append(name)
+    year = None
+    issued = data.get("issued")
+    if isinstance(issued, dict):
+        parts = issued.get("date-parts")
+        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+            first = parts[0][0]
+            year = (
+                first if isinstance(first, int) else int(first) if isinstance(first, str) and first.isdigit() else None
+            )
+    found = _text(data.get("DOI"))
+    url = _text(data.get("URL"))
+    return Entry(
+        kind="paper",
+        title=title,
+        authors=authors,
+        venue=_text(data.get("container-title")) or None,
+        year=year,
+        doi=found if is_doi(found) else doi,
+        url=url if url.startswith(("http://", "https://")) else f"https://doi.org/{doi}",
+    )
+
+
+def fetch(dois: list[str], client: HttpClient) -> DoiResult:
+    """One request per DOI (cached); a failure stops the run with what was learned before."""
+    base = base_url()
+    result = DoiResult()
+    for doi in dict.fromkeys(dois):
+        try:
+            answer = client.request(
+                "GET", f"{base}/{doi}", service=SERVICE, headers={"Accept": CSL_JSON}, cache_key=f"doi:{base}:{doi}"
+            )
+        except LcllmError as exc:
+            result.error = exc
+            return result
+        if answer.status == 404:
+            result.missing.append(doi)
+            continue
+        if answer.status != 200:
+            result.error = NetworkError(f"{SERVICE} answered HTTP {answer.status} for {doi}")
+            return result
+        try:
+            data = answer.json()
+            paper = paper_from_csl(data, doi) if isinstance(data, dict) else None
+        except ValueError:
+            paper = None
+        if paper is None:
+            result.error = NetworkError(
+                f"{SERVICE} gave no CSL-JSON record for {doi}",
+                hint="check LCLLM_DOI_URL (default https://doi.org)",
+            )
+            return result
+        result.papers[doi] = paper
+    return result

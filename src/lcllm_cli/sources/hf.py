@@ -1,0 +1,79 @@
+"""The Hugging Face Hub: models, datasets and Spaces as projects (owner, likes, downloads), through the one HTTP
+client. ``LCLLM_HF_URL`` (default ``https://huggingface.co``; the API is under ``/api/``); ``HF_TOKEN`` is sent as a
+bearer token when set."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from lcllm_cli.errors import LcllmError, NetworkError
+from lcllm_cli.sources.http import HttpClient
+
+DEFAULT_HF_URL = "https://huggingface.co"
+SERVICE = "Hugging Face"
+
+
+def base_url() -> str:
+    return (os.environ.get("LCLLM_HF_URL") or DEFAULT_HF_URL).rstrip("/")
+
+
+@dataclass(slots=True)
+class HubInfo:
+    """What the Hub says of a repository: ``kind`` (models, datasets, spaces), ``id`` as the Hub spells it."""
+
+    kind: str
+    id: str
+    author: str | None
+    likes: int | None
+    downloads: int | None
+
+    @property
+    def url(self) -> str:
+        prefix = "" if self.kind == "models" else f"{self.kind}/"
+        return f"https://huggingface.co/{prefix}{self.id}"
+
+
+@dataclass(slots=True)
+class HubResult:
+    repos: dict[str, HubInfo] = field(default_factory=dict)  # key asked for ("models/owner/name") -> info
+    missing: list[str] = field(default_factory=list)
+    error: LcllmError | None = None
+
+
+def _count(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def fetch(keys: list[str], client: HttpClient) -> HubResult:
+    """One request per repository (cached); a failure stops the run with what was learned before."""
+    base = base_url()
+    headers = {"Accept": "application/json"}
+    token = os.environ.get("HF_TOKEN", "").strip()
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    result = HubResult()
+    for key in dict.fromkeys(keys):
+        kind, rid = key.split("/", 1)
+        try:
+            answer = client.request(
+                "GET", f"{base}/api/{kind}/{rid}", service=SERVICE, headers=headers, cache_key=f"hf:{base}:{key}"
+            )
+        except LcllmError as exc:
+            result.error = exc
+            return result
+        if answer.status in (401, 404):  # unknown, or private and gated: the Hub does not show it
+            result.missing.append(key)
+            continue
+        if answer.status != 200:
+            result.error = NetworkError(f"{SERVICE} answered HTTP {answer.status} for {rid}")
+            return result
+        try:
+            data = answer.json()
+            hub_id = data.get("id") if isinstance(data.get("id"), str) and "/" in data["id"] else rid
+            author = data.get("author") if isinstance(data.get("author"), str) else hub_id.split("/", 1)[0]
+            result.repos[key] = HubInfo(kind, hub_id, author, _count(data.get("likes")), _count(data.get("downloads")))
+        except (ValueError, AttributeError, TypeError):
+            result.error = NetworkError(f"{SERVICE} gave an unexpected answer for {rid}")
+            return result
+    return result

@@ -1,0 +1,252 @@
+"""`lcllm add` of what is not an arXiv id (issue 15, first part): GitHub repositories, Hugging Face models, datasets
+and Spaces, and DOIs, each fetched from a stand-in of its own service on 127.0.0.1 (shapes from apis.md)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lcllm_cli import store
+from lcllm_cli.cli import app
+from lcllm_cli.model import Entry, Library, Section
+from lcllm_cli.sources.things import recognise
+from tests.arxiv_stub import ArxivStub
+from tests.stubserver import Reply, Request, StubServer
+
+CSL = {
+    "10.18653/v1/2023.acl-long.1": {
+        "type": "paper-conference",
+        "title": "A Study of Long Inputs",
+        "author": [{"given": "Ada", "family": "Lovelace"}, {"literal": "The Long Team"}],
+        "container-title": "Proceedings of ACL 2023",
+        "issued": {"date-parts": [[2023, 7]]},
+        "DOI": "10.18653/v1/2023.acl-long.1",
+        "URL": "https://aclanthology.org/2023.acl-long.1",
+    }
+}
+
+
+@dataclass
+class World:
+    repos: dict[str, dict[str, object]] = field(default_factory=dict)  # "Owner/Name" -> GitHub record
+    hub: dict[str, dict[str, object]] = field(default_factory=dict)  # "models/owner/name" -> Hub record
+
+    def handle(self, req: Request) -> Reply:
+        if req.path.startswith("/gh/repos/"):
+            key = req.path.removeprefix("/gh/repos/").lower()
+            for full, data in self.repos.items():
+                if full.lower() == key:
+                    return _json(data)
+            return _json({"message": "Not Found"}, 404)
+        if req.path == "/gh/rate_limit":
+            core = {"limit": 60, "remaining": 60, "reset": 1_900_000_000, "used": 0}
+            return _json({"resources": {"core": core}, "rate": core})
+        if req.path.startswith("/hf/api/"):
+            key = req.path.removeprefix("/hf/api/")
+            return _json(self.hub[key]) if key in self.hub else _json({"error": "Repository not found"}, 404)
+        if req.path.startswith("/doi/"):
+            doi = req.path.removeprefix("/doi/")
+            if req.headers.get("accept") != "application/vnd.citationstyles.csl+json":
+                return Reply(302, "", headers={"Location": "https://example.org/landing"})
+            return _json(CSL[doi]) if doi in CSL else Reply(404, "DOI Not Found")
+        return _json({"message": "no such endpoint"}, 404)
+
+
+def _json(data: object, status: int = 200) -> Reply:
+    return Reply(status, json.dumps(data), content_type="application/json")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[StubServer]:
+    with StubServer(lambda req: Reply(500)) as srv:
+        yield srv
+
+
+@pytest.fixture
+def world(server: StubServer, monkeypatch: pytest.MonkeyPatch, arxiv: ArxivStub) -> tuple[World, StubServer]:
+    w = World()
+    w.repos["FranxYao/Long-Context-Data-Engineering"] = {
+        "full_name": "FranxYao/Long-Context-Data-Engineering",
+        "html_url": "https://github.com/FranxYao/Long-Context-Data-Engineering",
+        "stargazers_count": 400,
+        "description": "Data engineering for 128K context",
+        "archived": False,
+    }
+    w.hub["models/acme/tiny-long-7b"] = {"id": "acme/tiny-long-7b", "author": "acme", "likes": 42, "downloads": 1234}
+    w.hub["datasets/acme/long-bench"] = {"id": "acme/long-bench", "author": "acme", "likes": 7, "downloads": 99}
+    w.hub["spaces/acme/demo"] = {"id": "acme/demo", "author": "acme", "likes": 3}
+    server.handler = w.handle
+    server.requests.clear()
+    monkeypatch.setenv("LCLLM_GITHUB_API_URL", server.url + "/gh")
+    monkeypatch.setenv("LCLLM_HF_URL", server.url + "/hf")
+    monkeypatch.setenv("LCLLM_DOI_URL", server.url + "/doi")
+    monkeypatch.setenv("LCLLM_HTTP_BACKOFF", "0")
+    monkeypatch.setenv("LCLLM_HTTP_RETRIES", "1")
+    return w, server
+
+
+def write_list(path: Path, *entries: Entry) -> Path:
+    lib = Library(title="T", sections=[Section("Papers")])
+    lib.entries.extend(entries)
+    path.write_text(store.dumps(lib), encoding="utf-8")
+    return path
+
+
+def add(path: Path, *args: str) -> tuple[int, dict[str, object]]:
+    res = CliRunner().invoke(app, ["--file", str(path), "add", "--json", *args])
+    return res.exit_code, json.loads(res.stdout)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "key"),
+    [
+        ("https://github.com/o/r", "github", "o/r"),
+        ("https://github.com/o/r/tree/main/src", "github", "o/r"),
+        ("https://github.com/o/r/blob/main/README.md", "github", "o/r"),
+        ("https://github.com/o/r?tab=readme-ov-file", "github", "o/r"),
+        ("https://github.com/o/r.git", "github", "o/r"),
+        ("https://huggingface.co/o/m", "hf", "models/o/m"),
+        ("https://huggingface.co/o/m/tree/main", "hf", "models/o/m"),
+        ("https://huggingface.co/datasets/o/d", "hf", "datasets/o/d"),
+        ("https://huggingface.co/spaces/o/s", "hf", "spaces/o/s"),
+        ("10.18653/v1/2023.acl-long.1", "doi", "10.18653/v1/2023.acl-long.1"),
+        ("https://doi.org/10.18653/v1/2023.acl-long.1", "doi", "10.18653/v1/2023.acl-long.1"),
+        ("https://aclanthology.org/2023.acl-long.1", "doi", "10.18653/v1/2023.acl-long.1"),
+        ("https://aclanthology.org/P19-1001.pdf", "doi", "10.18653/v1/P19-1001"),
+    ],
+)
+def test_every_form_is_recognised_locally(text: str, kind: str, key: str) -> None:
+    thing = recognise(text)
+    assert thing is not None and (thing.kind, thing.key) == (kind, key)
+
+
+@pytest.mark.parametrize("text", ["https://huggingface.co/papers/2401.00001", "https://example.org/x", "nonsense"])
+def test_what_is_no_such_thing_is_not_taken_for_one(text: str) -> None:
+    assert recognise(text) is None
+
+
+def test_a_mixed_batch_adds_each_kind_from_its_service(world: tuple[World, StubServer], tmp_path: Path) -> None:
+    _, srv = world
+    path = write_list(tmp_path / "entries.toml")
+    code, data = add(
+        path,
+        "2402.13753",
+        "https://github.com/franxyao/long-context-data-engineering/tree/main",
+        "https://huggingface.co/acme/tiny-long-7b",
+        "https://huggingface.co/datasets/acme/long-bench",
+        "https://huggingface.co/spaces/acme/demo",
+        "https://doi.org/10.18653/v1/2023.acl-long.1",
+        "https://github.com/nobody/nothing",
+        "https://huggingface.co/acme/missing",
+        "gopher://x",
+    )
+    assert code == 1, data
+    assert (data["added"], data["failed"]) == (6, 3)
+    by_input = {p["input"]: p for p in data["papers"]}  # type: ignore[union-attr]
+    assert by_input["https://github.com/nobody/nothing"]["reason"] == "GitHub does not know nobody/nothing"
+    assert by_input["https://huggingface.co/acme/missing"]["reason"] == "the Hub does not know models/acme/missing"
+    lib = store.load(path)
+    got = {e.url or e.arxiv: e for e in lib.entries}
+    repo = got["https://github.com/franxyao/long-context-data-engineering/tree/main"]  # the URL as given stays
+    assert (repo.kind, repo.title, repo.owner, repo.stars) == (
+        "project",
+        "Long-Context-Data-Engineering",
+        "FranxYao",
+        400,
+    )
+    assert repo.description == "Data engineering for 128K context" and repo.stars_date
+    model = got["https://huggingface.co/acme/tiny-long-7b"]
+    assert (model.kind, model.title, model.owner, model.labels, model.likes, model.downloads) == (
+        "project",
+        "tiny-long-7b",
+        "acme",
+        ["🤗"],
+        42,
+        1234,
+    )
+    assert got["https://huggingface.co/spaces/acme/demo"].downloads is None  # Spaces have none
+    paper = got["https://aclanthology.org/2023.acl-long.1"]
+    assert (paper.kind, paper.title, paper.authors, paper.venue, paper.year, paper.doi) == (
+        "paper",
+        "A Study of Long Inputs",
+        ["Ada Lovelace", "The Long Team"],
+        "Proceedings of ACL 2023",
+        2023,
+        "10.18653/v1/2023.acl-long.1",
+    )
+    assert all(e.key for e in lib.entries)  # every entry has its citation key from the moment it enters
+    paths = [r.path for r in srv.requests]
+    assert paths.count("/hf/api/models/acme/tiny-long-7b") == 1 and "/doi/10.18653/v1/2023.acl-long.1" in paths
+
+
+def test_re_adding_updates_the_counts_instead_of_duplicating(world: tuple[World, StubServer], tmp_path: Path) -> None:
+    w, _ = world
+    path = write_list(tmp_path / "entries.toml")
+    assert add(path, "https://github.com/FranxYao/Long-Context-Data-Engineering")[0] == 0
+    assert add(path, "https://huggingface.co/acme/tiny-long-7b", "10.18653/v1/2023.acl-long.1")[0] == 0
+    w.repos["FranxYao/Long-Context-Data-Engineering"]["stargazers_count"] = 450
+    w.hub["models/acme/tiny-long-7b"]["likes"] = 50
+    monkey_ttl = {"LCLLM_CACHE_TTL": "0"}
+    res = CliRunner().invoke(
+        app,
+        [
+            "--file",
+            str(path),
+            "add",
+            "--json",
+            "https://github.com/franxyao/long-context-data-engineering",  # another letter case: the same repository
+            "https://huggingface.co/acme/tiny-long-7b",
+            "https://doi.org/10.18653/v1/2023.acl-long.1",
+        ],
+        env=monkey_ttl,
+    )
+    data = json.loads(res.stdout)
+    assert res.exit_code == 0, res.output
+    assert [p["status"] for p in data["papers"]] == ["updated", "updated", "already present"]
+    lib = store.load(path)
+    assert len(lib.entries) == 3
+    assert {e.title: (e.stars, e.likes) for e in lib.entries if e.kind == "project"} == {
+        "Long-Context-Data-Engineering": (450, None),
+        "tiny-long-7b": (None, 50),
+    }
+
+
+def test_a_doi_that_is_arxivs_stays_an_arxiv_paper(world: tuple[World, StubServer], tmp_path: Path) -> None:
+    _, srv = world
+    path = write_list(tmp_path / "entries.toml")
+    code, data = add(path, "https://doi.org/10.48550/arXiv.2402.13753")
+    assert code == 0 and data["added"] == 1
+    (entry,) = store.load(path).entries
+    assert entry.arxiv == "2402.13753"
+    assert not [r for r in srv.requests if r.path.startswith("/doi/")]
+
+
+def test_the_hub_token_is_sent_when_set(
+    world: tuple[World, StubServer], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, srv = world
+    monkeypatch.setenv("HF_TOKEN", "hf_secret")
+    path = write_list(tmp_path / "entries.toml")
+    assert add(path, "https://huggingface.co/acme/tiny-long-7b")[0] == 0
+    (req,) = [r for r in srv.requests if r.path.startswith("/hf/")]
+    assert req.headers["authorization"] == "Bearer hf_secret"
+
+
+def test_a_hub_that_fails_is_one_clear_line_and_the_rest_goes_in(
+    world: tuple[World, StubServer], tmp_path: Path
+) -> None:
+    _, srv = world
+    handle = srv.handler
+    srv.handler = lambda req: Reply(503) if req.path.startswith("/hf/") else handle(req)
+    path = write_list(tmp_path / "entries.toml")
+    res = CliRunner().invoke(
+        app, ["--file", str(path), "add", "https://huggingface.co/acme/tiny-long-7b", "2402.13753"]
+    )
+    assert res.exit_code == 1
+    assert "error: Hugging Face request failed after 2 tries: HTTP 503" in res.stderr
+    assert [e.arxiv for e in store.load(path).entries] == ["2402.13753"]
