@@ -135,7 +135,8 @@ class ArxivStub:
         authors: list[str] | None = None,
         category: str | None = None,
     ) -> None:
-        """Generate ``arxiv_id`` (even if a written answer has it) with this version, title, authors, category."""
+        """Generate ``arxiv_id`` with this latest version, title, authors or primary category (even if a written
+        answer in tests/fixtures/arxiv has it)."""
         info = self.papers.setdefault(arxiv_id, {})
         if category is not None:
             info["category"] = category
