@@ -13,6 +13,7 @@ the ids asked for and not answered (reported missing), and for an HTTP 400 the e
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -22,6 +23,7 @@ import pytest
 from lcllm_cli.errors import NetworkError
 from lcllm_cli.ids import ArxivId
 from lcllm_cli.sources import arxiv as source
+from tests.arxiv_stub import error_feed
 from tests.stubserver import Reply, Request, StubServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,3 +116,15 @@ def test_a_real_arxiv_answer_is_read_correctly(path: Path | None) -> None:
             name: value for name, value in fields.items() if name not in ("title", "authors")
         }
         assert got.abstracts[arxiv_id]
+
+
+def test_the_stand_ins_error_answer_has_the_real_ones_shape() -> None:
+    """tests/arxiv_stub.py's HTTP 400 feed, which the other tests meet, is what arXiv sends (timestamps aside)."""
+    errors = [json.loads(p.read_text(encoding="utf-8")) for p in FILES]
+    errors = [r for r in errors if r["status_code"] == 400]
+    if not errors:
+        pytest.skip(f"no recorded HTTP 400 answer to compare with (looked in {' and '.join(map(str, PLACES))})")
+    stamp = re.compile(r"<updated>[^<]*</updated>")
+    for recording in errors:
+        (bad,) = parse_qs(urlsplit(recording["url"]).query)["id_list"]
+        assert stamp.sub("", error_feed(bad)) == stamp.sub("", recording["body"])
