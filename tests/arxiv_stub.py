@@ -29,12 +29,12 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from tests import paths
 from tests.stubserver import Reply, Request, StubServer
 
-FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
+FIXTURES = paths.FIXTURES / "arxiv"
 API_PATH = "/api/query"
 # The hand-written answers (tests/fixtures/arxiv/README.md): id_list -> (file, HTTP status).
 ANSWERS: dict[str, tuple[str, int]] = {

@@ -24,9 +24,9 @@ from lcllm_cli.errors import NetworkError
 from lcllm_cli.ids import ArxivId
 from lcllm_cli.sources import arxiv as source
 from tests.arxiv_stub import error_feed
+from tests.paths import ROOT
 from tests.stubserver import Reply, Request, StubServer
 
-ROOT = Path(__file__).resolve().parents[2]
 PLACES = (ROOT.parent / "shared" / "fixtures" / "arxiv", Path("/work/shared/fixtures/arxiv"))
 RECORDINGS = next((p for p in PLACES if p.is_dir()), None)
 FILES = sorted(RECORDINGS.glob("*.json")) if RECORDINGS else []
