@@ -1,9 +1,10 @@
 """A stand-in for the arXiv query API on 127.0.0.1, built on :mod:`tests.stubserver`.
 
-It answers like arXiv does (see tests/fixtures/arxiv/README.md and /work/shared/docs/apis.md):
+It answers like arXiv does (the documented format; tests/fixtures/arxiv/README.md):
 
-* an ``id_list`` equal to a recorded query gets the recorded answer verbatim (status and body);
-* ids of recorded papers get their recorded ``<entry>``; ids the recordings show to be absent are left out;
+* an ``id_list`` equal to one of the hand-written answers in tests/fixtures/arxiv (:data:`ANSWERS`) gets that
+  answer verbatim (status and body);
+* ids of papers in those answers get their written ``<entry>``; ids the answers show to be absent are left out;
 * any other well-formed id gets a generated, valid Atom entry: a deterministic title and authors per id, version 1
   unless :meth:`ArxivStub.set_paper` says otherwise; ids marked with :meth:`ArxivStub.set_missing` are left out;
 * a malformed id anywhere in ``id_list`` gets HTTP 400 and arXiv's error feed for the whole request;
@@ -24,19 +25,25 @@ Usage::
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
+from tests import paths
 from tests.stubserver import Reply, Request, StubServer
 
-FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
+FIXTURES = paths.FIXTURES / "arxiv"
 API_PATH = "/api/query"
+# The hand-written answers (tests/fixtures/arxiv/README.md): id_list -> (file, HTTP status).
+ANSWERS: dict[str, tuple[str, int]] = {
+    "2311.04567": ("found.xml", 200),
+    "hep-lat/0509112": ("old-style.xml", 200),
+    "0912.10001,1802.01234": ("batch-with-absent.xml", 200),
+    "1512.99999": ("absent.xml", 200),
+    "qwerty": ("malformed.xml", 400),
+}
 
 FEED_OPEN = (
     "<?xml version='1.0' encoding='UTF-8'?>\n"
@@ -67,7 +74,7 @@ def _digest(text: str) -> bytes:
 
 
 def generated_title(arxiv_id: str) -> str:
-    """The title the stub gives a paper it has no recording of (distinct per id)."""
+    """The title the stub gives a paper no written answer has (distinct per id)."""
     h = _digest(arxiv_id)
     a, b, c = _WORDS_A[h[0] % len(_WORDS_A)], _WORDS_B[h[1] % len(_WORDS_B)], _WORDS_C[h[2] % len(_WORDS_C)]
     return f"{a} {b} for {c}: Stub Study {arxiv_id}"
@@ -96,30 +103,28 @@ class ArxivStub:
         self._count = 0
         self.arrivals: list[float] = []  # time.monotonic() of each request's arrival
         self.inflate_total = 0  # added to totalResults: makes a client ask for a page beyond the answer
-        self._recorded: dict[str, tuple[int, str]] = {}
-        self._recorded_entries: dict[str, str] = {}
-        self._recorded_absent: set[str] = set()
+        self._answers: dict[str, tuple[int, str]] = {}
+        self._written_entries: dict[str, str] = {}
+        self._written_absent: set[str] = set()
         self._load_fixtures()
         self.server = StubServer(self._handle)
 
     # ------------------------------------------------------------------------------------------ setup
 
     def _load_fixtures(self) -> None:
-        for path in sorted(FIXTURES.glob("*.json")):
-            data = json.loads(path.read_text(encoding="utf-8"))
-            query = parse_qs(urlsplit(data["url"]).query, keep_blank_values=True)
-            id_list = query["id_list"][0]
-            self._recorded[id_list] = (data["status_code"], data["body"])
-            if data["status_code"] != 200:
+        for id_list, (name, status) in ANSWERS.items():
+            body = (FIXTURES / name).read_text(encoding="utf-8")
+            self._answers[id_list] = (status, body)
+            if status != 200:
                 continue
             found: set[str] = set()
-            for block in re.findall(r"  <entry>.*?</entry>\n", data["body"], re.DOTALL):
+            for block in re.findall(r"  <entry>.*?</entry>\n", body, re.DOTALL):
                 m = re.search(r"<id>https?://arxiv\.org/abs/(.+?)</id>", block)
                 assert m, block
                 base = _VERSIONED.match(m.group(1))["base"]  # type: ignore[index]
-                self._recorded_entries[base] = block
+                self._written_entries[base] = block
                 found.add(base)
-            self._recorded_absent.update(i for i in id_list.split(",") if i not in found)
+            self._written_absent.update(i for i in id_list.split(",") if i not in found)
 
     def set_paper(
         self,
@@ -130,7 +135,8 @@ class ArxivStub:
         authors: list[str] | None = None,
         category: str | None = None,
     ) -> None:
-        """Generate ``arxiv_id`` (even if recorded) with this latest version, title, authors or primary category."""
+        """Generate ``arxiv_id`` with this latest version, title, authors or primary category (even if a written
+        answer in tests/fixtures/arxiv has it)."""
         info = self.papers.setdefault(arxiv_id, {})
         if category is not None:
             info["category"] = category
@@ -252,8 +258,8 @@ class ArxivStub:
         ids = [i for i in id_list.split(",") if i]
         start = int(query.get("start", ["0"])[0] or 0)
         max_results = int(query.get("max_results", ["10"])[0] or 10)
-        if id_list in self._recorded and not any(_VERSIONED.match(i)["base"] in self.papers for i in ids):  # type: ignore[index]
-            status, body = self._recorded[id_list]
+        if id_list in self._answers and not any(_VERSIONED.match(i)["base"] in self.papers for i in ids):  # type: ignore[index]
+            status, body = self._answers[id_list]
             return Reply(status, body)
         bad = [i for i in ids if not VALID_ID.fullmatch(i)]
         if bad:
@@ -271,9 +277,9 @@ class ArxivStub:
             return None
         info = self.papers.get(base)
         if info is None:
-            if base in self._recorded_entries:
-                return self._recorded_entries[base]
-            if base in self._recorded_absent:
+            if base in self._written_entries:
+                return self._written_entries[base]
+            if base in self._written_absent:
                 return None
             info = {}
         latest = int(info.get("version", 1))  # type: ignore[call-overload]
@@ -321,7 +327,7 @@ def feed(entries: list[str], *, total: int, start: int, per_page: int, id_list: 
 
 
 def error_feed(bad_id: str) -> str:
-    """arXiv's HTTP 400 answer for a malformed id (the shape of the recorded id_abc fixture)."""
+    """arXiv's HTTP 400 answer for a malformed id (the shape of tests/fixtures/arxiv/malformed.xml)."""
     slug = re.sub(r"\W", "_", f"incorrect id format for {bad_id}")
     return (
         FEED_OPEN

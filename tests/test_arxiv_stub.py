@@ -1,8 +1,12 @@
-"""The stand-in arXiv server answers like the recordings of the real one (so the other tests mean something)."""
+"""The stand-in arXiv server answers like the real one documents (so the other tests mean something).
+
+Its fixed answers are hand-written (tests/fixtures/arxiv/README.md); tests/sources/test_arxiv_conformance.py checks
+lcllm against real recordings when they are at hand.
+"""
 
 from __future__ import annotations
 
-import json
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -10,7 +14,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.arxiv_stub import FIXTURES, ArxivStub
+from tests.arxiv_stub import ANSWERS, FIXTURES, ArxivStub, error_feed
 
 
 @pytest.fixture(scope="module")
@@ -34,25 +38,32 @@ def get(stub: ArxivStub, **params: str) -> tuple[int, str]:
         return exc.code, exc.read().decode("utf-8")
 
 
-def recorded(name: str) -> dict[str, object]:
-    (path,) = FIXTURES.glob(f"id_{name}_s0_*.json")
-    return json.loads(path.read_text(encoding="utf-8"))
+def test_every_written_answer_is_served_and_every_file_is_used() -> None:
+    assert sorted(name for name, _ in ANSWERS.values()) == sorted(p.name for p in FIXTURES.glob("*.xml"))
 
 
-@pytest.mark.parametrize(
-    ("name", "id_list"),
-    [
-        ("1605.08386", "1605.08386"),
-        ("astro-ph_0601001", "astro-ph/0601001"),
-        ("0808.05394_1707.08567", "0808.05394,1707.08567"),
-        ("0000.0000", "0000.0000"),
-        ("abc", "abc"),
-    ],
-)
-def test_recorded_queries_are_served_verbatim(stub: ArxivStub, name: str, id_list: str) -> None:
-    data = recorded(name)
-    status, body = get(stub, id_list=id_list, max_results="100")
-    assert (status, body) == (data["status_code"], data["body"])
+@pytest.mark.parametrize("id_list", list(ANSWERS))
+def test_written_answers_are_served_verbatim(stub: ArxivStub, id_list: str) -> None:
+    name, status = ANSWERS[id_list]
+    assert get(stub, id_list=id_list, max_results="100") == (status, (FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def test_written_entries_are_served_inside_other_queries(stub: ArxivStub) -> None:
+    status, body = get(stub, id_list="2311.04567,1802.01234,0912.10001,2402.13753", max_results="4")
+    assert status == 200
+    assert "<opensearch:totalResults>3</opensearch:totalResults>" in body
+    assert "<id>http://arxiv.org/abs/2311.04567v3</id>" in body and "<title>Paged Recall: Bounded Memory for" in body
+    assert "<id>http://arxiv.org/abs/1802.01234v1</id>" in body and "<name>Søren Kjærgaard</name>" in body
+    assert "0912.10001" not in body.split("<entry>", 1)[1]  # shown absent by its written answer: left out
+    assert "<id>http://arxiv.org/abs/2402.13753v1</id>" in body  # not written: generated
+
+
+def test_generated_error_feed_has_the_written_answers_shape(stub: ArxivStub) -> None:
+    written = (FIXTURES / "malformed.xml").read_text(encoding="utf-8")
+    stamp = re.compile(r"<updated>[^<]*</updated>")
+    assert stamp.sub("", error_feed("qwerty")) == stamp.sub("", written)
+    status, body = get(stub, id_list="2402.13753,zzz", max_results="2")
+    assert status == 400 and stamp.sub("", body) == stamp.sub("", written).replace("qwerty", "zzz")
 
 
 def test_malformed_id_fails_the_whole_batch_like_arxiv(stub: ArxivStub) -> None:

@@ -56,17 +56,19 @@ def seeded(path: Path, *entries: Entry, sections: tuple[str, ...] = ("Survey", "
 
 
 def test_adds_papers_with_every_field(stub: ArxivStub, path: Path) -> None:
-    result = add(path, "1605.08386", "astro-ph/0601001", "2402.13753")
+    result = add(path, "2311.04567", "hep-lat/0509112", "2402.13753")
     assert result.exit_code == 0, result.output
     assert "3 added, 0 updated, 0 already present, 0 failed" in result.stdout
     got = {e.arxiv: e for e in papers(path)}
-    assert list(got) == ["1605.08386", "astro-ph/0601001", "2402.13753"]  # input order
-    heat = got["1605.08386"]
-    assert heat.title == "Heat-bath random walks with Markov bases"
-    assert heat.version == 1 and heat.section == "Papers"
-    assert heat.categories == ["math.CO", "math.ST"] and heat.primary_category == "math.CO"
-    assert heat.published == "2016-05-26" and heat.comment == "20 pages, 3 figures"
-    assert got["astro-ph/0601001"].journal_ref == "ActaAstron.56:1-50,2006"
+    assert list(got) == ["2311.04567", "hep-lat/0509112", "2402.13753"]  # input order
+    paged = got["2311.04567"]
+    assert paged.title == "Paged Recall: Bounded Memory for Million-Token Contexts"
+    assert paged.version == 3 and paged.section == "Papers"
+    assert paged.categories == ["cs.CL", "cs.LG", "stat.ML"] and paged.primary_category == "cs.CL"
+    assert paged.published == "2023-11-08" and paged.comment == "14 pages, 5 figures; v3 corrects Table 2"
+    assert paged.authors == ["Mireille Okonkwo-Hart", "Tomasz Wielgus", "Zoë Lindqvist"]
+    assert got["hep-lat/0509112"].journal_ref == "Invent.Lett.B 612 (2006) 101-109"
+    assert got["hep-lat/0509112"].doi == "10.5555/lcllm-fixture.2006.112"
     assert got["2402.13753"].title == generated_title("2402.13753")
     assert got["2402.13753"].authors == generated_authors("2402.13753")
     assert len(stub.requests) == 1
@@ -85,12 +87,12 @@ def test_150_ids_in_2_requests(stub: ArxivStub, path: Path) -> None:
 def test_from_file_and_stdin_with_comments(stub: ArxivStub, path: Path, tmp_path: Path) -> None:
     listing = tmp_path / "ids.txt"
     listing.write_text("# papers to read\n\n2402.13753\n  arXiv:2401.00001v2   # the second one\n\n", "utf-8")
-    result = add(path, "1605.08386", "--from", str(listing))
+    result = add(path, "2311.04567", "--from", str(listing))
     assert result.exit_code == 0, result.output
     result = add(path, "--from", "-", input="# more\n2403.00001\nhttps://arxiv.org/abs/2402.13753\n")
     assert result.exit_code == 0, result.output
-    assert [e.arxiv for e in papers(path)] == ["1605.08386", "2402.13753", "2401.00001", "2403.00001"]
-    assert stub.id_lists == [["1605.08386", "2402.13753", "2401.00001"], ["2403.00001", "2402.13753"]]
+    assert [e.arxiv for e in papers(path)] == ["2311.04567", "2402.13753", "2401.00001", "2403.00001"]
+    assert stub.id_lists == [["2311.04567", "2402.13753", "2401.00001"], ["2403.00001", "2402.13753"]]
 
 
 def test_malformed_id_is_reported_by_name_and_never_sent(stub: ArxivStub, path: Path) -> None:
@@ -318,20 +320,21 @@ def test_re_adding_json_shows_the_changes(stub: ArxivStub, path: Path) -> None:
 
 
 def test_an_entry_known_by_its_arxiv_url_only_is_completed_not_duplicated(stub: ArxivStub, path: Path) -> None:
-    seeded(path, Entry("paper", "Heat-bath random walks with Markov bases", url="https://arxiv.org/abs/1605.08386"))
-    result = add(path, "1605.08386")
+    seeded(path, Entry("paper", "Paged Recall", url="https://arxiv.org/abs/2311.04567"))
+    result = add(path, "2311.04567")
     assert result.exit_code == 0, result.output
     (entry,) = papers(path)
-    assert entry.arxiv == "1605.08386" and entry.version == 1
-    assert entry.url == "https://arxiv.org/abs/1605.08386"
+    assert entry.arxiv == "2311.04567" and entry.version == 3
+    assert entry.url == "https://arxiv.org/abs/2311.04567"
 
 
 def test_same_paper_by_title_and_authors_is_not_added_twice(stub: ArxivStub, path: Path) -> None:
-    seeded(path, Entry("paper", "Heat-Bath Random Walks with Markov Bases", authors=["Caprice Stanley"]))
-    result = add(path, "1605.08386")
+    title = "Paged recall: bounded memory for million-token contexts"
+    seeded(path, Entry("paper", title, authors=["Mireille Okonkwo-Hart"]))
+    result = add(path, "2311.04567")
     assert result.exit_code == 0, result.output
     assert len(papers(path)) == 1
-    assert papers(path)[0].arxiv == "1605.08386"
+    assert papers(path)[0].arxiv == "2311.04567"
 
 
 # --------------------------------------------------------------------------------------------- sections
@@ -373,10 +376,10 @@ def test_added_papers_go_after_their_section(stub: ArxivStub, path: Path) -> Non
 
 
 def test_abstracts_go_to_the_cache_not_entries_toml(stub: ArxivStub, path: Path) -> None:
-    assert add(path, "1605.08386").exit_code == 0
-    cached = Path(os.environ["XDG_CACHE_HOME"]) / "lcllm" / "abstracts" / "1605.08386.txt"
-    assert cached.read_text("utf-8").startswith("Graphs on lattice points are studied")
-    assert "Graphs on lattice points" not in path.read_text("utf-8")
+    assert add(path, "2311.04567").exit_code == 0
+    cached = Path(os.environ["XDG_CACHE_HOME"]) / "lcllm" / "abstracts" / "2311.04567.txt"
+    assert cached.read_text("utf-8").startswith("Readers of long inputs keep a key-value cache")
+    assert "Readers of long inputs" not in path.read_text("utf-8")
 
 
 # --------------------------------------------------------------------------------------------- executable

@@ -129,12 +129,14 @@ def test_an_empty_answer_never_erases_a_value(stub: ArxivStub, tmp_path: Path) -
     assert e.title == generated_title("2309.16039")
 
 
-def test_recorded_answer_fills_journal_ref_and_comment(stub: ArxivStub, tmp_path: Path) -> None:
-    path = write_list(tmp_path / "entries.toml", Entry(kind="paper", title="old title", arxiv="astro-ph/0601001"))
+def test_written_answer_fills_journal_ref_doi_and_comment(stub: ArxivStub, tmp_path: Path) -> None:
+    path = write_list(tmp_path / "entries.toml", Entry(kind="paper", title="old title", arxiv="hep-lat/0509112"))
     assert run(path).exit_code == 0, run
     e = store.load(path).entries[0]
-    assert e.journal_ref and e.comment and e.authors and e.published
-    assert e.title != "old title"
+    assert e.journal_ref == "Invent.Lett.B 612 (2006) 101-109" and e.doi == "10.5555/lcllm-fixture.2006.112"
+    assert e.comment is not None and e.comment.startswith("9 pages, 4 figures")
+    assert e.authors == ["Ingrid Halvorsen", "Rafael Quintero", "Kenji Amari"] and e.published == "2005-09-27"
+    assert (e.title, e.version) == ("A Toy Estimate of the Confinement Scale on Coarse Lattices", 2)
 
 
 def test_only_named_papers_are_refreshed(stub: ArxivStub, tmp_path: Path) -> None:

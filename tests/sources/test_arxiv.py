@@ -46,40 +46,57 @@ def new_ids(n: int, start: int = 1) -> list[ArxivId]:
     return [ArxivId(f"2403.{i:05d}") for i in range(start, start + n)]
 
 
-def test_recorded_paper_is_mapped_field_by_field(stub: ArxivStub) -> None:
-    got = source.fetch(ids("1605.08386"), config=config(stub))
-    entry = got.entries["1605.08386"]
-    assert (entry.kind, entry.arxiv, entry.version) == ("paper", "1605.08386", 1)
-    assert entry.title == "Heat-bath random walks with Markov bases"
-    assert entry.authors == ["Caprice Stanley", "Tobias Windisch"]
-    assert (entry.published, entry.updated) == ("2016-05-26", "2016-05-26")
-    assert entry.primary_category == "math.CO"
-    assert entry.categories == ["math.CO", "math.ST"]
-    assert entry.comment == "20 pages, 3 figures"
+def test_written_paper_is_mapped_field_by_field(stub: ArxivStub) -> None:
+    got = source.fetch(ids("2311.04567"), config=config(stub))
+    entry = got.entries["2311.04567"]
+    assert (entry.kind, entry.arxiv, entry.version) == ("paper", "2311.04567", 3)
+    assert entry.title == "Paged Recall: Bounded Memory for Million-Token Contexts"  # the line break collapsed
+    assert entry.authors == ["Mireille Okonkwo-Hart", "Tomasz Wielgus", "Zoë Lindqvist"]
+    assert (entry.published, entry.updated) == ("2023-11-08", "2024-02-19")
+    assert entry.primary_category == "cs.CL"
+    assert entry.categories == ["cs.CL", "cs.LG", "stat.ML"]
+    assert entry.comment == "14 pages, 5 figures; v3 corrects Table 2"
     assert entry.doi is None and entry.journal_ref is None
-    assert got.abstracts["1605.08386"].startswith("Graphs on lattice points are studied")
+    abstract = got.abstracts["2311.04567"]
+    assert abstract.startswith("Readers of long inputs keep a key-value cache")  # leading blanks collapsed
+    assert "\n" not in abstract and abstract.endswith("with a twentieth of its memory.")
     assert got.missing == [] and got.error is None and got.requests == 1
 
 
-def test_old_style_id_with_journal_ref_and_comment(stub: ArxivStub) -> None:
-    got = source.fetch(ids("astro-ph/0601001"), config=config(stub))
-    entry = got.entries["astro-ph/0601001"]
-    assert entry.journal_ref == "ActaAstron.56:1-50,2006"
-    assert entry.comment is not None and entry.comment.startswith("62 pages including 16 figures")
-    assert entry.authors[-1] == "Andrzej Udalski"
-    assert entry.title.startswith("Frequency of Hot Jupiters") and "  " not in entry.title
-    assert got.abstracts["astro-ph/0601001"].startswith("We derive the frequencies")  # leading blanks collapsed
+def test_old_style_id_with_journal_ref_doi_and_comment(stub: ArxivStub) -> None:
+    got = source.fetch(ids("hep-lat/0509112"), config=config(stub))
+    entry = got.entries["hep-lat/0509112"]
+    assert (entry.arxiv, entry.version) == ("hep-lat/0509112", 2)
+    assert entry.journal_ref == "Invent.Lett.B 612 (2006) 101-109"
+    assert entry.doi == "10.5555/lcllm-fixture.2006.112"
+    assert entry.comment is not None and entry.comment.startswith("9 pages, 4 figures; v2")
+    assert entry.authors == ["Ingrid Halvorsen", "Rafael Quintero", "Kenji Amari"]  # affiliations are not names
+    assert (entry.primary_category, entry.categories) == ("hep-lat", ["hep-lat", "hep-ph"])
+    assert (entry.published, entry.updated) == ("2005-09-27", "2006-01-10")
+    assert entry.title == "A Toy Estimate of the Confinement Scale on Coarse Lattices"
+    abstract = got.abstracts["hep-lat/0509112"]
+    assert abstract.startswith("We estimate a confinement scale")  # leading blanks collapsed
+    assert "12^4 & compare" in abstract and "beta < 5.7" in abstract  # entities decoded
 
 
-def test_recorded_batch_with_a_missing_id_keeps_what_arxiv_sends(stub: ArxivStub) -> None:
-    # 0808.05394 is too wide for 2008 (lcllm refuses it locally), but arXiv answers 200 and leaves it out.
-    got = source.fetch([ArxivId("0808.05394"), ArxivId("1707.08567")], config=config(stub))
-    assert list(got.entries) == ["1707.08567"]
-    assert got.missing == ["0808.05394"]
-    authors = got.entries["1707.08567"].authors
-    assert len(authors) == 34
-    assert "Dirk WÃ¼bben" in authors  # arXiv's own mojibake is kept, not "repaired"
-    assert stub.id_lists == [["0808.05394", "1707.08567"]]
+def test_written_batch_with_a_missing_id_keeps_what_arxiv_sends(stub: ArxivStub) -> None:
+    # 0912.10001 is too wide for 2009 (lcllm refuses it locally), but arXiv answers 200 and leaves it out.
+    got = source.fetch([ArxivId("0912.10001"), ArxivId("1802.01234")], config=config(stub))
+    assert list(got.entries) == ["1802.01234"]
+    assert got.missing == ["0912.10001"]
+    paper = got.entries["1802.01234"]
+    assert paper.doi is None and paper.categories == ["cs.LG"]
+    authors = paper.authors
+    assert len(authors) == 12 and authors[0] == "Aino Virtanen" and authors[-1] == "Yusuf Demir"
+    assert "Søren Kjærgaard" in authors
+    assert "JÃ¼rgen Pfaffenrath" in authors  # arXiv's own mojibake is kept, not "repaired"
+    assert stub.id_lists == [["0912.10001", "1802.01234"]]
+
+
+def test_a_well_formed_id_arxiv_does_not_have_is_missing_not_an_error(stub: ArxivStub) -> None:
+    got = source.fetch(ids("1512.99999"), config=config(stub))
+    assert got.entries == {} and got.missing == ["1512.99999"] and got.error is None
+    assert stub.id_lists == [["1512.99999"]]
 
 
 def test_150_ids_go_out_in_2_requests_with_max_results_the_batch_size(stub: ArxivStub) -> None:
@@ -164,12 +181,13 @@ def test_retries_are_bounded(stub: ArxivStub) -> None:
     assert got.unfetched == ["2402.13753"] and got.entries == {}
 
 
-def test_http_400_is_not_retried_and_names_the_bad_id(stub: ArxivStub) -> None:
+@pytest.mark.parametrize("bad", ["qwerty", "abc"])  # the written answer, and the stub's generated one
+def test_http_400_is_not_retried_and_names_the_bad_id(stub: ArxivStub, bad: str) -> None:
     # Only reachable if lcllm's local check let a bad id through: build one by hand.
-    got = source.fetch([ArxivId("abc")], config=config(stub))
+    got = source.fetch([ArxivId(bad)], config=config(stub))
     assert len(stub.requests) == 1
     assert isinstance(got.error, NetworkError)
-    assert "HTTP 400" in got.error.message and "incorrect id format for abc" in got.error.message
+    assert "HTTP 400" in got.error.message and f"incorrect id format for {bad}" in got.error.message
 
 
 def test_other_http_errors_are_not_retried(stub: ArxivStub) -> None:
@@ -307,13 +325,13 @@ def test_a_total_beyond_the_answer_asks_no_further_page(stub: ArxivStub) -> None
 
 def test_an_answer_cut_off_midway_is_retried(stub: ArxivStub) -> None:
     stub.truncate(0)
-    got = source.fetch(ids("1605.08386", "2402.13753"), config=config(stub))
-    assert got.error is None and sorted(got.entries) == ["1605.08386", "2402.13753"]
+    got = source.fetch(ids("2311.04567", "2402.13753"), config=config(stub))
+    assert got.error is None and sorted(got.entries) == ["2311.04567", "2402.13753"]
     assert len(stub.requests) == 2
 
 
 def test_an_answer_always_cut_off_is_a_network_error_not_missing_papers(stub: ArxivStub) -> None:
     stub.truncate()
-    got = source.fetch(ids("1605.08386", "2402.13753"), config=config(stub, tries=2))
+    got = source.fetch(ids("2311.04567", "2402.13753"), config=config(stub, tries=2))
     assert got.entries == {} and got.missing == []
     assert got.error is not None and "2 tries" in got.error.message
