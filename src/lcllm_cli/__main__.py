@@ -49,7 +49,7 @@ TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
                 (
                     "add",
                     "Add papers from arXiv by id or URL (up to 100 ids per request), GitHub repositories, Hugging "
-                    "Face models, datasets and Spaces, and papers by DOI.",
+                    "Face models, datasets and Spaces, papers by DOI or OpenReview link, posts on X and web pages.",
                 ),
                 (
                     "remove",

@@ -98,8 +98,8 @@ def test_from_file_and_stdin_with_comments(stub: ArxivStub, path: Path, tmp_path
 def test_malformed_id_is_reported_by_name_and_never_sent(stub: ArxivStub, path: Path) -> None:
     result = add(path, "2402.13753", "2402.1375", "abc", "2401.00001")
     assert result.exit_code == 1
-    assert "not an arXiv id, repository, Hub page or DOI: 2402.1375" in result.stdout
-    assert "not an arXiv id, repository, Hub page or DOI: abc" in result.stdout
+    assert "not an arXiv id, a DOI or a web URL: 2402.1375" in result.stdout
+    assert "not an arXiv id, a DOI or a web URL: abc" in result.stdout
     assert "2 added, 0 updated, 0 already present, 2 failed" in result.stdout
     assert stub.sent_ids == ["2402.13753", "2401.00001"]  # the batch did not fail on a typo
     assert [e.arxiv for e in papers(path)] == ["2402.13753", "2401.00001"]
@@ -155,7 +155,7 @@ def test_json_report(stub: ArxivStub, path: Path) -> None:
             "title": generated_title("2402.13753"),
             "section": "Papers",
         },
-        {"input": "x", "status": "failed", "arxiv": None, "reason": "not an arXiv id, repository, Hub page or DOI: x"},
+        {"input": "x", "status": "failed", "arxiv": None, "reason": "not an arXiv id, a DOI or a web URL: x"},
     ]
     assert data["error"] is None
 
@@ -397,7 +397,7 @@ def test_installed_executable_end_to_end(stub: ArxivStub, path: Path) -> None:
     )
     assert proc.returncode == 1, proc.stderr
     assert "not on arXiv: 2402.99999" in proc.stdout
-    assert "not an arXiv id, repository, Hub page or DOI: nonsense" in proc.stdout
+    assert "not an arXiv id, a DOI or a web URL: nonsense" in proc.stdout
     assert "Traceback" not in proc.stderr
     assert [e.arxiv for e in papers(path)] == ["2402.13753"]
     assert stub.sent_ids == ["2402.13753", "2402.99999"]

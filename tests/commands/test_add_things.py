@@ -1,5 +1,6 @@
-"""`lcllm add` of what is not an arXiv id (issue 15, first part): GitHub repositories, Hugging Face models, datasets
-and Spaces, and DOIs, each fetched from a stand-in of its own service on 127.0.0.1 (shapes from apis.md)."""
+"""`lcllm add` of what is not an arXiv id (issue 15): GitHub repositories, Hugging Face models, datasets and Spaces,
+DOIs, OpenReview papers, posts on X and web pages, each fetched from a stand-in of its own service on 127.0.0.1
+(shapes from apis.md); pages at their own (loopback) URL."""
 
 from __future__ import annotations
 
@@ -49,12 +50,58 @@ class World:
         if req.path.startswith("/hf/api/"):
             key = req.path.removeprefix("/hf/api/")
             return _json(self.hub[key]) if key in self.hub else _json({"error": "Repository not found"}, 404)
+        if req.path == "/or/notes":
+            note = req.query.get("id", [""])[0]
+            if note != "AbCd123":
+                return _json({"notes": []})
+            content = {
+                "title": {"value": "Sparse Attention at Scale"},
+                "authors": {"value": ["Bo Li", "Dee Ng"]},
+                "venue": {"value": "ICLR 2025 Poster"},
+                "venueid": {"value": "ICLR.cc/2025/Conference"},
+            }
+            return _json({"notes": [{"id": note, "forum": note, "content": content}]})
+        if req.path == "/oembed":
+            if req.query.get("url") != ["https://x.com/someone/status/123"]:
+                return _json({"error": "not found"}, 404)
+            markup = (
+                '<blockquote class="twitter-tweet"><p lang="en">Long context &amp; <a href="#">memory</a></p>'
+                "</blockquote>"
+            )
+            return _json({"author_name": "Some One", "author_url": "https://x.com/someone", "html": markup})
+        if req.path.startswith("/page/"):
+            return PAGES[req.path]()
         if req.path.startswith("/doi/"):
             doi = req.path.removeprefix("/doi/")
             if req.headers.get("accept") != "application/vnd.citationstyles.csl+json":
                 return Reply(302, "", headers={"Location": "https://example.org/landing"})
             return _json(CSL[doi]) if doi in CSL else Reply(404, "DOI Not Found")
         return _json({"message": "no such endpoint"}, 404)
+
+
+PAGES = {
+    "/page/latin1": lambda: Reply(
+        200,
+        "<html><head><title>Caf\xe9 na\xefve</title></head></html>".encode("latin-1"),
+        content_type="text/html; charset=ISO-8859-1",
+    ),
+    "/page/meta": lambda: Reply(
+        200,
+        '<html><head><meta charset="windows-1252"><title>It\x92s \x93quoted\x94</title>'.encode("latin-1"),
+        content_type="text/html",
+    ),
+    "/page/og": lambda: Reply(
+        200,
+        '<html><head><title>Site name</title><meta property="og:title" content="The Real Title &amp; More">',
+        content_type="text/html; charset=utf-8",
+    ),
+    "/page/untitled": lambda: Reply(200, "<html><body>no title here</body></html>", content_type="text/html"),
+    "/page/huge": lambda: Reply(
+        200, "<html><head><title>Huge page</title></head><body>" + "x" * (50 * 1024 * 1024), content_type="text/html"
+    ),
+    "/page/loop": lambda: Reply(302, "", headers={"Location": "/page/loop"}),
+    "/page/gone": lambda: Reply(404, "not here", content_type="text/html"),
+}
 
 
 def _json(data: object, status: int = 200) -> Reply:
@@ -85,6 +132,8 @@ def world(server: StubServer, monkeypatch: pytest.MonkeyPatch, arxiv: ArxivStub)
     monkeypatch.setenv("LCLLM_GITHUB_API_URL", server.url + "/gh")
     monkeypatch.setenv("LCLLM_HF_URL", server.url + "/hf")
     monkeypatch.setenv("LCLLM_DOI_URL", server.url + "/doi")
+    monkeypatch.setenv("LCLLM_OPENREVIEW_API_URL", server.url + "/or")
+    monkeypatch.setenv("LCLLM_OEMBED_URL", server.url + "/oembed")
     monkeypatch.setenv("LCLLM_HTTP_BACKOFF", "0")
     monkeypatch.setenv("LCLLM_HTTP_RETRIES", "1")
     return w, server
@@ -118,6 +167,11 @@ def add(path: Path, *args: str) -> tuple[int, dict[str, object]]:
         ("https://doi.org/10.18653/v1/2023.acl-long.1", "doi", "10.18653/v1/2023.acl-long.1"),
         ("https://aclanthology.org/2023.acl-long.1", "doi", "10.18653/v1/2023.acl-long.1"),
         ("https://aclanthology.org/P19-1001.pdf", "doi", "10.18653/v1/P19-1001"),
+        ("https://openreview.net/forum?id=AbCd123", "openreview", "AbCd123"),
+        ("https://openreview.net/pdf?id=AbCd123", "openreview", "AbCd123"),
+        ("https://x.com/someone/status/123", "post", "https://x.com/someone/status/123"),
+        ("https://twitter.com/someone/status/123?s=20", "post", "https://twitter.com/someone/status/123?s=20"),
+        ("https://blog.example.com/post", "page", "https://blog.example.com/post"),
     ],
 )
 def test_every_form_is_recognised_locally(text: str, kind: str, key: str) -> None:
@@ -125,7 +179,9 @@ def test_every_form_is_recognised_locally(text: str, kind: str, key: str) -> Non
     assert thing is not None and (thing.kind, thing.key) == (kind, key)
 
 
-@pytest.mark.parametrize("text", ["https://huggingface.co/papers/2401.00001", "https://example.org/x", "nonsense"])
+@pytest.mark.parametrize(
+    "text", ["nonsense", "ftp://example.org/x", "javascript:alert(1)", "https://arxiv.org/abs/", "https://arxiv.org/"]
+)
 def test_what_is_no_such_thing_is_not_taken_for_one(text: str) -> None:
     assert recognise(text) is None
 
@@ -250,3 +306,75 @@ def test_a_hub_that_fails_is_one_clear_line_and_the_rest_goes_in(
     assert res.exit_code == 1
     assert "error: Hugging Face request failed after 2 tries: HTTP 503" in res.stderr
     assert [e.arxiv for e in store.load(path).entries] == ["2402.13753"]
+
+
+def test_an_openreview_paper_gets_its_venue_and_year(world: tuple[World, StubServer], tmp_path: Path) -> None:
+    path = write_list(tmp_path / "entries.toml")
+    code, data = add(path, "https://openreview.net/pdf?id=AbCd123", "https://openreview.net/forum?id=Nope")
+    assert code == 1 and (data["added"], data["failed"]) == (1, 1)
+    (paper,) = store.load(path).entries
+    assert (paper.kind, paper.title, paper.authors, paper.venue, paper.year, paper.url) == (
+        "paper",
+        "Sparse Attention at Scale",
+        ["Bo Li", "Dee Ng"],
+        "ICLR 2025 Poster",
+        2025,
+        "https://openreview.net/forum?id=AbCd123",
+    )
+
+
+def test_a_post_on_x_becomes_a_link_titled_from_the_post(world: tuple[World, StubServer], tmp_path: Path) -> None:
+    path = write_list(tmp_path / "entries.toml")
+    assert add(path, "https://x.com/someone/status/123")[0] == 0
+    (link,) = store.load(path).entries
+    assert (link.kind, link.title, link.labels, link.url) == (
+        "link",
+        "Some One: Long context & memory",
+        ["𝕏"],
+        "https://x.com/someone/status/123",
+    )
+
+
+def test_pages_are_titled_in_their_own_encoding_within_the_cap(world: tuple[World, StubServer], tmp_path: Path) -> None:
+    _, srv = world
+    path = write_list(tmp_path / "entries.toml")
+    urls = {name: f"{srv.url}/page/{name}" for name in ("latin1", "meta", "og", "untitled", "huge", "loop", "gone")}
+    code, data = add(path, *urls.values())
+    assert code == 1
+    by_input = {p["input"]: p for p in data["papers"]}  # type: ignore[union-attr]
+    titles = {e.url: e.title for e in store.load(path).entries}
+    assert titles[urls["latin1"]] == "Café naïve"
+    assert titles[urls["meta"]] == "It’s “quoted”"
+    assert titles[urls["og"]] == "The Real Title & More"
+    assert titles[urls["untitled"]] == urls["untitled"]
+    assert by_input[urls["untitled"]]["reason"] == "the page gives no title: its URL is the title"
+    assert titles[urls["huge"]] == "Huge page"  # 50 MB: only the head is read, not refused
+    assert "redirect" in by_input[urls["loop"]]["reason"] and by_input[urls["loop"]]["status"] == "failed"
+    assert "HTTP 404" in by_input[urls["gone"]]["reason"]
+    assert len(titles) == 5
+
+
+def test_a_mixed_batch_of_twenty_things_of_six_kinds(world: tuple[World, StubServer], tmp_path: Path) -> None:
+    """Issue 15: 20 THINGs of six kinds, two unknown to their service and one malformed: 17 added, 3 named."""
+    _, srv = world
+    path = write_list(tmp_path / "entries.toml")
+    things = [
+        *[f"24{m:02d}.0000{m % 10}" for m in range(1, 11)],  # 10 arXiv ids, one request
+        "https://github.com/FranxYao/Long-Context-Data-Engineering",
+        "https://huggingface.co/acme/tiny-long-7b",
+        "https://huggingface.co/datasets/acme/long-bench",
+        "10.18653/v1/2023.acl-long.1",
+        "https://openreview.net/forum?id=AbCd123",
+        "https://x.com/someone/status/123",
+        f"{srv.url}/page/og",
+        "https://github.com/nobody/nothing",  # unknown to GitHub
+        "https://huggingface.co/acme/missing",  # unknown to the Hub
+        "2402.1375",  # malformed
+    ]
+    assert len(things) == 20
+    code, data = add(path, *things)
+    assert code == 1
+    assert (data["added"], data["failed"]) == (17, 3)
+    failed = {p["input"] for p in data["papers"] if p["status"] == "failed"}  # type: ignore[union-attr]
+    assert failed == {"https://github.com/nobody/nothing", "https://huggingface.co/acme/missing", "2402.1375"}
+    assert len(store.load(path).entries) == 17

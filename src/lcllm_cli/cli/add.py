@@ -20,14 +20,17 @@ if TYPE_CHECKING:
     panel=BUILD,
     help=(
         "Add papers from arXiv by id or URL (up to 100 ids per request), GitHub repositories, Hugging Face models, "
-        "datasets and Spaces, and papers by DOI.\n\n"
+        "datasets and Spaces, papers by DOI or OpenReview link, posts on X and web pages.\n\n"
         "Accepts bare ids (2402.13753, 2402.13753v2, 0704.0001), arXiv:2402.13753, abs/pdf/html URLs and pages "
         "that show a paper by its id (huggingface.co/papers, alphaXiv, ar5iv, semanticscholar.org/arxiv, "
         "papers.cool), the DOI 10.48550/arXiv.2402.13753 and old-style ids (hep-th/9711200, math.GT/0309136); "
         "github.com/OWNER/NAME in any form (/tree/..., ?tab=, .git) as a project with its stars; "
         "huggingface.co/OWNER/NAME, /datasets/..., /spaces/... as a project with the 🤗 label, likes and downloads; "
         "a DOI (10.18653/v1/2023.acl-long.1, https://doi.org/..., aclanthology.org/ID) as a paper with its venue "
-        "and year. An entry already in the list is updated (a newer arXiv version or title, new counts), otherwise "
+        "and year; openreview.net/forum?id=... (or /pdf?id=...) as a paper with its venue; a post on x.com or "
+        "twitter.com as a link titled from the post (oEmbed), labelled 𝕏; any other http(s) page as a link titled "
+        "from the page (og:title, else <title>; at most its first 1 MB is read). "
+        "An entry already in the list is updated (a newer arXiv version or title, new counts), otherwise "
         "reported as already present. Exit code 0 when everything is in the list, 1 when some failed, 2 for usage "
         "errors.\n\n"
         "Example: `lcllm add 2402.13753 https://arxiv.org/abs/2307.03172 --section Survey`\n\n"
@@ -42,7 +45,7 @@ def add_cmd(
         list[str] | None,
         typer.Argument(
             metavar="THING...",
-            help="arXiv ids or URLs, repositories, Hugging Face pages, DOIs.",
+            help="arXiv ids or URLs, repositories, Hugging Face pages, DOIs, OpenReview links, posts, web pages.",
             show_default=False,
         ),
     ] = None,

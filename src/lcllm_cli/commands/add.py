@@ -306,6 +306,7 @@ class _Others:
 
     entries: dict[str, Entry] = field(default_factory=dict)  # input -> entry
     why: dict[str, str] = field(default_factory=dict)  # input -> why it was not fetched
+    remarks: dict[str, str] = field(default_factory=dict)  # input -> what to say of it (a page without a title)
     requests: int = 0
     error: LcllmError | None = None
 
@@ -319,7 +320,7 @@ def _recognise(bad: list[Outcome]) -> tuple[list[tuple[str, Thing]], list[Outcom
     for o in bad:
         thing = recognise(o.input)
         if thing is None:
-            o.reason = f"not an arXiv id, repository, Hub page or DOI: {o.input}"
+            o.reason = f"not an arXiv id, a DOI or a web URL: {o.input}"
             still.append(o)
         else:
             things.append((o.input, thing))
@@ -331,7 +332,7 @@ def _fetch_others(things: list[tuple[str, Thing]], timeout: float | None) -> _Ot
     import datetime
 
     from lcllm_cli.sources import doi, github, hf
-    from lcllm_cli.sources.http import HttpClient, HttpConfig
+    from lcllm_cli.sources.http import HttpClient, HttpConfig, OfflineError
 
     out = _Others()
     if not things:
@@ -386,9 +387,42 @@ def _fetch_others(things: list[tuple[str, Thing]], timeout: float | None) -> _Ot
                         continue
                     out.entries[text] = paper
                 out.error = out.error or got_doi.error
+            for text, t in (*by_kind.get("openreview", []), *by_kind.get("post", []), *by_kind.get("page", [])):
+                if out.error is not None:
+                    break
+                try:
+                    got_one = _fetch_one(t, client)
+                except OfflineError:
+                    out.why[text] = "--offline, and the cache holds no answer for it"
+                    continue
+                except LcllmError as exc:  # one page that fails (404, a redirect loop) is that page's outcome
+                    if t.kind != "page":
+                        out.error = exc
+                        break
+                    out.why[text] = exc.message
+                    continue
+                if got_one is None:
+                    out.why[text] = f"{'OpenReview' if t.kind == 'openreview' else 'oEmbed'} does not know {t.key}"
+                    continue
+                out.entries[text] = got_one
+                if t.kind == "page" and got_one.title == t.key:
+                    out.remarks[text] = "the page gives no title: its URL is the title"
         finally:
             out.requests = client.requests
     return out
+
+
+def _fetch_one(thing: Thing, client: Any) -> Entry | None:
+    """An OpenReview paper, a post on X or a web page as the entry it becomes (a page without a title keeps its URL
+    as its title)."""
+    from lcllm_cli.sources import oembed, openreview, pages
+
+    if thing.kind == "openreview":
+        return openreview.fetch(thing.key, client)
+    if thing.kind == "post":
+        return oembed.fetch(thing.key, client)
+    page = pages.fetch(thing.key, client)
+    return Entry(kind="link", title=page.title or thing.key, url=thing.key)
 
 
 def _apply_others(lib: Library, things: list[tuple[str, Thing]], got: _Others, section: str) -> dict[str, Outcome]:
@@ -415,7 +449,7 @@ def _apply_others(lib: Library, things: list[tuple[str, Thing]], got: _Others, s
             entry.section = section
             new.append(entry)
             by_url.setdefault(url_key(entry.url or text), len(lib.entries) + len(new) - 1)
-            out[text] = Outcome(text, ADDED, entry=entry)
+            out[text] = Outcome(text, ADDED, entry=entry, reason=got.remarks.get(text))
             continue
         existing = lib.entries[index]
         changes = []

@@ -128,6 +128,7 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     from_cache: bool = False
     redirected: bool = False
+    body: bytes = field(default=b"", repr=False)  # the bytes as they came (fresh answers only)
 
     def json(self) -> Any:
         """The answer's JSON, every string in it valid Unicode (see :func:`json_loads`)."""
@@ -266,6 +267,7 @@ class HttpClient:
         backoff: float | None = None,
         validate: Callable[[str], str | None] | None = None,
         shown_url: str | None = None,
+        prefix: int | None = None,
     ) -> Answer:
         """Send one request (with retries), or answer it from the cache when ``cache_key`` is given.
 
@@ -275,7 +277,8 @@ class HttpClient:
         arXiv for one every 3 s). ``retries`` and ``backoff`` override the configured ones for a service with
         terms of its own; ``validate(text)`` names what is wrong with a 200 answer that cannot be used (a feed cut
         off), which is then retried like a dropped connection. ``shown_url`` is the URL messages name (default
-        ``url``).
+        ``url``). ``prefix``: read at most that many bytes of the body and keep them (a web page's head, for its
+        title), instead of refusing a bigger answer.
         """
         if cache_key is not None:
             stored = self.cached(cache_key)
@@ -300,6 +303,7 @@ class HttpClient:
             backoff=self.config.backoff if backoff is None else backoff,
             validate=validate,
             shown_url=shown_url or f"{method} {url}",
+            prefix=prefix,
         )
         if cache_key is not None and answer.status in cache_statuses:
             self.remember(
@@ -336,6 +340,7 @@ class HttpClient:
         backoff: float,
         validate: Callable[[str], str | None] | None,
         shown_url: str,
+        prefix: int | None = None,
     ) -> Answer:
         import httpx
 
@@ -348,7 +353,7 @@ class HttpClient:
             problem: str
             retry_after: float | None = None
             try:
-                resp, body = self._fetch(client, method, url, headers, json_body, service)
+                resp, body = self._fetch(client, method, url, headers, json_body, service, prefix)
             except httpx.TimeoutException:
                 problem = f"no answer within {cfg.timeout:g} s"
             except httpx.TooManyRedirects:
@@ -370,7 +375,12 @@ class HttpClient:
                 unusable = validate(text) if validate is not None and status == 200 else None
                 if not retryable and unusable is None:
                     return Answer(
-                        status=status, text=text, url=str(resp.url), headers=kept, redirected=bool(resp.history)
+                        status=status,
+                        text=text,
+                        url=str(resp.url),
+                        headers=kept,
+                        redirected=bool(resp.history),
+                        body=body,
                     )
                 problem = unusable or f"HTTP {status}"
                 retry_after = parse_retry_after(kept.get("retry-after"))
@@ -402,6 +412,7 @@ class HttpClient:
         headers: Mapping[str, str] | None,
         json_body: Any,
         service: str,
+        prefix: int | None = None,
     ) -> tuple[httpx.Response, bytes]:
         """One request, its body read in chunks: at most ``max_bytes``, all of it within ``timeout`` seconds."""
         import httpx
@@ -412,12 +423,15 @@ class HttpClient:
         self._origin = (first.scheme, first.host, first.port)
         with client.stream(method, url, headers=dict(headers or {}), json=json_body) as resp:
             declared = resp.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > limit:
+            if prefix is None and declared.isdigit() and int(declared) > limit:
                 raise too_large(service, url, limit)
             chunks: list[bytes] = []
             size = 0
             for chunk in resp.iter_bytes():  # as the bytes arrive: a trickle must meet the deadline too
                 size += len(chunk)
+                if prefix is not None and size >= prefix:
+                    chunks.append(chunk[: len(chunk) - (size - prefix)])
+                    break  # the head of the page is all that is wanted: the rest is never read
                 if size > limit:
                     raise too_large(service, url, limit)
                 chunks.append(chunk)

@@ -1,0 +1,51 @@
+"""Posts on X / Twitter as link entries titled from the post (author and text), through oEmbed on the one HTTP
+client (the post pages refuse robots). ``LCLLM_OEMBED_URL`` (default ``https://publish.twitter.com/oembed``)."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from urllib.parse import quote
+
+from lcllm_cli.errors import NetworkError
+from lcllm_cli.model import Entry
+from lcllm_cli.sources.http import HttpClient
+
+DEFAULT_OEMBED_URL = "https://publish.twitter.com/oembed"
+SERVICE = "X oEmbed"
+POST = re.compile(r"(?a:https?://(?:www\.|mobile\.)?(?:x|twitter)\.com/)[A-Za-z0-9_]+/status(?:es)?/\d+(?:[/?#].*)?")
+
+
+def base_url() -> str:
+    return os.environ.get("LCLLM_OEMBED_URL") or DEFAULT_OEMBED_URL
+
+
+def post_text(markup: str) -> str:
+    """The text of the post in oEmbed's ``<blockquote><p>...</p>``: tags dropped, entities decoded."""
+    m = re.search(r"<p[^>]*>(.*?)</p>", markup, re.IGNORECASE | re.DOTALL)
+    text = m.group(1) if m else markup
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def fetch(url: str, client: HttpClient) -> Entry | None:
+    """The post at ``url`` as a link labelled 𝕏 (None: oEmbed does not know it). Raises on trouble."""
+    base = base_url()
+    sep = "&" if "?" in base else "?"
+    answer = client.request(
+        "GET", f"{base}{sep}url={quote(url, safe='')}", service=SERVICE, cache_key=f"oembed:{base}:{url}"
+    )
+    if answer.status == 404:
+        return None
+    if answer.status != 200:
+        raise NetworkError(f"{SERVICE} answered HTTP {answer.status} for {url}")
+    try:
+        data = answer.json()
+        author = " ".join(str(data.get("author_name") or "").split())
+        text = post_text(str(data.get("html") or ""))
+    except (ValueError, AttributeError):
+        raise NetworkError(f"{SERVICE} gave an unexpected answer for {url}") from None
+    if len(text) > 120:
+        text = text[:119].rstrip() + "…"
+    title = ": ".join(p for p in (author, text) if p) or url
+    return Entry(kind="link", title=title, url=url, labels=["𝕏"])
