@@ -378,3 +378,67 @@ def test_a_mixed_batch_of_twenty_things_of_six_kinds(world: tuple[World, StubSer
     failed = {p["input"] for p in data["papers"] if p["status"] == "failed"}  # type: ignore[union-attr]
     assert failed == {"https://github.com/nobody/nothing", "https://huggingface.co/acme/missing", "2402.1375"}
     assert len(store.load(path).entries) == 17
+
+
+def test_to_attaches_the_things_as_links_of_an_entry(world: tuple[World, StubServer], tmp_path: Path) -> None:
+    paper = Entry(kind="paper", title="Data Engineering", arxiv="2402.10171", key="fu2024data")
+    path = write_list(tmp_path / "entries.toml", paper)
+    repo = "https://github.com/FranxYao/Long-Context-Data-Engineering"
+    code, data = add(path, repo, "https://x.com/someone/status/123", "--to", "2402.10171")
+    assert code == 0, data
+    (entry,) = store.load(path).entries
+    assert [(lk.label, lk.url) for lk in entry.links] == [
+        ("Long-Context-Data-Engineering", repo),
+        ("Some One: Long context & memory", "https://x.com/someone/status/123"),
+    ]
+    again_code, again = add(path, repo, "--to", "2402.10171", "--label", "code")
+    assert again_code == 0 and again["papers"][0]["status"] == "already present"  # type: ignore[index]
+    assert len(store.load(path).entries[0].links) == 2
+
+
+def test_to_an_entry_that_is_not_there_is_an_error_before_any_request(
+    world: tuple[World, StubServer], tmp_path: Path
+) -> None:
+    _, srv = world
+    path = write_list(tmp_path / "entries.toml")
+    before = path.read_bytes()
+    res = CliRunner().invoke(app, ["--file", str(path), "add", "https://github.com/o/r", "--to", "2402.99999"])
+    assert res.exit_code != 0 and "--to: not in the list: 2402.99999" in res.stderr
+    assert srv.requests == [] and path.read_bytes() == before
+
+
+def test_marks_and_title_go_on_each_new_entry(world: tuple[World, StubServer], tmp_path: Path) -> None:
+    path = write_list(tmp_path / "entries.toml")
+    code, _ = add(
+        path,
+        "https://huggingface.co/acme/tiny-long-7b",
+        "--highlight",
+        "--note",
+        "Small and long.",
+        "--label",
+        "🔥",
+        "--title",
+        "Tiny Long 7B",
+    )
+    assert code == 0
+    (entry,) = store.load(path).entries
+    assert (entry.title, entry.highlight, entry.notes, entry.labels) == (
+        "Tiny Long 7B",
+        True,
+        "Small and long.",
+        ["🤗", "🔥"],
+    )
+
+
+def test_a_label_that_is_no_emoji_is_a_usage_error(world: tuple[World, StubServer], tmp_path: Path) -> None:
+    path = write_list(tmp_path / "entries.toml")
+    res = CliRunner().invoke(app, ["--file", str(path), "add", "2402.13753", "--label", "<b>"])
+    assert res.exit_code == 2 and "is not an emoji or a :shortcode:" in res.stderr
+
+
+def test_dry_run_fetches_shows_and_writes_nothing(world: tuple[World, StubServer], tmp_path: Path) -> None:
+    path = write_list(tmp_path / "entries.toml")
+    before = path.read_bytes()
+    code, data = add(path, "2402.13753", "https://huggingface.co/acme/tiny-long-7b", "--dry-run")
+    assert code == 0 and data["added"] == 2 and data["dry_run"] is True and data["written"] is False
+    assert path.read_bytes() == before

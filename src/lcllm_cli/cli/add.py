@@ -36,7 +36,8 @@ if TYPE_CHECKING:
         "Example: `lcllm add 2402.13753 https://arxiv.org/abs/2307.03172 --section Survey`\n\n"
         "Example: `lcllm add https://github.com/FranxYao/Long-Context-Data-Engineering "
         "https://huggingface.co/acme/tiny-long-7b 10.18653/v1/2023.acl-long.1`\n\n"
-        "Example: `lcllm add --from ids.txt --json`"
+        "Example: `lcllm add --from ids.txt --json`\n\n"
+        "Example: `lcllm add https://github.com/FranxYao/Long-Context-Data-Engineering --to 2402.10171`"
     ),
 )
 def add_cmd(
@@ -61,6 +62,30 @@ def add_cmd(
         str | None,
         typer.Option("--section", "-s", help="Section for new papers (default: the list's main paper section)."),
     ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            metavar="ENTRY",
+            help="Attach the THINGs as links of this entry (named as `show` names it) instead of adding entries.",
+        ),
+    ] = None,
+    highlight: Annotated[bool, typer.Option("--highlight", help="Mark the new entries with 🌟.")] = False,
+    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note on each new entry.")] = None,
+    label: Annotated[
+        str | None,
+        typer.Option(
+            "--label",
+            metavar="TEXT",
+            help="An emoji or :shortcode: after each new entry (with --to: the link's label).",
+        ),
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", metavar="TEXT", help="Use TEXT instead of the fetched title.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Fetch and show what would change; write nothing.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     timeout: Annotated[
         float | None,
@@ -73,11 +98,12 @@ def add_cmd(
         ),
     ] = None,
 ) -> None:
-    from lcllm_cli.commands.add import run
+    from lcllm_cli.commands.add import AddOptions, run
 
     path = state(ctx).path
     with _progress_bar() as progress:
-        report = run(path, ids or [], section, from_file=from_file, timeout=timeout, progress=progress)
+        opts = AddOptions(highlight=highlight, note=note, label=label, title=title, to=to, dry_run=dry_run)
+        report = run(path, ids or [], section, from_file=from_file, timeout=timeout, progress=progress, options=opts)
     if as_json:
         print_json(report.to_dict())
     else:
@@ -124,6 +150,8 @@ def _print_table(report: AddReport) -> None:
         out.print(table)
     counts = report.counts()
     where = f" in {report.path}" if report.written else f"; {report.path} unchanged"
+    if report.dry_run:
+        where = f"; --dry-run: {report.path} unchanged"
     out.print(
         f"{counts['added']} added, {counts['updated']} updated, {counts['already_present']} already present, "
         f"{counts['failed']} failed{where}",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from lcllm_cli.errors import LcllmError, UsageError
 from lcllm_cli.ids import ArxivId, parse_arxiv_id, try_parse_arxiv_id
-from lcllm_cli.model import ARXIV_FIELDS, DEFAULT_SECTION, Entry, Library
+from lcllm_cli.model import ARXIV_FIELDS, DEFAULT_SECTION, Entry, Library, Link
 
 if TYPE_CHECKING:
     from lcllm_cli.sources.arxiv import ArxivConfig, FetchResult
@@ -65,6 +65,7 @@ class AddReport:
     requests: int = 0
     error: LcllmError | None = None  # the network failure that stopped the fetch, if any
     written: bool = False
+    dry_run: bool = False
 
     def having(self, status: str) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -87,6 +88,7 @@ class AddReport:
             "file": str(self.path),
             "section": self.section,
             "written": self.written,
+            "dry_run": self.dry_run,
             "requests": self.requests,
             **self.counts(),
             "papers": [o.to_dict() for o in self.outcomes],
@@ -187,6 +189,7 @@ def run(
     timeout: float | None = None,
     config: ArxivConfig | None = None,
     progress: Callable[[int, int], None] | None = None,
+    options: AddOptions | None = None,
 ) -> AddReport:
     """Add the papers named by ``inputs`` (and the lines of ``from_file``) to the list at ``path``.
 
@@ -219,6 +222,8 @@ def run(
             f"cannot write {path}: {path.parent} is not a directory; nothing was fetched",
             hint="point --file / LCLLM_FILE at a file in an existing directory",
         )
+    opts = options or AddOptions()
+    opts.check()
     if config is None:
         config = source.ArxivConfig.from_env(timeout=timeout)
     report = AddReport(path=path, section=resolve_section(Library(), section))
@@ -226,22 +231,38 @@ def run(
     others: dict[str, Outcome] = {}
 
     def fetch(lib: Library) -> tuple[FetchResult, _Others]:
-        report.section = resolve_section(lib, section)  # a bad --section fails before any request
+        report.section = resolve_section(lib, section)  # a bad --section or --to fails before any request
+        if opts.to is not None:
+            _target(lib, opts.to)
         got = source.fetch([aid for _, aid in good], config=config, progress=progress) if good else source.FetchResult()
         return got, _fetch_others(things, timeout)
 
     def put(lib: Library, fetched: tuple[FetchResult, _Others]) -> None:
         report.section = resolve_section(lib, section)
+        if opts.to is not None:
+            _attach(lib, _target(lib, opts.to), good, things, fetched, opts, outcomes, others)
+            return
         outcomes.update(apply(lib, good, fetched[0], report.section))
         others.update(_apply_others(lib, things, fetched[1], report.section))
+        for o in (*outcomes.values(), *others.values()):
+            if o.status == ADDED and o.entry is not None:
+                opts.mark(o.entry)
 
     both = fetch_then_apply(
-        path, fetch, put, create=True, worth_writing=lambda f: bool(f[0].entries) or bool(f[1].entries)
+        path,
+        fetch,
+        put,
+        create=True,
+        dry_run=opts.dry_run,
+        worth_writing=lambda f: bool(f[0].entries) or bool(f[1].entries),
     )
     fetched, rest = both
     report.requests, report.error = fetched.requests + rest.requests, fetched.error or rest.error
-    report.written = any(o.status in (ADDED, UPDATED) for o in (*outcomes.values(), *others.values()))
-    if fetched.entries:
+    report.written = not opts.dry_run and any(
+        o.status in (ADDED, UPDATED) for o in (*outcomes.values(), *others.values())
+    )
+    report.dry_run = opts.dry_run
+    if fetched.entries and not opts.dry_run:
         source.save_abstracts(fetched.abstracts)
     missing = set(fetched.missing)
     by_text: dict[str, Outcome] = {o.input: o for o in bad}
@@ -295,6 +316,88 @@ def apply(lib: Library, wanted: list[tuple[str, ArxivId]], fetched: FetchResult,
         outcomes[aid.id] = Outcome(text, UPDATED if changes else PRESENT, aid.id, existing, changes, reason)
     lib.add_entries(new)
     return outcomes
+
+
+# --------------------------------------------------------------------------------------------- options
+
+
+@dataclass(slots=True)
+class AddOptions:
+    """What ``add`` does with what it fetched besides adding it: marks on each new entry, ``--to`` an entry."""
+
+    highlight: bool = False
+    note: str | None = None
+    label: str | None = None  # an emoji or :shortcode: after the item; with --to, the label of the link
+    title: str | None = None  # instead of the fetched title
+    to: str | None = None  # attach as links of this entry instead of adding entries
+    dry_run: bool = False
+
+    def check(self) -> None:
+        from lcllm_cli.mdsyntax import is_label
+
+        if self.label is not None and self.to is None and not is_label(self.label):
+            raise UsageError(
+                f"--label {self.label!r} is not an emoji or a :shortcode:",
+                hint="e.g. --label 🔥 or --label :clapper: (with --to, any text names the link)",
+            )
+        for name in ("note", "title", "label"):
+            value = getattr(self, name)
+            if value is not None and not value.strip():
+                raise UsageError(f"--{name} needs some text")
+
+    def mark(self, entry: Entry) -> None:
+        entry.highlight = entry.highlight or self.highlight
+        if self.note:
+            entry.notes = (entry.notes + "\n" if entry.notes else "") + self.note.strip()
+        if self.label and self.label not in entry.labels:
+            entry.labels.append(self.label)
+        if self.title:
+            entry.title = " ".join(self.title.split())
+
+
+def _target(lib: Library, ident: str) -> Entry:
+    """The one entry ``--to`` names (as ``show`` names entries)."""
+    from lcllm_cli.errors import NotFoundError
+
+    found = lib.find(ident)
+    if not found:
+        raise NotFoundError(f"--to: not in the list: {ident}", hint="`lcllm list --search TEXT` finds entries")
+    if len(found) > 1:
+        shown = "; ".join(f"#{i + 1} {lib.entries[i].ident}" for i in found[:5])
+        raise UsageError(f"--to {ident!r} names {len(found)} entries: {shown}", hint="name it by its id or URL")
+    return lib.entries[found[0]]
+
+
+def _attach(
+    lib: Library,
+    target: Entry,
+    good: list[tuple[str, ArxivId]],
+    things: list[tuple[str, Thing]],
+    fetched: tuple[FetchResult, _Others],
+    opts: AddOptions,
+    outcomes: dict[str, Outcome],
+    others: dict[str, Outcome],
+) -> None:
+    """``--to``: each fetched THING becomes a link of ``target`` (a link it already has is reported, not doubled)."""
+    from lcllm_cli.urls import url_key
+
+    have = {url_key(u) for u in target.all_urls()}
+
+    def link(text: str, entry: Entry, url: str) -> Outcome:
+        if url_key(url) in have:
+            return Outcome(text, PRESENT, entry.arxiv, target, reason=f"already a link of {target.ident}")
+        have.add(url_key(url))
+        target.links.append(Link(opts.label or " ".join(entry.title.split())[:80] or "link", url))
+        return Outcome(text, ADDED, entry.arxiv, target, reason=f"as a link of {target.ident}")
+
+    for text, aid in good:
+        paper = fetched[0].entries.get(aid.id)
+        if paper is not None:
+            outcomes[aid.id] = link(text, paper, f"https://arxiv.org/abs/{aid.id}")
+    for text, _ in things:
+        entry = fetched[1].entries.get(text)
+        if entry is not None and entry.url:
+            others[text] = link(text, entry, entry.url)
 
 
 # --------------------------------------------------------------------------------------------- other kinds
