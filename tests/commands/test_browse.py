@@ -87,7 +87,10 @@ def test_remove_reports_missing_and_removes_the_rest(listfile: Path) -> None:
 
 
 def test_remove_both_copies_of_a_repeated_paper(listfile: Path) -> None:
-    code, out = invoke(listfile, "remove", "2310.01889", "--json")
+    code, _ = invoke(listfile, "remove", "2310.01889", "--json")
+    assert code == 2  # a name of two entries removes neither without --all (issue 15)
+    assert len(store.load(listfile).entries) == 61
+    code, out = invoke(listfile, "remove", "2310.01889", "--all", "--json")
     assert code == 0
     assert len(json.loads(out)["removed"]) == 2
     assert len(store.load(listfile).entries) == 59

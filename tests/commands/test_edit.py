@@ -95,3 +95,19 @@ def test_links_keep_their_labels_when_others_are_removed(tmp_path: Path) -> None
     path.write_text(store.dumps(lib), encoding="utf-8")
     assert cli(path, "edit", "2401.00001", "--remove-link", "https://github.com/O/A")[0] == 0
     assert [(lk.label, lk.url) for lk in store.load(path).entries[0].links] == [("post", "https://example.org/p")]
+
+
+def test_remove_refuses_an_ambiguous_name_unless_all_and_dry_run_writes_nothing(tmp_path: Path) -> None:
+    path = make(tmp_path / "entries.toml")
+    before = path.read_bytes()
+    code, _, err = cli(path, "remove", "Same")
+    assert code == 2 and "'Same' names 2 entries" in err and "--all" in err
+    code, out, _ = cli(path, "remove", "Same", "--all", "--dry-run", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["dry_run"] and [r["id"] for r in data["removed"]] == [
+        "https://example.org/a",
+        "https://example.org/b",
+    ]
+    assert path.read_bytes() == before
+    assert cli(path, "remove", "Same", "--all")[0] == 0
+    assert [e.title for e in store.load(path).entries].count("Same") == 0

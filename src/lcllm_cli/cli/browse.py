@@ -135,17 +135,25 @@ def show_cmd(
 def remove_cmd(
     ctx: typer.Context,
     idents: Annotated[list[str], typer.Argument(metavar="ID...", help="Entries to remove.")],
+    every: Annotated[bool, typer.Option("--all", help="A name that matches several entries removes them all.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be removed; write nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print what was removed as JSON.")] = False,
 ) -> None:
     from lcllm_cli import store
     from lcllm_cli.commands import browse
 
-    with store.edit(state(ctx).path) as lib:
-        removed, missing = browse.remove(lib, idents)
-    if as_json:
-        print_json({"removed": [{"id": e.ident, "title": e.title} for e in removed], "missing": missing})
+    if dry_run:
+        removed, missing = browse.remove(store.load(state(ctx).path), idents, every=every)
     else:
-        sys.stdout.write("".join(shown(f"removed {entry.ident}: {entry.title}") + "\n" for entry in removed))
+        with store.edit(state(ctx).path) as lib:
+            removed, missing = browse.remove(lib, idents, every=every)
+    verb = "would remove" if dry_run else "removed"
+    if as_json:
+        print_json(
+            {"dry_run": dry_run, "removed": [{"id": e.ident, "title": e.title} for e in removed], "missing": missing}
+        )
+    else:
+        sys.stdout.write("".join(shown(f"{verb} {entry.ident}: {entry.title}") + "\n" for entry in removed))
         sys.stdout.flush()
         sys.stderr.write("".join(shown(f"not in the list: {ident}") + "\n" for ident in missing))
     if missing:

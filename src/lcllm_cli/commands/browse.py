@@ -76,14 +76,22 @@ def cached_extras(entry: Entry) -> dict[str, str]:
     return {"abstract": abstract} if abstract else {}
 
 
-def remove(lib: Library, idents: list[str]) -> tuple[list[Entry], list[str]]:
-    """Remove every entry matching each ident. Returns (removed entries, idents that matched nothing)."""
+def remove(lib: Library, idents: list[str], *, every: bool = False) -> tuple[list[Entry], list[str]]:
+    """Remove the entry each ident names. Returns (removed entries, idents that matched nothing). A name that
+    matches several entries removes none of them (a :class:`UsageError` listing them) unless ``every``."""
+    from lcllm_cli.errors import UsageError
+
     drop: set[int] = set()
     missing: list[str] = []
     for ident in idents:
         found = lib.find(ident)
         if not found:
             missing.append(ident)
+        if len(found) > 1 and not every:
+            shown = "; ".join(f"#{i + 1} {lib.entries[i].ident}" for i in found[:5])
+            raise UsageError(
+                f"{ident!r} names {len(found)} entries: {shown}", hint="name each by its id or URL, or give --all"
+            )
         drop.update(found)
     removed = [lib.entries[i] for i in sorted(drop)]
     lib.entries[:] = [e for i, e in enumerate(lib.entries) if i not in drop]
