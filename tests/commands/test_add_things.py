@@ -442,3 +442,15 @@ def test_dry_run_fetches_shows_and_writes_nothing(world: tuple[World, StubServer
     code, data = add(path, "2402.13753", "https://huggingface.co/acme/tiny-long-7b", "--dry-run")
     assert code == 0 and data["added"] == 2 and data["dry_run"] is True and data["written"] is False
     assert path.read_bytes() == before
+
+
+def test_top_puts_the_new_entries_first_in_their_section(world: tuple[World, StubServer], tmp_path: Path) -> None:
+    old = Entry(kind="paper", title="Old paper", arxiv="2301.00001", section="Papers")
+    path = write_list(tmp_path / "entries.toml", old)
+    assert add(path, "2402.13753", "https://huggingface.co/acme/tiny-long-7b", "--top")[0] == 0
+    lib = store.load(path)
+    assert [e.arxiv or e.url for e in lib.entries] == [
+        "2402.13753",
+        "https://huggingface.co/acme/tiny-long-7b",
+        "2301.00001",
+    ]

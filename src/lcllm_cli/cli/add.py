@@ -71,6 +71,9 @@ def add_cmd(
         ),
     ] = None,
     highlight: Annotated[bool, typer.Option("--highlight", help="Mark the new entries with 🌟.")] = False,
+    top: Annotated[
+        bool, typer.Option("--top", help="Put the new entries at the top of their section (newest first).")
+    ] = False,
     note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note on each new entry.")] = None,
     label: Annotated[
         str | None,
@@ -102,7 +105,7 @@ def add_cmd(
 
     path = state(ctx).path
     with _progress_bar() as progress:
-        opts = AddOptions(highlight=highlight, note=note, label=label, title=title, to=to, dry_run=dry_run)
+        opts = AddOptions(highlight=highlight, note=note, label=label, title=title, to=to, top=top, dry_run=dry_run)
         report = run(path, ids or [], section, from_file=from_file, timeout=timeout, progress=progress, options=opts)
     if as_json:
         print_json(report.to_dict())

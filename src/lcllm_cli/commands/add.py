@@ -244,9 +244,14 @@ def run(
             return
         outcomes.update(apply(lib, good, fetched[0], report.section))
         others.update(_apply_others(lib, things, fetched[1], report.section))
-        for o in (*outcomes.values(), *others.values()):
-            if o.status == ADDED and o.entry is not None:
-                opts.mark(o.entry)
+        added = [o.entry for o in (*outcomes.values(), *others.values()) if o.status == ADDED and o.entry is not None]
+        for entry in added:
+            opts.mark(entry)
+        if opts.top:
+            from lcllm_cli.commands.edit import place
+
+            for entry in reversed(added):  # the first one given ends up first
+                place(lib, next(i for i, e in enumerate(lib.entries) if e is entry), entry.section, True)
 
     both = fetch_then_apply(
         path,
@@ -330,6 +335,7 @@ class AddOptions:
     label: str | None = None  # an emoji or :shortcode: after the item; with --to, the label of the link
     title: str | None = None  # instead of the fetched title
     to: str | None = None  # attach as links of this entry instead of adding entries
+    top: bool = False  # new entries at the top of their section (lists that run newest first)
     dry_run: bool = False
 
     def check(self) -> None:

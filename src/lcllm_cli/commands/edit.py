@@ -72,7 +72,7 @@ def _section(lib: Library, wanted: str, new_section: bool) -> str:
     )
 
 
-def _place(lib: Library, index: int, section: str, top: bool) -> None:
+def place(lib: Library, index: int, section: str, top: bool) -> None:
     """Put the entry at ``index`` into ``section``: after its last entry, or before its first with ``top``."""
     entry = lib.entries.pop(index)
     entry.section = section
@@ -102,7 +102,7 @@ def move(path: Path, idents: list[str], section: str, *, top: bool = False, new_
         before = {e.section for e in lib.entries}
         for entry in reversed(chosen) if top else chosen:
             old = entry.section
-            _place(lib, next(i for i, e in enumerate(lib.entries) if e is entry), target, top)
+            place(lib, next(i for i, e in enumerate(lib.entries) if e is entry), target, top)
             report.changes.append((entry.ident, "section", old, target))
         report.empty_sections = _empty(lib, before)
     if top:
@@ -156,7 +156,7 @@ def edit(path: Path, idents: list[str], edits: Edits, *, new_section: bool = Fal
                 report.changes.append((ident, "links", url, ""))
             if target is not None and entry.section != target:
                 old = entry.section
-                _place(lib, next(i for i, e in enumerate(lib.entries) if e is entry), target, False)
+                place(lib, next(i for i, e in enumerate(lib.entries) if e is entry), target, False)
                 report.changes.append((ident, "section", old, target))
         report.empty_sections = _empty(lib, before)
     return report
