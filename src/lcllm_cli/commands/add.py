@@ -452,14 +452,27 @@ def _fetch_others(things: list[tuple[str, Thing]], timeout: float | None) -> _Ot
         by_kind.setdefault(thing.kind, []).append((text, thing))
     with HttpClient(HttpConfig.from_env(timeout=timeout)) as client:
         try:
+
+            def take(
+                kind: str, name: str, found: dict[str, Any], error: LcllmError | None, key: Any, make: Any
+            ) -> None:
+                for text, t in by_kind.get(kind, []):
+                    got_one = found.get(key(t))
+                    if got_one is None:
+                        out.why[text] = f"{name} does not know {t.key}" if error is None else "not fetched"
+                    else:
+                        out.entries[text] = make(t, got_one)
+                out.error = out.error or error
+
             if repos := by_kind.get("github"):
                 got = github.fetch_repos([tuple(t.key.split("/", 1)) for _, t in repos], client)  # type: ignore[misc]
-                for text, t in repos:
-                    info = got.repos.get(github.repo_key(*t.key.split("/", 1)))
-                    if info is None:
-                        out.why[text] = f"GitHub does not know {t.key}" if got.error is None else "not fetched"
-                        continue
-                    out.entries[text] = Entry(
+                take(
+                    "github",
+                    "GitHub",
+                    got.repos,
+                    got.error,
+                    lambda t: github.repo_key(*t.key.split("/", 1)),
+                    lambda t, info: Entry(
                         kind="project",
                         title=info.name,
                         url=t.url or info.url,
@@ -468,16 +481,17 @@ def _fetch_others(things: list[tuple[str, Thing]], timeout: float | None) -> _Ot
                         stars=info.stars,
                         stars_date=today,
                         archived=info.archived,
-                    )
-                out.error = out.error or got.error
+                    ),
+                )
             if (hub := by_kind.get("hf")) and out.error is None:
                 got_hf = hf.fetch([t.key for _, t in hub], client)
-                for text, t in hub:
-                    h = got_hf.repos.get(t.key)
-                    if h is None:
-                        out.why[text] = f"the Hub does not know {t.key}" if got_hf.error is None else "not fetched"
-                        continue
-                    out.entries[text] = Entry(
+                take(
+                    "hf",
+                    "the Hub",
+                    got_hf.repos,
+                    got_hf.error,
+                    lambda t: t.key,
+                    lambda t, h: Entry(
                         kind="project",
                         title=h.id.split("/", 1)[1],
                         url=t.url or h.url,
@@ -485,17 +499,11 @@ def _fetch_others(things: list[tuple[str, Thing]], timeout: float | None) -> _Ot
                         labels=["🤗"],
                         likes=h.likes,
                         downloads=h.downloads,
-                    )
-                out.error = out.error or got_hf.error
+                    ),
+                )
             if (dois := by_kind.get("doi")) and out.error is None:
                 got_doi = doi.fetch([t.key for _, t in dois], client)
-                for text, t in dois:
-                    paper = got_doi.papers.get(t.key)
-                    if paper is None:
-                        out.why[text] = f"doi.org does not know {t.key}" if got_doi.error is None else "not fetched"
-                        continue
-                    out.entries[text] = paper
-                out.error = out.error or got_doi.error
+                take("doi", "doi.org", got_doi.papers, got_doi.error, lambda t: t.key, lambda t, paper: paper)
             for text, t in (*by_kind.get("openreview", []), *by_kind.get("post", []), *by_kind.get("page", [])):
                 if out.error is not None:
                     break
