@@ -397,7 +397,9 @@ def test_a_renamed_repository_is_followed_and_its_url_updated(world: tuple[World
     assert proj.url == "https://github.com/NewOrg/yarn-ng"
     assert proj.owner == "NewOrg"
     assert proj.stars == 1500
+    assert [(lk.label, lk.url) for lk in proj.links] == [("former URL", "https://github.com/jquesnelle/yarn")]
     assert pap.links[0].url == "https://github.com/NewOrg/yarn-ng"
+    assert (pap.links[1].label, pap.links[1].url) == ("former URL", "https://github.com/jquesnelle/yarn")
     assert pap.links[0].label == "yarn-ng"  # the label was the old repository name
     assert pap.links[0].stars == 1500
     paths = [r.path for r in repo_requests(srv)]

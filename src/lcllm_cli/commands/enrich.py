@@ -107,11 +107,16 @@ def entry_repo(entry: Entry) -> tuple[str, str] | None:
     return None
 
 
+FORMER = "former URL"
+
+
 def link_repos(entry: Entry) -> list[tuple[Link, tuple[str, str]]]:
     from lcllm_cli.urls import github_repo
 
     out = []
     for link in entry.links:
+        if link.label == FORMER:  # a moved repository's old address: kept as it was
+            continue
         repo = github_repo(link.url)
         if repo is not None:
             out.append((link, repo))
@@ -186,6 +191,7 @@ def apply_repo_to_entry(entry: Entry, asked: tuple[str, str], info: Any, today: 
         entry.description = info.description
     if entry.url and _moved(entry.url, info):
         changes.append(Change(ident, "url", entry.url, info.url))
+        _keep_former(entry, entry.url)
         entry.url = info.url
     if entry.owner is None or (  # the owner as written stays, unless the repository moved to another owner
         entry.owner.lower() == asked[0].lower() != info.owner.lower()
@@ -195,8 +201,16 @@ def apply_repo_to_entry(entry: Entry, asked: tuple[str, str], info: Any, today: 
     return changes
 
 
+def _keep_former(entry: Entry, url: str) -> None:
+    """A URL enrich replaces (the repository moved) stays in the list, as a link ``former URL`` (issue 13: nothing
+    enrich does removes a URL); GitHub redirects it, and the curator may remove it with ``lcllm edit``."""
+    if all(lk.url != url for lk in entry.links):
+        entry.links.append(Link(FORMER, url, no_badge=True))
+
+
 def _moved(url: str, info: Any) -> bool:
-    """The repository was renamed or moved (not only spelled in another letter case): its URL is updated. A URL
+    """The repository was renamed or moved (not only spelled in another letter case): its URL is updated (the
+    former one kept as a link). A URL
     that names the repository as GitHub does, in any letter case and form (``/tree/...``, ``?tab=``), stays as
     written."""
     from lcllm_cli.urls import github_repo
@@ -215,7 +229,8 @@ def apply_repo_to_link(entry: Entry, link: Link, asked: tuple[str, str], info: A
         link.stars = info.stars
     if _moved(link.url, info):
         changes.append(Change(entry.ident, f"{where} url", link.url, info.url))
-        link.url = info.url
+        former, link.url = link.url, info.url
+        _keep_former(entry, former)
         if link.label == asked[1] and info.name.lower() != asked[1].lower():  # renamed, not just re-cased
             changes.append(Change(entry.ident, f"{where} label", link.label, info.name))
             link.label = info.name
