@@ -149,3 +149,13 @@ def test_property_malformed_inputs_are_failed_by_name(text: str) -> None:
         assert "v" not in good[0][1].id.rsplit("/", 1)[-1]
     else:
         assert [o.reason for o in bad] == [f"not an arXiv id or URL: {text}"]
+
+
+def test_from_file_lines_as_lists_and_notes_hold_them(tmp_path: Path) -> None:
+    from lcllm_cli.commands.add import read_inputs
+
+    ids = tmp_path / "ids.txt"
+    ids.write_text(
+        "2511.00006,\n- 2511.00004\n2511.00003 Some title here\n* https://github.com/o/r\n", encoding="utf-8"
+    )
+    assert read_inputs([], str(ids)) == ["2511.00006", "2511.00004", "2511.00003", "https://github.com/o/r"]

@@ -127,10 +127,22 @@ def read_inputs(args: Iterable[str], from_file: str | None = None) -> list[str]:
             continue
         for sep in (" #", "\t#"):
             line = line.split(sep, 1)[0]
-        line = line.strip()
+        line = _from_line(line)
         if line:
             inputs.append(line)
     return inputs
+
+
+def _from_line(line: str) -> str:
+    """The THING of one ``--from`` line, as lists and notes hold them: ``2511.00006,``, ``- 2511.00004``,
+    ``2511.00004 Some title`` (the first word, when it is an id or a URL)."""
+    line = line.strip().lstrip("-*•").strip().rstrip(",;").strip()
+    first = line.split(None, 1)[0] if line else ""
+    if first != line and (
+        try_parse_arxiv_id(first.rstrip(",;")) is not None or first.startswith(("http://", "https://"))
+    ):
+        return first.rstrip(",;")
+    return line
 
 
 def normalise(inputs: Iterable[str]) -> tuple[list[tuple[str, ArxivId]], list[Outcome]]:
