@@ -375,15 +375,9 @@ class AddOptions:
 
 def _target(lib: Library, ident: str) -> Entry:
     """The one entry ``--to`` names (as ``show`` names entries)."""
-    from lcllm_cli.errors import NotFoundError
+    from lcllm_cli.commands.browse import one
 
-    found = lib.find(ident)
-    if not found:
-        raise NotFoundError(f"--to: not in the list: {ident}", hint="`lcllm list --search TEXT` finds entries")
-    if len(found) > 1:
-        shown = "; ".join(f"#{i + 1} {lib.entries[i].ident}" for i in found[:5])
-        raise UsageError(f"--to {ident!r} names {len(found)} entries: {shown}", hint="name it by its id or URL")
-    return lib.entries[found[0]]
+    return lib.entries[one(lib, ident, what="--to: ")]
 
 
 def _attach(
@@ -561,7 +555,7 @@ def _apply_others(lib: Library, things: list[tuple[str, Thing]], got: _Others, s
     by_url: dict[str, int] = {}
     by_doi: dict[str, int] = {}
     for i, e in enumerate(lib.entries):
-        for u in (e.url, *(lk.url for lk in e.links)) if e.url else (lk.url for lk in e.links):
+        for u in e.all_urls():
             by_url.setdefault(url_key(u), i)
         if e.doi:
             by_doi.setdefault(e.doi.lower(), i)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lcllm_cli.errors import NotFoundError
+from lcllm_cli.errors import NotFoundError, UsageError
 from lcllm_cli.model import Entry, Library, entry_to_dict
 
 
@@ -34,6 +34,23 @@ def rows(entries: list[Entry]) -> list[tuple[str, str, str, str, str]]:
         year = e.year_value
         out.append((ident, e.title, e.first_author, str(year) if year else "", e.section))
     return out
+
+
+def several(lib: Library, ident: str, found: list[int], hint: str) -> UsageError:
+    """The error for a name that matches several entries: it lists them (at most five)."""
+    shown = "; ".join(f"#{i + 1} {lib.entries[i].ident}" for i in found[:5])
+    return UsageError(f"{ident!r} names {len(found)} entries: {shown}", hint=hint)
+
+
+def one(lib: Library, ident: str, *, what: str = "") -> int:
+    """The index of the one entry ``ident`` names (as ``show`` names entries); a name that matches none or several
+    is an error (``what`` leads the message, e.g. ``"--to: "``)."""
+    found = lib.find(ident)
+    if not found:
+        raise NotFoundError(f"{what}not in the list: {ident}", hint="`lcllm list --search TEXT` finds entries by title")
+    if len(found) > 1:
+        raise several(lib, ident, found, "name it by its id or URL")
+    return found[0]
 
 
 def lookup(lib: Library, ident: str) -> list[Entry]:
@@ -79,8 +96,6 @@ def cached_extras(entry: Entry) -> dict[str, str]:
 def remove(lib: Library, idents: list[str], *, every: bool = False) -> tuple[list[Entry], list[str]]:
     """Remove the entry each ident names. Returns (removed entries, idents that matched nothing). A name that
     matches several entries removes none of them (a :class:`UsageError` listing them) unless ``every``."""
-    from lcllm_cli.errors import UsageError
-
     drop: set[int] = set()
     missing: list[str] = []
     for ident in idents:
@@ -88,10 +103,7 @@ def remove(lib: Library, idents: list[str], *, every: bool = False) -> tuple[lis
         if not found:
             missing.append(ident)
         if len(found) > 1 and not every:
-            shown = "; ".join(f"#{i + 1} {lib.entries[i].ident}" for i in found[:5])
-            raise UsageError(
-                f"{ident!r} names {len(found)} entries: {shown}", hint="name each by its id or URL, or give --all"
-            )
+            raise several(lib, ident, found, "name each by its id or URL, or give --all")
         drop.update(found)
     removed = [lib.entries[i] for i in sorted(drop)]
     lib.entries[:] = [e for i, e in enumerate(lib.entries) if i not in drop]

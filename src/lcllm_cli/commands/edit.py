@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lcllm_cli.errors import NotFoundError, UsageError
+from lcllm_cli.errors import UsageError
 from lcllm_cli.model import Entry, Library, Link
 
 
@@ -37,18 +37,10 @@ class Edits:
 
 
 def _entries(lib: Library, idents: list[str]) -> list[int]:
-    """The one entry each name names (as ``show`` names them); a missing or ambiguous name is an error."""
-    out: list[int] = []
-    for ident in idents:
-        found = lib.find(ident)
-        if not found:
-            raise NotFoundError(f"not in the list: {ident}", hint="`lcllm list --search TEXT` finds entries by title")
-        if len(found) > 1:
-            shown = "; ".join(f"#{i + 1} {lib.entries[i].ident}" for i in found[:5])
-            raise UsageError(f"{ident!r} names {len(found)} entries: {shown}", hint="name each by its id or URL")
-        if found[0] not in out:
-            out.append(found[0])
-    return out
+    """The one entry each name names (as ``show`` names them), each once; a missing or ambiguous name is an error."""
+    from lcllm_cli.commands.browse import one
+
+    return list(dict.fromkeys(one(lib, ident) for ident in idents))
 
 
 def _section(lib: Library, wanted: str, new_section: bool) -> str:

@@ -12,7 +12,7 @@ import unicodedata
 
 from lcllm_cli.fieldkinds import is_arxiv_id
 from lcllm_cli.latex import CONTROL, title_of
-from lcllm_cli.mdsyntax import MARKER_END, MARKER_START, collapse_ws, unescape
+from lcllm_cli.mdsyntax import HIGHLIGHTS, MARKER_END, MARKER_START, collapse_ws, leading_labels, unescape
 from lcllm_cli.model import Entry, Library, Section
 from lcllm_cli.urls import github_repo, is_web_url
 
@@ -96,10 +96,9 @@ def slug(text: str, used: dict[str, int]) -> str:
 
 
 def _is_markers(text: str) -> bool:
-    from lcllm_cli.importers.markdown import _strip_markers  # the importer's own notion of a marker run
-
-    rest, highlight, kept = _strip_markers(text.strip())
-    return not rest and not highlight and bool(kept)
+    """A note that is only a run of labels (how files written before ``labels`` kept an item's leading markers)."""
+    labels, rest = leading_labels(text)
+    return not rest and bool(labels) and not any(lb.replace("\ufe0f", "") in HIGHLIGHTS for lb in labels)
 
 
 def _prefix(entry: Entry) -> str:
