@@ -80,6 +80,8 @@ _DOI = re.compile(
     r"^(?:(?a:https?://(?:dx\.)?doi\.org/)|(?a:doi):\s*)?10\.48550/(?a:arxiv)\.(?P<rest>.+)$", re.IGNORECASE
 )
 _PREFIX = re.compile(r"^(?a:arxiv):\s*", re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True)
 class ArxivId:
     """A canonical arXiv id (never with a version) and the version asked for, if any."""

@@ -248,12 +248,12 @@ def _fetch_batch(client: HttpClient, batch: list[str], config: ArxivConfig) -> l
         min_interval=config.delay,
         retries=config.tries - 1,
         backoff=config.backoff,
-        validate=lambda body: _malformed(body.encode("utf-8")),
+        validate=_malformed,
         shown_url=config.url,
     )
     if answer.status != 200:
         raise _http_error(answer.status, answer.text, config.url)
-    body = answer.text.encode("utf-8")
+    body = answer.body  # the bytes as they came: this request has no cache key, so the answer is always fresh
     results = parse_feed(body)
     if len(results) < len(batch):
         _check_feed(body, config.url)

@@ -265,7 +265,7 @@ class HttpClient:
         min_interval: float = 0.0,
         retries: int | None = None,
         backoff: float | None = None,
-        validate: Callable[[str], str | None] | None = None,
+        validate: Callable[[bytes], str | None] | None = None,
         shown_url: str | None = None,
         prefix: int | None = None,
     ) -> Answer:
@@ -275,7 +275,7 @@ class HttpClient:
         retried (400, 401, 404, ...) are returned for the caller to judge. ``min_interval`` spaces requests to
         the same ``service``, from the end of one to the start of the next (Semantic Scholar asks for one a second,
         arXiv for one every 3 s). ``retries`` and ``backoff`` override the configured ones for a service with
-        terms of its own; ``validate(text)`` names what is wrong with a 200 answer that cannot be used (a feed cut
+        terms of its own; ``validate(body)`` names what is wrong with a 200 answer that cannot be used (a feed cut
         off), which is then retried like a dropped connection. ``shown_url`` is the URL messages name (default
         ``url``). ``prefix``: read at most that many bytes of the body and keep them (a web page's head, for its
         title), instead of refusing a bigger answer.
@@ -338,7 +338,7 @@ class HttpClient:
         interval: float,
         retries: int,
         backoff: float,
-        validate: Callable[[str], str | None] | None,
+        validate: Callable[[bytes], str | None] | None,
         shown_url: str,
         prefix: int | None = None,
     ) -> Answer:
@@ -371,12 +371,11 @@ class HttpClient:
                         else "try again later",
                     )
                 retryable = status in RETRY_STATUSES or (status == 403 and "retry-after" in kept)
-                text = _decode(body, resp)
-                unusable = validate(text) if validate is not None and status == 200 else None
+                unusable = validate(body) if validate is not None and status == 200 else None
                 if not retryable and unusable is None:
                     return Answer(
                         status=status,
-                        text=text,
+                        text=_decode(body, resp),
                         url=str(resp.url),
                         headers=kept,
                         redirected=bool(resp.history),
