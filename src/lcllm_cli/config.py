@@ -13,6 +13,12 @@ from collections.abc import Callable
 from lcllm_cli.errors import UsageError
 
 
+def env_url(name: str, default: str) -> str:
+    """A service's base URL from the environment variable ``name`` (unset or empty: ``default``), without a
+    trailing slash."""
+    return (os.environ.get(name, "").strip() or default).rstrip("/")
+
+
 def env_number(
     name: str,
     default: float,

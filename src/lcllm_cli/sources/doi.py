@@ -3,9 +3,9 @@ alike), on the one HTTP client. ``LCLLM_DOI_URL`` (default ``https://doi.org``).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
+from lcllm_cli.config import env_url
 from lcllm_cli.errors import LcllmError, NetworkError
 from lcllm_cli.fieldkinds import is_doi
 from lcllm_cli.model import Entry
@@ -17,7 +17,7 @@ CSL_JSON = "application/vnd.citationstyles.csl+json"
 
 
 def base_url() -> str:
-    return (os.environ.get("LCLLM_DOI_URL") or DEFAULT_DOI_URL).rstrip("/")
+    return env_url("LCLLM_DOI_URL", DEFAULT_DOI_URL)
 
 
 @dataclass(slots=True)

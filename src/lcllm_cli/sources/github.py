@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from lcllm_cli.config import env_url
 from lcllm_cli.errors import LcllmError, NetworkError
 from lcllm_cli.sources.http import HttpClient, OfflineError, RateLimitError
 from lcllm_cli.urls import github_repo
@@ -25,7 +26,7 @@ SERVICE = "GitHub"
 
 
 def base_url() -> str:
-    return (os.environ.get("LCLLM_GITHUB_API_URL") or DEFAULT_GITHUB_API_URL).rstrip("/")
+    return env_url("LCLLM_GITHUB_API_URL", DEFAULT_GITHUB_API_URL)
 
 
 def _token() -> str | None:

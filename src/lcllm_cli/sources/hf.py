@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from lcllm_cli.config import env_url
 from lcllm_cli.errors import LcllmError, NetworkError
 from lcllm_cli.sources.http import HttpClient
 
@@ -15,7 +16,7 @@ SERVICE = "Hugging Face"
 
 
 def base_url() -> str:
-    return (os.environ.get("LCLLM_HF_URL") or DEFAULT_HF_URL).rstrip("/")
+    return env_url("LCLLM_HF_URL", DEFAULT_HF_URL)
 
 
 @dataclass(slots=True)

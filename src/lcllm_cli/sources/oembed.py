@@ -4,10 +4,10 @@ client (the post pages refuse robots). ``LCLLM_OEMBED_URL`` (default ``https://p
 from __future__ import annotations
 
 import html
-import os
 import re
 from urllib.parse import quote
 
+from lcllm_cli.config import env_url
 from lcllm_cli.errors import NetworkError
 from lcllm_cli.model import Entry
 from lcllm_cli.sources.http import HttpClient
@@ -18,7 +18,7 @@ POST = re.compile(r"(?a:https?://(?:www\.|mobile\.)?(?:x|twitter)\.com/)[A-Za-z0
 
 
 def base_url() -> str:
-    return os.environ.get("LCLLM_OEMBED_URL") or DEFAULT_OEMBED_URL
+    return env_url("LCLLM_OEMBED_URL", DEFAULT_OEMBED_URL)
 
 
 def post_text(markup: str) -> str:

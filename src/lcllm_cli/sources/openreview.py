@@ -4,9 +4,9 @@ HTTP client: title, authors, venue ("ICLR 2025 Poster") and year. ``LCLLM_OPENRE
 
 from __future__ import annotations
 
-import os
 import re
 
+from lcllm_cli.config import env_url
 from lcllm_cli.errors import NetworkError
 from lcllm_cli.model import Entry
 from lcllm_cli.sources.http import HttpClient
@@ -16,7 +16,7 @@ SERVICE = "OpenReview"
 
 
 def base_url() -> str:
-    return (os.environ.get("LCLLM_OPENREVIEW_API_URL") or DEFAULT_OPENREVIEW_API_URL).rstrip("/")
+    return env_url("LCLLM_OPENREVIEW_API_URL", DEFAULT_OPENREVIEW_API_URL)
 
 
 def _value(content: dict[str, object], name: str) -> object:

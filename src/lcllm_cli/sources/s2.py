@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from lcllm_cli.config import env_number
+from lcllm_cli.config import env_number, env_url
 from lcllm_cli.errors import LcllmError, NetworkError
 from lcllm_cli.sources.http import HttpClient, OfflineError
 
@@ -27,7 +27,7 @@ INTERVAL = 1.0  # seconds between requests (LCLLM_S2_INTERVAL)
 
 
 def base_url() -> str:
-    return (os.environ.get("LCLLM_S2_API_URL") or DEFAULT_S2_API_URL).rstrip("/")
+    return env_url("LCLLM_S2_API_URL", DEFAULT_S2_API_URL)
 
 
 def interval() -> float:
