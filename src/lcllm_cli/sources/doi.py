@@ -9,7 +9,7 @@ from lcllm_cli.config import env_url
 from lcllm_cli.errors import LcllmError, NetworkError
 from lcllm_cli.fieldkinds import is_doi
 from lcllm_cli.model import Entry
-from lcllm_cli.sources.http import HttpClient
+from lcllm_cli.sources.http import HttpClient, get_json
 
 DEFAULT_DOI_URL = "https://doi.org"
 SERVICE = "doi.org"
@@ -73,29 +73,28 @@ def fetch(dois: list[str], client: HttpClient) -> DoiResult:
     base = base_url()
     result = DoiResult()
     for doi in dict.fromkeys(dois):
+        unusable = f"{SERVICE} gave no CSL-JSON record for {doi}"
+        hint = "check LCLLM_DOI_URL (default https://doi.org)"
         try:
-            answer = client.request(
-                "GET", f"{base}/{doi}", service=SERVICE, headers={"Accept": CSL_JSON}, cache_key=f"doi:{base}:{doi}"
+            data = get_json(
+                client,
+                f"{base}/{doi}",
+                service=SERVICE,
+                what=doi,
+                cache_key=f"doi:{base}:{doi}",
+                headers={"Accept": CSL_JSON},
+                not_json=unusable,
+                hint=hint,
             )
         except LcllmError as exc:
             result.error = exc
             return result
-        if answer.status == 404:
+        if data is None:
             result.missing.append(doi)
             continue
-        if answer.status != 200:
-            result.error = NetworkError(f"{SERVICE} answered HTTP {answer.status} for {doi}")
-            return result
-        try:
-            data = answer.json()
-            paper = paper_from_csl(data, doi) if isinstance(data, dict) else None
-        except ValueError:
-            paper = None
+        paper = paper_from_csl(data, doi) if isinstance(data, dict) else None
         if paper is None:
-            result.error = NetworkError(
-                f"{SERVICE} gave no CSL-JSON record for {doi}",
-                hint="check LCLLM_DOI_URL (default https://doi.org)",
-            )
+            result.error = NetworkError(unusable, hint=hint)
             return result
         result.papers[doi] = paper
     return result

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from lcllm_cli.config import env_url
 from lcllm_cli.errors import LcllmError, NetworkError
-from lcllm_cli.sources.http import HttpClient
+from lcllm_cli.sources.http import HttpClient, get_json
 
 DEFAULT_HF_URL = "https://huggingface.co"
 SERVICE = "Hugging Face"
@@ -57,24 +57,26 @@ def fetch(keys: list[str], client: HttpClient) -> HubResult:
     for key in dict.fromkeys(keys):
         kind, rid = key.split("/", 1)
         try:
-            answer = client.request(
-                "GET", f"{base}/api/{kind}/{rid}", service=SERVICE, headers=headers, cache_key=f"hf:{base}:{key}"
+            data = get_json(
+                client,
+                f"{base}/api/{kind}/{rid}",
+                service=SERVICE,
+                what=rid,
+                cache_key=f"hf:{base}:{key}",
+                headers=headers,
+                missing=(401, 404),  # unknown, or private and gated: the Hub does not show it
             )
         except LcllmError as exc:
             result.error = exc
             return result
-        if answer.status in (401, 404):  # unknown, or private and gated: the Hub does not show it
+        if data is None:
             result.missing.append(key)
             continue
-        if answer.status != 200:
-            result.error = NetworkError(f"{SERVICE} answered HTTP {answer.status} for {rid}")
-            return result
         try:
-            data = answer.json()
             hub_id = data.get("id") if isinstance(data.get("id"), str) and "/" in data["id"] else rid
             author = data.get("author") if isinstance(data.get("author"), str) else hub_id.split("/", 1)[0]
             result.repos[key] = HubInfo(kind, hub_id, author, _count(data.get("likes")), _count(data.get("downloads")))
-        except (ValueError, AttributeError, TypeError):
+        except (AttributeError, TypeError):
             result.error = NetworkError(f"{SERVICE} gave an unexpected answer for {rid}")
             return result
     return result

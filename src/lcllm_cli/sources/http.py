@@ -439,6 +439,32 @@ class HttpClient:
         return resp, b"".join(chunks)
 
 
+def get_json(
+    client: HttpClient,
+    url: str,
+    *,
+    service: str,
+    what: str,
+    cache_key: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    missing: tuple[int, ...] = (404,),
+    not_json: str | None = None,
+    hint: str | None = None,
+) -> Any | None:
+    """GET ``url`` for its JSON. None when the service says it has no such thing (a status in ``missing``); any
+    other status but 200 is a :class:`NetworkError` naming ``what``, and so is an answer that is not JSON (worded
+    ``not_json`` when given, with ``hint``)."""
+    answer = client.request("GET", url, service=service, headers=headers, cache_key=cache_key)
+    if answer.status in missing:
+        return None
+    if answer.status != 200:
+        raise NetworkError(f"{service} answered HTTP {answer.status} for {what}")
+    try:
+        return answer.json()
+    except ValueError:
+        raise NetworkError(not_json or f"{service} gave an unexpected answer for {what}", hint=hint) from None
+
+
 def _decode(body: bytes, resp: httpx.Response) -> str:
     """The body as text: the declared charset, else UTF-8 (an unknown charset name is taken as UTF-8)."""
     try:

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from lcllm_cli.config import env_url
 from lcllm_cli.errors import NetworkError
 from lcllm_cli.model import Entry
-from lcllm_cli.sources.http import HttpClient
+from lcllm_cli.sources.http import HttpClient, get_json
 
 DEFAULT_OEMBED_URL = "https://publish.twitter.com/oembed"
 SERVICE = "X oEmbed"
@@ -32,15 +32,12 @@ def fetch(url: str, client: HttpClient) -> Entry | None:
     """The post at ``url`` as a link labelled 𝕏 (None: oEmbed does not know it). Raises on trouble."""
     base = base_url()
     sep = "&" if "?" in base else "?"
-    answer = client.request(
-        "GET", f"{base}{sep}url={quote(url, safe='')}", service=SERVICE, cache_key=f"oembed:{base}:{url}"
+    data = get_json(
+        client, f"{base}{sep}url={quote(url, safe='')}", service=SERVICE, what=url, cache_key=f"oembed:{base}:{url}"
     )
-    if answer.status == 404:
+    if data is None:
         return None
-    if answer.status != 200:
-        raise NetworkError(f"{SERVICE} answered HTTP {answer.status} for {url}")
     try:
-        data = answer.json()
         author = " ".join(str(data.get("author_name") or "").split())
         text = post_text(str(data.get("html") or ""))
     except (ValueError, AttributeError):

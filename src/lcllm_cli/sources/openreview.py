@@ -9,7 +9,7 @@ import re
 from lcllm_cli.config import env_url
 from lcllm_cli.errors import NetworkError
 from lcllm_cli.model import Entry
-from lcllm_cli.sources.http import HttpClient
+from lcllm_cli.sources.http import HttpClient, get_json
 
 DEFAULT_OPENREVIEW_API_URL = "https://api2.openreview.net"
 SERVICE = "OpenReview"
@@ -27,15 +27,13 @@ def _value(content: dict[str, object], name: str) -> object:
 def fetch(note_id: str, client: HttpClient) -> Entry | None:
     """The paper of the forum ``note_id`` (None: OpenReview has no such note). Raises on trouble."""
     base = base_url()
-    answer = client.request(
-        "GET", f"{base}/notes?id={note_id}", service=SERVICE, cache_key=f"openreview:{base}:{note_id}"
+    data = get_json(
+        client, f"{base}/notes?id={note_id}", service=SERVICE, what=note_id, cache_key=f"openreview:{base}:{note_id}"
     )
-    if answer.status == 404:
+    if data is None:
         return None
-    if answer.status != 200:
-        raise NetworkError(f"{SERVICE} answered HTTP {answer.status} for {note_id}")
     try:
-        notes = answer.json().get("notes")
+        notes = data.get("notes")
         if not notes:
             return None
         content = notes[0]["content"]
