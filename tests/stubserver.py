@@ -7,7 +7,8 @@ Usage::
         ...
         assert len(srv.requests) == 2
 
-Each request is recorded (method, path, query, headers, body) before the handler runs. A handler may sleep
+Each request is recorded (method, path, query, headers, body) before the handler runs; ``peak`` is the most
+requests that were being handled at once. A handler may sleep
 (to simulate a slow or hanging server: the server thread is a daemon and every connection has its own thread),
 return a Reply, or return ``Reply.close()`` to drop the connection without an answer.
 """
@@ -54,6 +55,8 @@ class StubServer:
     def __init__(self, handler: Handler) -> None:
         self.handler = handler
         self.requests: list[Request] = []
+        self.peak = 0  # the most requests handled at the same time
+        self._busy = 0
         self._lock = threading.Lock()
         outer = self
 
@@ -76,7 +79,13 @@ class StubServer:
                 )
                 with outer._lock:
                     outer.requests.append(req)
-                reply = outer.handler(req)
+                    outer._busy += 1
+                    outer.peak = max(outer.peak, outer._busy)
+                try:
+                    reply = outer.handler(req)
+                finally:
+                    with outer._lock:
+                        outer._busy -= 1
                 if reply.drop:
                     self.close_connection = True
                     return

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
 import stat
 import sys
@@ -93,10 +94,13 @@ def _write_into(target: Path, blob: bytes) -> None:
         fh.write(blob)
 
 
+_SEQUENCE = itertools.count()
+
+
 def _replace(target: Path, blob: bytes, mode: int, durable: bool = True) -> None:
     directory = target.parent if str(target.parent) else Path(".")
     _remove_stale_temporaries(directory, target.name)
-    tmp = f"{directory}/.{target.name}.{os.getpid()}-{time.monotonic_ns()}.tmp"
+    tmp = f"{directory}/.{target.name}.{os.getpid()}-{time.monotonic_ns()}-{next(_SEQUENCE)}.tmp"  # threads too
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -5,6 +5,7 @@ DOIs, OpenReview papers, posts on X and web pages, each fetched from a stand-in 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -454,3 +455,28 @@ def test_top_puts_the_new_entries_first_in_their_section(world: tuple[World, Stu
         "https://huggingface.co/acme/tiny-long-7b",
         "2301.00001",
     ]
+
+
+def test_things_are_fetched_side_by_side_within_the_per_host_limit(
+    world: tuple[World, StubServer], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Repositories, models and pages are asked several at once, never more than LCLLM_HTTP_PER_HOST to a host."""
+    w, _ = world
+    for n in range(6):
+        w.repos[f"acme/repo{n}"] = {"full_name": f"acme/repo{n}", "stargazers_count": n, "archived": False}
+
+    def slow(req: Request) -> Reply:
+        time.sleep(0.15)
+        return w.handle(req)
+
+    monkeypatch.setenv("LCLLM_HTTP_PER_HOST", "2")
+    with StubServer(slow) as srv:  # a server of its own: no handler of another test is still running
+        for name, path in (("GITHUB_API", "/gh"), ("HF", "/hf")):
+            monkeypatch.setenv(f"LCLLM_{name}_URL", srv.url + path)
+        path = write_list(tmp_path / "entries.toml")
+        code, data = add(
+            path, *[f"https://github.com/acme/repo{n}" for n in range(6)], "https://huggingface.co/acme/demo-x"
+        )
+        assert srv.peak == 2
+    assert code == 1 and data["added"] == 6  # the model is unknown to the Hub
+    assert [e.title for e in store.load(path).entries] == [f"repo{n}" for n in range(6)]  # in the order given

@@ -6,7 +6,7 @@ import json
 import os
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -314,3 +314,75 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after(None) is None
     assert parse_retry_after("soon") is None
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412480 - 60) == 60.0
+
+
+# ------------------------------------------------------------------------------- requests side by side (gather)
+
+
+def _slow(seconds: float) -> Callable[[Request], Reply]:
+    def handle(req: Request) -> Reply:
+        time.sleep(seconds)
+        if req.path.startswith("/fail"):
+            return Reply(500)
+        return ok({"path": req.path})
+
+    return handle
+
+
+def _get(client: HttpClient, url: str, *, service: str = "Hub", interval: float = 0.0) -> str:
+    answer = client.request("GET", url, service=service, min_interval=interval)
+    if answer.status != 200:
+        raise NetworkError(f"HTTP {answer.status}")
+    return str(answer.json()["path"])
+
+
+def test_gather_runs_requests_side_by_side_up_to_the_per_host_limit() -> None:
+    with StubServer(_slow(0.2)) as srv, HttpClient(HttpConfig(retries=0, per_host=3, concurrency=8)) as client:
+        got = client.gather(lambda u: _get(client, u), [f"{srv.url}/item/{n}" for n in range(10)])
+        assert client.peak_per_host == {"127.0.0.1": 3}
+        assert srv.peak == 3
+    assert got == [f"/item/{n}" for n in range(10)]  # in the order asked, whatever order they came in
+
+
+def test_gather_never_exceeds_the_overall_limit() -> None:
+    with StubServer(_slow(0.15)) as srv, HttpClient(HttpConfig(retries=0, per_host=8, concurrency=2)) as client:
+        client.gather(lambda u: _get(client, u), [f"{srv.url}/item/{n}" for n in range(6)])
+        assert srv.peak == 2
+
+
+def test_a_paced_service_is_asked_one_request_at_a_time(srv: StubServer) -> None:
+    srv.handler, srv.peak = _slow(0.05), 0
+    with HttpClient(HttpConfig(retries=0, per_host=8, concurrency=8)) as client:
+        got = client.gather(
+            lambda u: _get(client, u, service="arXiv", interval=0.01), [f"{srv.url}/a/{n}" for n in range(5)]
+        )
+    assert len(got) == 5 and srv.peak == 1
+
+
+def test_an_item_that_fails_gets_its_error_and_the_others_their_answers(srv: StubServer) -> None:
+    srv.handler = _slow(0.0)
+    urls = [f"{srv.url}/item/1", f"{srv.url}/fail/2", f"{srv.url}/item/3"]
+    with HttpClient(HttpConfig(retries=0, per_host=4)) as client:
+        got = client.gather(lambda u: _get(client, u), urls)
+    assert got[0] == "/item/1" and got[2] == "/item/3"
+    assert isinstance(got[1], NetworkError)
+
+
+def test_anything_but_an_lcllm_error_is_raised_from_gather(srv: StubServer) -> None:
+    def boom(n: int) -> int:
+        if n == 2:
+            raise KeyboardInterrupt
+        return n
+
+    with HttpClient(HttpConfig()) as client, pytest.raises(KeyboardInterrupt):
+        client.gather(boom, range(4))
+
+
+def test_the_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LCLLM_HTTP_CONCURRENCY", "3")
+    monkeypatch.setenv("LCLLM_HTTP_PER_HOST", "2")
+    cfg = HttpConfig.from_env()
+    assert (cfg.concurrency, cfg.per_host) == (3, 2)
+    monkeypatch.setenv("LCLLM_HTTP_PER_HOST", "0")
+    with pytest.raises(UsageError, match="LCLLM_HTTP_PER_HOST"):
+        HttpConfig.from_env()

@@ -246,8 +246,15 @@ def run(
         report.section = resolve_section(lib, section)  # a bad --section or --to fails before any request
         if opts.to is not None:
             _target(lib, opts.to)
-        got = source.fetch([aid for _, aid in good], config=config, progress=progress) if good else source.FetchResult()
-        return got, _fetch_others(things, timeout)
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lcllm-add")  # the others beside arXiv
+        try:
+            others = pool.submit(_fetch_others, things, timeout)
+            got = source.fetch([aid for _, aid in good], config=config, progress=progress) if good else None
+            return got or source.FetchResult(), others.result()
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C does not wait for the requests in flight
 
     def put(lib: Library, fetched: tuple[FetchResult, _Others]) -> None:
         report.section = resolve_section(lib, section)
@@ -443,95 +450,105 @@ def _recognise(bad: list[Outcome]) -> tuple[list[tuple[str, Thing]], list[Outcom
 
 
 def _fetch_others(things: list[tuple[str, Thing]], timeout: float | None) -> _Others:
-    """Fetch each THING from its service, through one HTTP client: GitHub, the Hub, doi.org."""
-    import datetime
-
-    from lcllm_cli.sources import doi, github, hf
-    from lcllm_cli.sources.http import HttpClient, HttpConfig, OfflineError
+    """Fetch each THING from its service, through one HTTP client: GitHub, the Hub, doi.org, OpenReview, oEmbed
+    and pages, every kind side by side (and within a kind as many at once as the HTTP layer's limits allow)."""
+    from lcllm_cli.sources.http import HttpClient, HttpConfig
 
     out = _Others()
     if not things:
         return out
-    today = datetime.date.today().isoformat()
     by_kind: dict[str, list[tuple[str, Thing]]] = {}
     for text, thing in things:
         by_kind.setdefault(thing.kind, []).append((text, thing))
     with HttpClient(HttpConfig.from_env(timeout=timeout)) as client:
         try:
+            parts = client.gather(lambda group: _fetch_kind(group[0], group[1], client), list(by_kind.items()))
+        finally:
+            out.requests = client.requests
+    for part in parts:
+        if isinstance(part, LcllmError):  # not expected: _fetch_kind keeps its errors in its result
+            out.error = out.error or part
+            continue
+        out.entries.update(part.entries)
+        out.why.update(part.why)
+        out.remarks.update(part.remarks)
+        out.error = out.error or part.error
+    return out
 
-            def take(
-                kind: str, name: str, found: dict[str, Any], error: LcllmError | None, key: Any, make: Any
-            ) -> None:
-                for text, t in by_kind.get(kind, []):
-                    got_one = found.get(key(t))
-                    if got_one is None:
-                        out.why[text] = f"{name} does not know {t.key}" if error is None else "not fetched"
-                    else:
-                        out.entries[text] = make(t, got_one)
-                out.error = out.error or error
 
-            if repos := by_kind.get("github"):
-                got = github.fetch_repos([tuple(t.key.split("/", 1)) for _, t in repos], client)  # type: ignore[misc]
-                take(
-                    "github",
-                    "GitHub",
-                    got.repos,
-                    got.error,
-                    lambda t: github.repo_key(*t.key.split("/", 1)),
-                    lambda t, info: Entry(
-                        kind="project",
-                        title=info.name,
-                        url=t.url or info.url,
-                        owner=info.owner,
-                        description=info.description,
-                        stars=info.stars,
-                        stars_date=today,
-                        archived=info.archived,
-                    ),
-                )
-            if (hub := by_kind.get("hf")) and out.error is None:
-                got_hf = hf.fetch([t.key for _, t in hub], client)
-                take(
-                    "hf",
-                    "the Hub",
-                    got_hf.repos,
-                    got_hf.error,
-                    lambda t: t.key,
-                    lambda t, h: Entry(
-                        kind="project",
-                        title=h.id.split("/", 1)[1],
-                        url=t.url or h.url,
-                        owner=h.author,
-                        labels=["🤗"],
-                        likes=h.likes,
-                        downloads=h.downloads,
-                    ),
-                )
-            if (dois := by_kind.get("doi")) and out.error is None:
-                got_doi = doi.fetch([t.key for _, t in dois], client)
-                take("doi", "doi.org", got_doi.papers, got_doi.error, lambda t: t.key, lambda t, paper: paper)
-            for text, t in (*by_kind.get("openreview", []), *by_kind.get("post", []), *by_kind.get("page", [])):
-                if out.error is not None:
-                    break
-                try:
-                    got_one = _fetch_one(t, client)
-                except OfflineError:
-                    out.why[text] = "--offline, and the cache holds no answer for it"
-                    continue
-                except LcllmError as exc:  # one page that fails (404, a redirect loop) is that page's outcome
-                    if t.kind != "page":
-                        out.error = exc
-                        break
-                    out.why[text] = exc.message
-                    continue
-                if got_one is None:
-                    out.why[text] = f"{'OpenReview' if t.kind == 'openreview' else 'oEmbed'} does not know {t.key}"
-                    continue
+def _fetch_kind(kind: str, items: list[tuple[str, Thing]], client: Any) -> _Others:
+    """The THINGs of one kind, fetched from their service."""
+    import datetime
+
+    from lcllm_cli.sources import doi, github, hf
+    from lcllm_cli.sources.http import OfflineError
+
+    out = _Others()
+    today = datetime.date.today().isoformat()
+
+    def take(name: str, found: dict[str, Any], error: LcllmError | None, key: Any, make: Any) -> None:
+        for text, t in items:
+            got_one = found.get(key(t))
+            if got_one is None:
+                out.why[text] = f"{name} does not know {t.key}" if error is None else "not fetched"
+            else:
+                out.entries[text] = make(t, got_one)
+        out.error = error
+
+    if kind == "github":
+        got = github.fetch_repos([tuple(t.key.split("/", 1)) for _, t in items], client)  # type: ignore[misc]
+        take(
+            "GitHub",
+            got.repos,
+            got.error,
+            lambda t: github.repo_key(*t.key.split("/", 1)),
+            lambda t, info: Entry(
+                kind="project",
+                title=info.name,
+                url=t.url or info.url,
+                owner=info.owner,
+                description=info.description,
+                stars=info.stars,
+                stars_date=today,
+                archived=info.archived,
+            ),
+        )
+    elif kind == "hf":
+        got_hf = hf.fetch([t.key for _, t in items], client)
+        take(
+            "the Hub",
+            got_hf.repos,
+            got_hf.error,
+            lambda t: t.key,
+            lambda t, h: Entry(
+                kind="project",
+                title=h.id.split("/", 1)[1],
+                url=t.url or h.url,
+                owner=h.author,
+                labels=["🤗"],
+                likes=h.likes,
+                downloads=h.downloads,
+            ),
+        )
+    elif kind == "doi":
+        got_doi = doi.fetch([t.key for _, t in items], client)
+        take("doi.org", got_doi.papers, got_doi.error, lambda t: t.key, lambda t, paper: paper)
+    else:  # OpenReview papers, posts on X, web pages: one request each
+        for (text, t), got_one in zip(
+            items, client.gather(lambda item: _fetch_one(item[1], client), items), strict=True
+        ):
+            if isinstance(got_one, OfflineError):
+                out.why[text] = "--offline, and the cache holds no answer for it"
+            elif isinstance(got_one, LcllmError):  # one page that fails (404, a redirect loop) is that page's outcome
+                out.why[text] = got_one.message if t.kind == "page" else "not fetched"
+                if t.kind != "page":
+                    out.error = out.error or got_one
+            elif got_one is None:
+                out.why[text] = f"{'OpenReview' if t.kind == 'openreview' else 'oEmbed'} does not know {t.key}"
+            else:
                 out.entries[text] = got_one
                 if t.kind == "page" and got_one.title == t.key:
                     out.remarks[text] = "the page gives no title: its URL is the title"
-        finally:
-            out.requests = client.requests
     return out
 
 

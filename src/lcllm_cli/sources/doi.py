@@ -4,6 +4,7 @@ alike), on the one HTTP client. ``LCLLM_DOI_URL`` (default ``https://doi.org``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from lcllm_cli.config import env_url
 from lcllm_cli.errors import LcllmError, NetworkError
@@ -69,32 +70,36 @@ def paper_from_csl(data: dict[str, object], doi: str) -> Entry | None:
 
 
 def fetch(dois: list[str], client: HttpClient) -> DoiResult:
-    """One request per DOI (cached); a failure stops the run with what was learned before."""
+    """One request per DOI (cached), several at once; the first failure, in the order given, ends the result with
+    what was learned before it."""
     base = base_url()
     result = DoiResult()
-    for doi in dict.fromkeys(dois):
-        unusable = f"{SERVICE} gave no CSL-JSON record for {doi}"
-        hint = "check LCLLM_DOI_URL (default https://doi.org)"
-        try:
-            data = get_json(
-                client,
-                f"{base}/{doi}",
-                service=SERVICE,
-                what=doi,
-                cache_key=f"doi:{base}:{doi}",
-                headers={"Accept": CSL_JSON},
-                not_json=unusable,
-                hint=hint,
-            )
-        except LcllmError as exc:
-            result.error = exc
+    hint = "check LCLLM_DOI_URL (default https://doi.org)"
+
+    def ask(doi: str) -> Any:
+        return get_json(
+            client,
+            f"{base}/{doi}",
+            service=SERVICE,
+            what=doi,
+            cache_key=f"doi:{base}:{doi}",
+            headers={"Accept": CSL_JSON},
+            not_json=f"{SERVICE} gave no CSL-JSON record for {doi}",
+            hint=hint,
+        )
+
+    unique = list(dict.fromkeys(dois))
+    for doi, data in zip(unique, client.gather(ask, unique), strict=True):
+        if isinstance(data, LcllmError):
+            result.error = data
             return result
         if data is None:
             result.missing.append(doi)
             continue
         paper = paper_from_csl(data, doi) if isinstance(data, dict) else None
         if paper is None:
-            result.error = NetworkError(unusable, hint=hint)
+            result.error = NetworkError(f"{SERVICE} gave no CSL-JSON record for {doi}", hint=hint)
             return result
         result.papers[doi] = paper
+    return result
     return result

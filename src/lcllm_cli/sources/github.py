@@ -11,6 +11,7 @@ a request would not fit, so a run never stops halfway for lack of quota it could
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 
 from lcllm_cli.config import env_url
 from lcllm_cli.errors import LcllmError, NetworkError
-from lcllm_cli.sources.http import HttpClient, OfflineError, RateLimitError
+from lcllm_cli.sources.http import Answer, HttpClient, OfflineError, RateLimitError, caught
 from lcllm_cli.urls import github_repo
 
 DEFAULT_GITHUB_API_URL = "https://api.github.com"
@@ -175,11 +176,14 @@ def fetch_repos(
         unique.setdefault(repo_key(owner, name), (owner, name))
     total = len(unique)
     offline_misses: list[str] = []
+    finished = itertools.count(1)
     if progress:
         progress(0, total)
-    for n, (key, (owner, name)) in enumerate(unique.items(), 1):
+
+    def ask(item: tuple[str, tuple[str, str]]) -> Answer:
+        owner, name = item[1]
         try:
-            answer = client.request(
+            return client.request(
                 "GET",
                 f"{base}/repos/{owner}/{name}",
                 service=SERVICE,
@@ -187,32 +191,21 @@ def fetch_repos(
                 cache_key=_cache_key(base, owner, name),
                 cache_statuses=(200, 404),
             )
-        except OfflineError:
+        finally:
+            if progress:
+                progress(next(finished), total)
+
+    def take(key: str, owner: str, name: str, answer: Answer | LcllmError) -> None:
+        if isinstance(answer, OfflineError):
             offline_misses.append(f"{owner}/{name}")
-            continue
-        except LcllmError as exc:
-            result.error = exc
-            return result
-        if watch and not answer.from_cache:
-            left = _int(answer.headers.get("x-ratelimit-remaining"))
-            if left is not None and left < watch - 1:
-                reset = _int(answer.headers.get("x-ratelimit-reset"))
-                when = Quota(left, None, reset).reset_text()
-                result.error = RateLimitError(
-                    f"GitHub allows {left} more requests until {when}, but {watch - 1} more repositories need one; "
-                    "stopped after the first",
-                    hint=f"try again after {when}"
-                    if _token()
-                    else "set GITHUB_TOKEN (a personal access token allows 5000 requests an hour) and run again",
-                )
-            watch = 0
-        if answer.status == 404:
+        elif isinstance(answer, LcllmError):
+            result.error = answer
+        elif answer.status == 404:
             result.missing.append(key)
         elif answer.status == 401:
             result.error = NetworkError(
                 "GitHub refused GITHUB_TOKEN (HTTP 401)", hint="check the token, or unset GITHUB_TOKEN"
             )
-            return result
         elif answer.status != 200:
             result.missing.append(key)  # 403 "access blocked", 451 "unavailable for legal reasons", ...
         else:
@@ -220,9 +213,33 @@ def fetch_repos(
                 result.repos[key] = _parse(answer.json(), owner, name)
             except (ValueError, TypeError, AttributeError):
                 result.error = NetworkError(f"GitHub gave an unexpected answer for {owner}/{name}")
-                return result
-        if progress:
-            progress(n, total)
+
+    work = list(unique.items())
+    if watch and work:
+        # The first answer's X-RateLimit-Remaining decides whether the others are asked at all.
+        (key, (owner, name)), rest = work[0], work[1:]
+        first = caught(ask, work[0])
+        take(key, owner, name, first)
+        if result.error is not None:
+            return result
+        left = (
+            None
+            if isinstance(first, LcllmError) or first.from_cache
+            else _int(first.headers.get("x-ratelimit-remaining"))
+        )
+        if left is not None and left < watch - 1:
+            when = Quota(left, None, _int(first.headers.get("x-ratelimit-reset"))).reset_text()
+            result.error = RateLimitError(
+                f"GitHub allows {left} more requests until {when}, but {watch - 1} more repositories need one; "
+                "stopped after the first",
+                hint=f"try again after {when}"
+                if _token()
+                else "set GITHUB_TOKEN (a personal access token allows 5000 requests an hour) and run again",
+            )
+            return result
+        work = rest
+    for (key, (owner, name)), answer in zip(work, client.gather(ask, work), strict=True):
+        take(key, owner, name, answer)
         if result.error is not None:
             return result
     if offline_misses:

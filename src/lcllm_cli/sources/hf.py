@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 from lcllm_cli.config import env_url
 from lcllm_cli.errors import LcllmError, NetworkError
@@ -47,27 +48,32 @@ def _count(value: object) -> int | None:
 
 
 def fetch(keys: list[str], client: HttpClient) -> HubResult:
-    """One request per repository (cached); a failure stops the run with what was learned before."""
+    """One request per repository (cached), several at once; the first failure, in the order given, ends the
+    result with what was learned before it."""
     base = base_url()
     headers = {"Accept": "application/json"}
     token = os.environ.get("HF_TOKEN", "").strip()
     if token:
         headers["Authorization"] = f"Bearer {token}"
     result = HubResult()
-    for key in dict.fromkeys(keys):
+
+    def ask(key: str) -> Any:
         kind, rid = key.split("/", 1)
-        try:
-            data = get_json(
-                client,
-                f"{base}/api/{kind}/{rid}",
-                service=SERVICE,
-                what=rid,
-                cache_key=f"hf:{base}:{key}",
-                headers=headers,
-                missing=(401, 404),  # unknown, or private and gated: the Hub does not show it
-            )
-        except LcllmError as exc:
-            result.error = exc
+        return get_json(
+            client,
+            f"{base}/api/{kind}/{rid}",
+            service=SERVICE,
+            what=rid,
+            cache_key=f"hf:{base}:{key}",
+            headers=headers,
+            missing=(401, 404),  # unknown, or private and gated: the Hub does not show it
+        )
+
+    unique = list(dict.fromkeys(keys))
+    for key, data in zip(unique, client.gather(ask, unique), strict=True):
+        kind, rid = key.split("/", 1)
+        if isinstance(data, LcllmError):
+            result.error = data
             return result
         if data is None:
             result.missing.append(key)
@@ -79,4 +85,5 @@ def fetch(keys: list[str], client: HttpClient) -> HubResult:
         except (AttributeError, TypeError):
             result.error = NetworkError(f"{SERVICE} gave an unexpected answer for {rid}")
             return result
+    return result
     return result

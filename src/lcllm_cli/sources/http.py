@@ -18,23 +18,30 @@ No answer may exceed ``max_bytes`` (``LCLLM_MAX_ANSWER_MB``, default 16 MB; real
 a bigger one is refused with a clear error as soon as its ``Content-Length`` or the bytes read so far say so, and
 the whole answer must arrive within ``timeout`` seconds, so a server that streams forever cannot hang a run.
 
+Requests may run side by side (:meth:`HttpClient.gather`: GitHub repositories, Hub models, pages): at most
+``concurrency`` at once (``LCLLM_HTTP_CONCURRENCY``, default 8) and at most ``per_host`` to one host
+(``LCLLM_HTTP_PER_HOST``, default 4). A service with a minimum interval between requests (arXiv, Semantic Scholar)
+is always asked one request at a time, whatever the concurrency.
+
 A GitHub-style exhausted quota (403/429 with ``X-RateLimit-Remaining: 0`` and no ``Retry-After``) is not waited
 for (it resets within the hour): it raises :class:`RateLimitError` at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import re
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lcllm_cli import __version__
 from lcllm_cli.config import env_number
-from lcllm_cli.errors import NetworkError, UsageError
+from lcllm_cli.errors import LcllmError, NetworkError, UsageError
 from lcllm_cli.sources.cache import Cache
 
 if TYPE_CHECKING:
@@ -47,7 +54,12 @@ DEFAULT_BACKOFF = 1.0
 DEFAULT_MAX_WAIT = 120.0
 DEFAULT_TTL = 24 * 3600.0
 DEFAULT_MAX_ANSWER_MB = 16.0
+DEFAULT_CONCURRENCY = 8
+DEFAULT_PER_HOST = 4
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class OfflineError(NetworkError):
@@ -101,6 +113,8 @@ class HttpConfig:
     offline: bool = False
     cache_dir: Path | None = None
     max_bytes: int = int(DEFAULT_MAX_ANSWER_MB * 1024 * 1024)
+    concurrency: int = DEFAULT_CONCURRENCY
+    per_host: int = DEFAULT_PER_HOST
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
 
     @classmethod
@@ -115,6 +129,8 @@ class HttpConfig:
             ttl=ttl if ttl is not None else _env_float("LCLLM_CACHE_TTL", DEFAULT_TTL),
             offline=offline,
             max_bytes=max_answer_bytes(),
+            concurrency=int(env_number("LCLLM_HTTP_CONCURRENCY", DEFAULT_CONCURRENCY, integer=True, positive=True)),
+            per_host=int(env_number("LCLLM_HTTP_PER_HOST", DEFAULT_PER_HOST, integer=True, positive=True)),
         )
 
 
@@ -186,16 +202,23 @@ def quota_exhausted(status: int, headers: Mapping[str, str]) -> bool:
 
 
 class HttpClient:
-    """One client per run, shared by the Semantic Scholar and GitHub sources. Use as a context manager."""
+    """One client per run, shared by every source. Use as a context manager. Safe to use from several threads
+    (:meth:`gather`)."""
 
     def __init__(self, config: HttpConfig | None = None) -> None:
         self.config = config or HttpConfig()
         self.cache = Cache(self.config.cache_dir)
         self.requests = 0  # requests actually sent (retries included)
         self.cache_hits = 0
+        self.peak_per_host: dict[str, int] = {}  # the most requests in flight at once to each host
         self._client: httpx.Client | None = None
         self._last_sent: dict[str, float] = {}
-        self._origin: tuple[str, str, int | None] | None = None  # (scheme, host, port) the current request is for
+        self._lock = threading.Lock()
+        self._in_flight: dict[str, int] = {}
+        self._host_slots: dict[str, threading.Semaphore] = {}
+        self._slots = threading.BoundedSemaphore(max(1, self.config.concurrency))  # in flight to all hosts
+        self._service_turns: dict[str, threading.Lock] = {}
+        self._here = threading.local()  # .origin: (scheme, host, port) this thread's current request is for
 
     def __enter__(self) -> HttpClient:
         return self
@@ -209,24 +232,29 @@ class HttpClient:
             self._client = None
 
     def _httpx(self) -> httpx.Client:
-        if self._client is None:
-            import httpx
+        with self._lock:
+            return self._client or self._open()
 
-            t = self.config.timeout
-            self._client = httpx.Client(
-                timeout=httpx.Timeout(t, connect=t, read=t, write=t, pool=t),
-                headers={"User-Agent": USER_AGENT},
-                follow_redirects=True,
-                max_redirects=5,
-                event_hooks={"request": [self._keep_secrets_home]},
-            )
+    def _open(self) -> httpx.Client:
+        import httpx
+
+        t = self.config.timeout
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(t, connect=t, read=t, write=t, pool=t),
+            headers={"User-Agent": USER_AGENT},
+            follow_redirects=True,
+            max_redirects=5,
+            event_hooks={"request": [self._keep_secrets_home]},
+            limits=httpx.Limits(max_connections=self.config.concurrency + 2),
+        )
         return self._client
 
     def _keep_secrets_home(self, request: httpx.Request) -> None:
         """A redirect to another host never carries the credentials meant for the service (``x-api-key``,
         ``Authorization``): httpx drops only ``Authorization``, and only for some redirects."""
         here = (request.url.scheme, request.url.host, request.url.port)
-        if self._origin is not None and here != self._origin:
+        origin = getattr(self._here, "origin", None)
+        if origin is not None and here != origin:
             for name in _SECRET_HEADERS:
                 request.headers.pop(name, None)
 
@@ -236,7 +264,8 @@ class HttpClient:
         """The cached value for ``key``: any age when offline, else only if younger than the TTL."""
         value = self.cache.get(key, None if self.config.offline else self.config.ttl)
         if value is not None:
-            self.cache_hits += 1
+            with self._lock:
+                self.cache_hits += 1
         return value
 
     def remember(self, key: str, value: Any) -> None:
@@ -249,6 +278,47 @@ class HttpClient:
                 f"--offline: the cache holds no answer for {what}",
                 hint="run the command once without --offline to fill the cache",
             )
+
+    # ----------------------------------------------------------------------------------------- side by side
+
+    def gather(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R | LcllmError]:
+        """``fn(item)`` for every item, up to ``concurrency`` at once (the per-host limit holds inside
+        :meth:`request`), in the order of ``items``. An item whose ``fn`` raises an :class:`LcllmError` gets that
+        error in its place; anything else (a bug, Ctrl-C) is raised after the requests in flight are abandoned."""
+        work = list(items)
+        workers = min(self.config.concurrency, len(work))
+        if workers <= 1:
+            return [caught(fn, item) for item in work]
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lcllm-http")
+        try:
+            futures = [pool.submit(caught, fn, item) for item in work]
+            results = [f.result() for f in futures]
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+        return results
+
+    def _slot(self, host: str) -> threading.Semaphore:
+        with self._lock:
+            slot = self._host_slots.get(host)
+            if slot is None:
+                slot = self._host_slots[host] = threading.BoundedSemaphore(self.config.per_host)
+            return slot
+
+    def _turn(self, service: str) -> threading.Lock:
+        with self._lock:
+            return self._service_turns.setdefault(service, threading.Lock())
+
+    def _count_in(self, host: str, step: int) -> None:
+        with self._lock:
+            now = self._in_flight.get(host, 0) + step
+            self._in_flight[host] = now
+            if step > 0:
+                self.requests += 1
+                self.peak_per_host[host] = max(self.peak_per_host.get(host, 0), now)
 
     # ----------------------------------------------------------------------------------------- requests
 
@@ -292,19 +362,21 @@ class HttpClient:
                     redirected=bool(stored.get("redirected", False)),
                 )
         self.require_online(f"{service} ({method} {url})")
-        answer = self._send(
-            method,
-            url,
-            service=service,
-            headers=headers,
-            json_body=json_body,
-            interval=min_interval,
-            retries=self.config.retries if retries is None else retries,
-            backoff=self.config.backoff if backoff is None else backoff,
-            validate=validate,
-            shown_url=shown_url or f"{method} {url}",
-            prefix=prefix,
-        )
+        # A paced service is asked one request at a time: its turn is held from the pause to the last retry.
+        with self._turn(service) if min_interval > 0 else _NO_TURN:
+            answer = self._send(
+                method,
+                url,
+                service=service,
+                headers=headers,
+                json_body=json_body,
+                interval=min_interval,
+                retries=self.config.retries if retries is None else retries,
+                backoff=self.config.backoff if backoff is None else backoff,
+                validate=validate,
+                shown_url=shown_url or f"{method} {url}",
+                prefix=prefix,
+            )
         if cache_key is not None and answer.status in cache_statuses:
             self.remember(
                 cache_key,
@@ -346,12 +418,17 @@ class HttpClient:
 
         cfg = self.config
         client = self._httpx()
+        host = (httpx.URL(url).host or "").lower()
+        slot = self._slot(host)
         attempt = 0
         while True:
             self._pace(service, interval)
-            self.requests += 1
             problem: str
             retry_after: float | None = None
+            # A place of its host's, then one of all: released before any wait for a retry.
+            slot.acquire()
+            self._slots.acquire()
+            self._count_in(host, 1)
             try:
                 resp, body = self._fetch(client, method, url, headers, json_body, service, prefix)
             except httpx.TimeoutException:
@@ -385,6 +462,9 @@ class HttpClient:
                 retry_after = parse_retry_after(kept.get("retry-after"))
             finally:
                 self._last_sent[service] = time.monotonic()  # pacing counts from the end of the exchange
+                self._count_in(host, -1)
+                self._slots.release()
+                slot.release()
             if attempt >= retries:
                 tries = attempt + 1
                 raise NetworkError(
@@ -419,7 +499,7 @@ class HttpClient:
         limit = self.config.max_bytes
         deadline = time.monotonic() + self.config.timeout
         first = httpx.URL(url)
-        self._origin = (first.scheme, first.host, first.port)
+        self._here.origin = (first.scheme, first.host, first.port)
         with client.stream(method, url, headers=dict(headers or {}), json=json_body) as resp:
             declared = resp.headers.get("content-length", "")
             if prefix is None and declared.isdigit() and int(declared) > limit:
@@ -437,6 +517,17 @@ class HttpClient:
                 if time.monotonic() > deadline:
                     raise httpx.ReadTimeout(f"no complete answer within {self.config.timeout:g} s")
         return resp, b"".join(chunks)
+
+
+_NO_TURN = contextlib.nullcontext()
+
+
+def caught(fn: Callable[[T], R], item: T) -> R | LcllmError:
+    """``fn(item)``, or the :class:`LcllmError` it raised."""
+    try:
+        return fn(item)
+    except LcllmError as exc:
+        return exc
 
 
 def get_json(
