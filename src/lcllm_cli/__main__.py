@@ -10,6 +10,7 @@ COMMAND_MODULES: dict[str, str] = {
     "add": "add",
     "edit": "edit",
     "move": "edit",
+    "section": "section",
     "list": "browse",
     "show": "browse",
     "remove": "browse",
@@ -35,9 +36,9 @@ TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
     "[OPTIONS] COMMAND [ARGS]...",
     "Keep a curated awesome list of papers as a real bibliography.\n"
     "\n"
-    "The list lives in entries.toml (in the current directory, or --file / LCLLM_FILE). "
-    "Typical session: `lcllm import README.md`, `lcllm add 2402.13753`, `lcllm dedupe`, "
-    "`lcllm export --markdown -o README.md`.",
+    "The list lives in entries.toml (in the current directory, or --file / LCLLM_FILE). Typical "
+    "session: `lcllm import README.md`, `lcllm add 2402.13753`, `lcllm dedupe`, `lcllm export "
+    "--markdown -o README.md`.",
     [
         (
             "Options",
@@ -52,24 +53,28 @@ TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
             [
                 (
                     "add",
-                    "Add papers from arXiv by id or URL (up to 100 ids per request), GitHub "
-                    "repositories, Hugging Face models, datasets and Spaces, papers by DOI or "
-                    "OpenReview link, posts on X and web pages.",
+                    "Add papers from arXiv by id or URL (up to 100 ids per request), GitHub repositories, Hugging "
+                    "Face models, datasets and Spaces, papers by DOI or OpenReview link, posts on X and web "
+                    "pages.",
                 ),
                 (
                     "edit",
-                    "Change entries: title, section, highlight, note, label, description, links. "
-                    "Entries are named as `show` names them (arXiv id, URL, citation key or exact "
-                    "title); a name that matches several entries is an error listing them.",
+                    "Change entries: title, section, highlight, note, label, description, links. Entries are "
+                    "named as `show` names them (arXiv id, URL, citation key or exact title); a name that matches "
+                    "several entries is an error listing them.",
                 ),
                 ("move", "Move entries to another section, after its last entry (or before its first with --top)."),
                 (
                     "remove",
-                    "Remove entries by arXiv id, URL, citation key or exact title. Ids that are not in "
-                    "the list are reported; the others are still removed (exit code 1 if any was "
-                    "missing).",
+                    "Remove entries by arXiv id, URL, citation key or exact title. Ids that are not in the list "
+                    "are reported; the others are still removed (exit code 1 if any was missing).",
                 ),
                 ("import", "Import an awesome-list Markdown file or a BibTeX file into the list."),
+                (
+                    "section",
+                    "List, add, rename and remove the list's sections (the headings of its Markdown). A section "
+                    "is named by its path (Chinese/Foundation) or by a heading text only one section has.",
+                ),
             ],
         ),
         (
@@ -82,8 +87,8 @@ TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
                 ),
                 (
                     "show",
-                    "Show every field of one entry, named by arXiv id (any form, with or without "
-                    "version), URL, citation key or exact title.",
+                    "Show every field of one entry, named by arXiv id (any form, with or without version), URL, "
+                    "citation key or exact title.",
                 ),
             ],
         ),
@@ -93,10 +98,10 @@ TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
                 ("dedupe", "Find entries that are the same item and merge each group into one."),
                 (
                     "check",
-                    "Check that entries.toml is valid and has no duplicates, and that each FILE's "
-                    "marked part (default: README.md beside entries.toml, when it has the markers) is "
-                    "what `lcllm export --markdown --in-place` would write. Exits 0 when all is well, 1 "
-                    "otherwise (saying what differs); writes nothing. For CI and pre-commit hooks.",
+                    "Check that entries.toml is valid and has no duplicates, and that each FILE's marked part "
+                    "(default: README.md beside entries.toml, when it has the markers) is what `lcllm export "
+                    "--markdown --in-place` would write. Exits 0 when all is well, 1 otherwise (saying what "
+                    "differs); writes nothing. For CI and pre-commit hooks.",
                 ),
                 ("enrich", "Add citation counts (Semantic Scholar) and repository stars (GitHub) to the list."),
                 ("refresh", "Re-fetch arXiv metadata for every paper (or those given) and show what changed."),

@@ -164,6 +164,8 @@ class Library:
     # the Markdown export prints star counts beside the badges (as the imported list did, or `export --stars`);
     # off by default, since the counts change the README every day while the badges are live
     star_counts: bool = False
+    # the list is newest first: `lcllm add` puts new entries at the top of their section (`--bottom` for one add)
+    newest_first: bool = False
     sections: list[Section] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
 

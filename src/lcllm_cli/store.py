@@ -259,16 +259,18 @@ def _library_from_data(data: dict[str, Any], source: str, text: str | None, *, t
     if unknown:
         raise StoreError(f"{source}: unknown top-level key(s): {', '.join(sorted(unknown))}")
     meta = data.get("list", {})
-    if not isinstance(meta, dict) or set(meta) - {"title", "intro", "star_counts"}:
-        raise StoreError(f"{source}: [list] may only hold 'title', 'intro' and 'star_counts'")
+    if not isinstance(meta, dict) or set(meta) - {"title", "intro", "star_counts", "newest_first"}:
+        raise StoreError(f"{source}: [list] may only hold 'title', 'intro', 'star_counts' and 'newest_first'")
     if not all(isinstance(meta.get(k, ""), str) for k in ("title", "intro")):
         raise StoreError(f"{source}: [list] title and intro must be strings")
-    if not isinstance(meta.get("star_counts", False), bool):
-        raise StoreError(f"{source}: [list] star_counts must be true or false")
+    for flag in ("star_counts", "newest_first"):
+        if not isinstance(meta.get(flag, False), bool):
+            raise StoreError(f"{source}: [list] {flag} must be true or false")
     lib = Library(
         title=meta.get("title", "Awesome list"),
         intro=meta.get("intro") or None,
         star_counts=meta.get("star_counts", False),
+        newest_first=meta.get("newest_first", False),
     )
 
     sections = data.get("section", [])
@@ -459,6 +461,8 @@ def _cache_record(lib: Library, canonical: bool) -> dict[str, Any]:
         meta["intro"] = lib.intro
     if lib.star_counts:
         meta["star_counts"] = True
+    if lib.newest_first:
+        meta["newest_first"] = True
     record: dict[str, Any] = {"list": meta, "section": sections, "rows": rows}
     if canonical:  # the file's bytes are exactly dumps(lib): edit() need not render the list to know it
         record["canonical"] = True
@@ -742,6 +746,8 @@ def dumps(lib: Library) -> str:
         parts.append(f"intro = {toml_str(lib.intro)}")
     if lib.star_counts:
         parts.append("star_counts = true")
+    if lib.newest_first:
+        parts.append("newest_first = true")
     used = {e.section for e in lib.entries}
     for sec in lib.sections:
         parts.append("")

@@ -43,7 +43,7 @@ def test_every_command_is_listed_under_its_panel_with_its_first_paragraph() -> N
     assert result.exit_code == 0
     text = " ".join(result.stdout.split())
     seen = []
-    for command in app.registered_commands:
+    for command in [*app.registered_commands, *app.registered_groups]:  # `section` is a group of subcommands
         first = " ".join((command.help or "").split("\n\n")[0].split())
         assert f"{command.name} {first}" in text, command.name  # the whole paragraph: no "..." cut
         seen.append(command.name)
@@ -93,7 +93,7 @@ def test_each_command_help_still_explains_it_with_an_example(command: str) -> No
     assert proc.stdout.startswith(f"Usage: lcllm {command} [OPTIONS]")
     assert "Example" in proc.stdout and "-h, --help" in proc.stdout
     assert "\x1b" not in proc.stdout and "╭" not in proc.stdout
-    cmd = next(c for c in app.registered_commands if c.name == command)
+    cmd = next(c for c in [*app.registered_commands, *app.registered_groups] if c.name == command)
     assert " ".join((cmd.help or "").split()) in " ".join(proc.stdout.split())  # every word of its help, in order
 
 

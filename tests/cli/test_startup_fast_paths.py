@@ -150,6 +150,8 @@ def test_a_json_list_is_one_compact_item_per_line(seed_path: Path) -> None:
 
 def test_the_command_table_matches_the_modules_that_register_them() -> None:
     registered = {cmd.name: cmd.callback.__module__.rsplit(".", 1)[1] for cmd in app.registered_commands}
+    for group in app.registered_groups:  # `section`: a group of subcommands, registered by the module of theirs
+        registered[group.name] = group.typer_instance.registered_commands[0].callback.__module__.rsplit(".", 1)[1]
     assert registered == main_module.COMMAND_MODULES
     assert set(main_module.COMMAND_MODULES.values()) == set(COMMAND_MODULES)
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -174,7 +175,7 @@ def test_429_then_503_are_retried(stub: ArxivStub, path: Path) -> None:
 
 def test_retry_after_is_waited_for(stub: ArxivStub, path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     waits: list[float] = []
-    monkeypatch.setattr(source.time, "sleep", waits.append)  # what fetch waits with by default
+    monkeypatch.setattr(time, "sleep", waits.append)  # what the HTTP layer waits with by default
     stub.fail(0, status=503, retry_after="5")
     result = add(path, "2402.13753")
     assert result.exit_code == 0, result.output
@@ -244,12 +245,12 @@ def test_ctrl_c_during_the_fetch_writes_nothing(stub: ArxivStub, path: Path, mon
     before = seeded(path)
     real_fetch = source.fetch
 
-    def interrupted(ids, *, config=None, progress=None):  # type: ignore[no-untyped-def]
+    def interrupted(ids, *, config=None, progress=None, http=None):  # type: ignore[no-untyped-def]
         def stop_after_first_batch(done: int, total: int) -> None:
             if done >= 100:
                 raise KeyboardInterrupt
 
-        return real_fetch(ids, config=config, progress=stop_after_first_batch)
+        return real_fetch(ids, config=config, progress=stop_after_first_batch, http=http)
 
     monkeypatch.setattr(source, "fetch", interrupted)
     result = add(path, *[f"2404.{i:05d}" for i in range(1, 151)])
@@ -344,7 +345,9 @@ def test_section_option_and_default(stub: ArxivStub, path: Path) -> None:
     seeded(path, sections=("Survey", "Papers", "Projects"))
     assert add(path, "2402.13753").exit_code == 0
     assert add(path, "2401.00001", "--section", "survey").exit_code == 0  # matched ignoring case
-    assert add(path, "2401.00002", "-s", "Benchmarks").exit_code == 0  # a new section
+    result = add(path, "2401.00002", "-s", "Benchmark")  # not a section of the list: no request, nothing written
+    assert result.exit_code == 2 and "no section 'Benchmark'" in result.stderr
+    assert add(path, "2401.00002", "-s", "Benchmarks", "--new-section").exit_code == 0  # a new section
     got = {e.arxiv: e.section for e in papers(path)}
     assert got == {"2402.13753": "Papers", "2401.00001": "Survey", "2401.00002": "Benchmarks"}
     assert store.load(path).section_names() == ["Survey", "Papers", "Projects", "Benchmarks"]

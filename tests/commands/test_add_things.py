@@ -457,6 +457,51 @@ def test_top_puts_the_new_entries_first_in_their_section(world: tuple[World, Stu
     ]
 
 
+def test_a_newest_first_list_gets_new_entries_on_top_unless_bottom(
+    world: tuple[World, StubServer], tmp_path: Path
+) -> None:
+    old = Entry(kind="paper", title="Old paper", arxiv="2301.00001", section="Papers")
+    path = write_list(tmp_path / "entries.toml", old)
+    lib = store.load(path)
+    lib.newest_first = True
+    path.write_text(store.dumps(lib), encoding="utf-8")
+    assert "newest_first = true" in path.read_text(encoding="utf-8")
+    assert add(path, "2402.13753")[0] == 0
+    assert add(path, "https://huggingface.co/acme/tiny-long-7b", "--bottom")[0] == 0
+    assert [e.arxiv or e.url for e in store.load(path).entries] == [
+        "2402.13753",
+        "2301.00001",
+        "https://huggingface.co/acme/tiny-long-7b",
+    ]
+
+
+def test_offline_adds_from_what_earlier_runs_fetched(world: tuple[World, StubServer], tmp_path: Path) -> None:
+    """--offline asks no service: what an earlier add fetched is added from the cache; the rest is named."""
+    _, srv = world
+    first = write_list(tmp_path / "first.toml")
+    things = ["2402.13753", "https://github.com/FranxYao/Long-Context-Data-Engineering", f"{srv.url}/page/og"]
+    assert add(first, *things)[0] == 0
+    srv.requests.clear()
+    second = write_list(tmp_path / "second.toml")
+    code, data = add(second, *things, "https://huggingface.co/acme/tiny-long-7b", "2401.00001", "--offline")
+    assert srv.requests == []
+    assert code == 1 and data["added"] == 3
+    failed = {p["input"]: p["reason"] for p in data["papers"] if p["status"] == "failed"}  # type: ignore[union-attr]
+    assert set(failed) == {"https://huggingface.co/acme/tiny-long-7b", "2401.00001"}
+    assert "--offline" in str(data["error"])
+    assert [e.title for e in store.load(second).entries] == [e.title for e in store.load(first).entries]
+
+
+def test_an_unknown_section_is_an_error_before_any_request(world: tuple[World, StubServer], tmp_path: Path) -> None:
+    _, srv = world
+    path = write_list(tmp_path / "entries.toml")
+    before = path.read_bytes()
+    res = CliRunner().invoke(app, ["--file", str(path), "add", "https://github.com/o/r", "--section", "Paper"])
+    assert res.exit_code == 2 and "no section 'Paper'; did you mean 'Papers'?" in res.stderr
+    assert "--new-section" in res.stderr
+    assert srv.requests == [] and path.read_bytes() == before
+
+
 def test_things_are_fetched_side_by_side_within_the_per_host_limit(
     world: tuple[World, StubServer], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -107,7 +107,7 @@ def test_add_during_dedupe_and_two_adds_at_random_moments_lose_nothing(
     jobs = [
         ("dedupe", "--yes"),
         ("add", f"2404.{round_:03d}01", f"2404.{round_:03d}02"),
-        ("add", f"2404.{round_:03d}03", "--section", "Later"),
+        ("add", f"2404.{round_:03d}03", "--section", "Later", "--new-section"),
     ]
     rng.shuffle(jobs)
     procs = []

@@ -60,8 +60,16 @@ def add_cmd(
     ] = None,
     section: Annotated[
         str | None,
-        typer.Option("--section", "-s", help="Section for new papers (default: the list's main paper section)."),
+        typer.Option(
+            "--section",
+            "-s",
+            help="Section for new entries: a path (A/B) or a unique name; one the list does not have is an error "
+            "naming the closest, unless --new-section (default: the list's main paper section).",
+        ),
     ] = None,
+    new_section: Annotated[
+        bool, typer.Option("--new-section", help="Create the --section when the list has none of that name.")
+    ] = False,
     to: Annotated[
         str | None,
         typer.Option(
@@ -72,8 +80,14 @@ def add_cmd(
     ] = None,
     highlight: Annotated[bool, typer.Option("--highlight", help="Mark the new entries with 🌟.")] = False,
     top: Annotated[
-        bool, typer.Option("--top", help="Put the new entries at the top of their section (newest first).")
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--top/--bottom",
+            help="Put the new entries at the top of their section, or after its last entry (default: the top when "
+            "the list says newest_first = true, else the bottom).",
+            show_default=False,
+        ),
+    ] = None,
     note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note on each new entry.")] = None,
     label: Annotated[
         str | None,
@@ -90,6 +104,9 @@ def add_cmd(
         bool, typer.Option("--dry-run", help="Fetch and show what would change; write nothing.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Ask no service: add from the answers earlier runs left in the cache.")
+    ] = False,
     timeout: Annotated[
         float | None,
         typer.Option(
@@ -105,7 +122,17 @@ def add_cmd(
 
     path = state(ctx).path
     with _progress_bar() as progress:
-        opts = AddOptions(highlight=highlight, note=note, label=label, title=title, to=to, top=top, dry_run=dry_run)
+        opts = AddOptions(
+            highlight=highlight,
+            note=note,
+            label=label,
+            title=title,
+            to=to,
+            top=top,
+            new_section=new_section,
+            offline=offline,
+            dry_run=dry_run,
+        )
         report = run(path, ids or [], section, from_file=from_file, timeout=timeout, progress=progress, options=opts)
     if as_json:
         print_json(report.to_dict())

@@ -21,6 +21,7 @@ from lcllm_cli.model import ARXIV_FIELDS, DEFAULT_SECTION, Entry, Library, Link
 
 if TYPE_CHECKING:
     from lcllm_cli.sources.arxiv import ArxivConfig, FetchResult
+    from lcllm_cli.sources.http import HttpClient
     from lcllm_cli.sources.things import Thing
 
 ADDED, UPDATED, PRESENT, FAILED = "added", "updated", "already present", "failed"
@@ -161,23 +162,15 @@ def normalise(inputs: Iterable[str]) -> tuple[list[tuple[str, ArxivId]], list[Ou
     return good, bad
 
 
-def resolve_section(lib: Library, requested: str | None) -> str:
-    """``--section`` matched to an existing section ignoring case; by default the list's main paper section:
-    ``Papers`` if the list has it, else the section holding the most papers, else ``Papers``."""
-    names = lib.section_names()
+def resolve_section(lib: Library, requested: str | None, *, new_section: bool = False) -> str:
+    """``--section`` as every command names a section (:func:`lcllm_cli.commands.section.resolve`: an unknown one is
+    an error naming the closest, unless ``new_section``); by default the list's main paper section: ``Papers`` if
+    the list has it, else the section holding the most papers, else ``Papers``."""
     if requested is not None:
-        wanted = " ".join(requested.split())
-        if not wanted:
-            raise UsageError("--section needs a name", hint='e.g. --section "Papers"')
-        from lcllm_cli.importers.apply import section_key  # a path or a unique heading text, as every --section
+        from lcllm_cli.commands.section import resolve
 
-        key = section_key(lib, wanted)
-        if key in names:
-            return key
-        for name in names:
-            if name.casefold() == wanted.casefold():
-                return name
-        return wanted
+        return resolve(lib, requested, new_section=new_section)
+    names = lib.section_names()
     if DEFAULT_SECTION in names:
         return DEFAULT_SECTION
     counts: dict[str, int] = {}
@@ -238,26 +231,36 @@ def run(
     opts.check()
     if config is None:
         config = source.ArxivConfig.from_env(timeout=timeout)
-    report = AddReport(path=path, section=resolve_section(Library(), section))
+    report = AddReport(path=path, section=resolve_section(Library(), section, new_section=True))
     outcomes: dict[str, Outcome] = {}
     others: dict[str, Outcome] = {}
+    sent = [0]  # requests made
 
     def fetch(lib: Library) -> tuple[FetchResult, _Others]:
-        report.section = resolve_section(lib, section)  # a bad --section or --to fails before any request
+        report.section = resolve_section(lib, section, new_section=opts.new_section)  # fails before any request
         if opts.to is not None:
             _target(lib, opts.to)
         from concurrent.futures import ThreadPoolExecutor
 
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lcllm-add")  # the others beside arXiv
-        try:
-            others = pool.submit(_fetch_others, things, timeout)
-            got = source.fetch([aid for _, aid in good], config=config, progress=progress) if good else None
-            return got or source.FetchResult(), others.result()
-        finally:
-            pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C does not wait for the requests in flight
+        from lcllm_cli.sources.http import HttpClient, HttpConfig
+
+        # What add asks is asked now (ttl 0), and kept: --offline adds from the answers of earlier runs.
+        http_config = HttpConfig.from_env(timeout=timeout, offline=opts.offline, ttl=0.0)
+        if config.sleep is not None:
+            http_config.sleep = config.sleep
+        with HttpClient(http_config) as client:
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lcllm-add")  # the others beside arXiv
+            try:
+                others = pool.submit(_fetch_others, things, client)
+                got = source.fetch_cached([aid for _, aid in good], client, config=config, progress=progress)
+                rest = others.result()
+            finally:
+                pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C does not wait for the requests in flight
+                sent[0] = client.requests
+        return got, rest
 
     def put(lib: Library, fetched: tuple[FetchResult, _Others]) -> None:
-        report.section = resolve_section(lib, section)
+        report.section = resolve_section(lib, section, new_section=opts.new_section)
         if opts.to is not None:
             _attach(lib, _target(lib, opts.to), good, things, fetched, opts, outcomes, others)
             return
@@ -266,7 +269,7 @@ def run(
         added = [o.entry for o in (*outcomes.values(), *others.values()) if o.status == ADDED and o.entry is not None]
         for entry in added:
             opts.mark(entry)
-        if opts.top:
+        if lib.newest_first if opts.top is None else opts.top:
             from lcllm_cli.commands.edit import place
 
             for entry in reversed(added):  # the first one given ends up first
@@ -281,7 +284,7 @@ def run(
         worth_writing=lambda f: bool(f[0].entries) or bool(f[1].entries),
     )
     fetched, rest = both
-    report.requests, report.error = fetched.requests + rest.requests, fetched.error or rest.error
+    report.requests, report.error = sent[0], fetched.error or rest.error
     report.written = not opts.dry_run and any(
         o.status in (ADDED, UPDATED) for o in (*outcomes.values(), *others.values())
     )
@@ -354,7 +357,9 @@ class AddOptions:
     label: str | None = None  # an emoji or :shortcode: after the item; with --to, the label of the link
     title: str | None = None  # instead of the fetched title
     to: str | None = None  # attach as links of this entry instead of adding entries
-    top: bool = False  # new entries at the top of their section (lists that run newest first)
+    top: bool | None = None  # new entries at the top of their section (None: as the list says, newest_first)
+    new_section: bool = False  # --section may name a section the list does not have yet
+    offline: bool = False  # answers from the cache only
     dry_run: bool = False
 
     def check(self) -> None:
@@ -429,7 +434,6 @@ class _Others:
     entries: dict[str, Entry] = field(default_factory=dict)  # input -> entry
     why: dict[str, str] = field(default_factory=dict)  # input -> why it was not fetched
     remarks: dict[str, str] = field(default_factory=dict)  # input -> what to say of it (a page without a title)
-    requests: int = 0
     error: LcllmError | None = None
 
 
@@ -449,23 +453,14 @@ def _recognise(bad: list[Outcome]) -> tuple[list[tuple[str, Thing]], list[Outcom
     return things, still
 
 
-def _fetch_others(things: list[tuple[str, Thing]], timeout: float | None) -> _Others:
-    """Fetch each THING from its service, through one HTTP client: GitHub, the Hub, doi.org, OpenReview, oEmbed
-    and pages, every kind side by side (and within a kind as many at once as the HTTP layer's limits allow)."""
-    from lcllm_cli.sources.http import HttpClient, HttpConfig
-
+def _fetch_others(things: list[tuple[str, Thing]], client: HttpClient) -> _Others:
+    """Fetch each THING from its service: GitHub, the Hub, doi.org, OpenReview, oEmbed and pages, every kind side by
+    side (and within a kind as many at once as the HTTP layer's limits allow)."""
     out = _Others()
-    if not things:
-        return out
     by_kind: dict[str, list[tuple[str, Thing]]] = {}
     for text, thing in things:
         by_kind.setdefault(thing.kind, []).append((text, thing))
-    with HttpClient(HttpConfig.from_env(timeout=timeout)) as client:
-        try:
-            parts = client.gather(lambda group: _fetch_kind(group[0], group[1], client), list(by_kind.items()))
-        finally:
-            out.requests = client.requests
-    for part in parts:
+    for part in client.gather(lambda group: _fetch_kind(group[0], group[1], client), list(by_kind.items())):
         if isinstance(part, LcllmError):  # not expected: _fetch_kind keeps its errors in its result
             out.error = out.error or part
             continue
@@ -476,7 +471,7 @@ def _fetch_others(things: list[tuple[str, Thing]], timeout: float | None) -> _Ot
     return out
 
 
-def _fetch_kind(kind: str, items: list[tuple[str, Thing]], client: Any) -> _Others:
+def _fetch_kind(kind: str, items: list[tuple[str, Thing]], client: HttpClient) -> _Others:
     """The THINGs of one kind, fetched from their service."""
     import datetime
 

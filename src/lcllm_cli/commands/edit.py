@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,27 +42,6 @@ def _entries(lib: Library, idents: list[str]) -> list[int]:
     return list(dict.fromkeys(one(lib, ident) for ident in idents))
 
 
-def _section(lib: Library, wanted: str, new_section: bool) -> str:
-    """The key of an existing section (a path or a unique name); an unknown one only with ``new_section``."""
-    wanted = " ".join(wanted.split())
-    if not wanted:
-        raise UsageError("--section needs a name", hint='e.g. --section "Papers"')
-    try:
-        key = lib.resolve_section(wanted)
-    except ValueError as err:
-        raise UsageError(
-            f"--section {wanted!r} names several sections: {err}", hint="give its path, e.g. 'A/B'"
-        ) from None
-    if key in lib.section_names() or new_section:
-        return key
-    paths = list(lib.section_paths().values())
-    close = difflib.get_close_matches(wanted, paths, n=3, cutoff=0.5)
-    raise UsageError(
-        f"no section {wanted!r}" + (f"; did you mean {', '.join(map(repr, close))}?" if close else ""),
-        hint="give an existing section, or add --new-section to create it",
-    )
-
-
 def place(lib: Library, index: int, section: str, top: bool) -> None:
     """Put the entry at ``index`` into ``section``: after its last entry, or before its first with ``top``."""
     entry = lib.entries.pop(index)
@@ -86,10 +64,11 @@ def _empty(lib: Library, before: set[str]) -> list[str]:
 def move(path: Path, idents: list[str], section: str, *, top: bool = False, new_section: bool = False) -> EditReport:
     """Move the named entries to ``section`` (in the order named)."""
     from lcllm_cli import store
+    from lcllm_cli.commands.section import resolve
 
     report = EditReport()
     with store.edit(path) as lib:
-        target = _section(lib, section, new_section)
+        target = resolve(lib, section, new_section=new_section)
         chosen = [lib.entries[i] for i in _entries(lib, idents)]
         before = {e.section for e in lib.entries}
         for entry in reversed(chosen) if top else chosen:
@@ -105,6 +84,7 @@ def move(path: Path, idents: list[str], section: str, *, top: bool = False, new_
 def edit(path: Path, idents: list[str], edits: Edits, *, new_section: bool = False) -> EditReport:
     """Apply ``edits`` to each named entry."""
     from lcllm_cli import store
+    from lcllm_cli.commands.section import resolve
     from lcllm_cli.mdsyntax import is_label
     from lcllm_cli.urls import is_web_url, url_key
 
@@ -115,7 +95,7 @@ def edit(path: Path, idents: list[str], edits: Edits, *, new_section: bool = Fal
             raise UsageError(f"--add-link {url!r} is not an http(s) URL")
     report = EditReport()
     with store.edit(path) as lib:
-        target = _section(lib, edits.section, new_section) if edits.section is not None else None
+        target = resolve(lib, edits.section, new_section=new_section) if edits.section is not None else None
         chosen = [lib.entries[i] for i in _entries(lib, idents)]
         before = {e.section for e in lib.entries}
         for entry in chosen:

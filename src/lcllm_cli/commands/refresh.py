@@ -82,23 +82,6 @@ def apply_fetched(entry: Entry, fetched: Entry) -> list[Change]:
     return changes
 
 
-def _to_cache(entry: Entry) -> dict[str, Any]:
-    return {"arxiv": entry.arxiv, **{name: getattr(entry, name) for name in ARXIV_FIELDS}}
-
-
-def _from_cache(data: Any) -> Entry | None:
-    if not isinstance(data, dict) or not isinstance(data.get("title"), str):
-        return None
-    try:
-        return Entry(kind="paper", **{k: data[k] for k in ("arxiv", *ARXIV_FIELDS) if k in data})
-    except TypeError:
-        return None
-
-
-def _cache_key(url: str, arxiv_id: str) -> str:
-    return f"arxiv:{url}:{arxiv_id}"
-
-
 def run(
     path: Path,
     *,
@@ -133,45 +116,21 @@ def run(
         report.papers = len(ids)
 
         http = HttpClient(config or HttpConfig.from_env())  # the run's one client: its cache, and arXiv's requests
-        acfg = arxiv_config or arxiv.ArxivConfig.from_env()
-        fetched: dict[str, Entry] = {}
-        missing: list[str] = []
-        todo: list[str] = []
-        for arxiv_id in ids:
-            stored = http.cached(_cache_key(acfg.url, arxiv_id))
-            if stored is None:
-                todo.append(arxiv_id)
-            elif isinstance(stored, dict) and stored.get("missing"):
-                missing.append(arxiv_id)
-            elif (paper := _from_cache(stored)) is not None:
-                fetched[arxiv_id] = paper
-            else:
-                todo.append(arxiv_id)
-        report.cache_hits = http.cache_hits
-        if todo and http.config.offline:
-            report.error = OfflineError(
-                f"--offline: the cache holds no arXiv answer for {len(todo)} of {len(ids)} papers",
-                hint="run `lcllm refresh` once without --offline to fill the cache",
+        with http:
+            result = arxiv.fetch_cached(
+                [ArxivId(i) for i in ids],
+                http,
+                config=arxiv_config,
+                progress=(lambda d, t: progress("arXiv", d, t)) if progress else None,
             )
-        elif todo:
-            done_before = len(ids) - len(todo)
-            with http:
-                result = arxiv.fetch(
-                    [ArxivId(i) for i in todo],
-                    config=acfg,
-                    http=http,
-                    progress=(lambda d, t: progress("arXiv", done_before + d, len(ids))) if progress else None,
-                )
-            report.requests = result.requests
-            report.error = result.error
-            for arxiv_id, paper in result.entries.items():
-                fetched[arxiv_id] = paper
-                http.remember(_cache_key(acfg.url, arxiv_id), _to_cache(paper))
-            for arxiv_id in result.missing:
-                missing.append(arxiv_id)
-                http.remember(_cache_key(acfg.url, arxiv_id), {"missing": True})
-            if result.abstracts and not dry_run:
-                arxiv.save_abstracts(result.abstracts)
+        report.cache_hits, report.requests, report.error = http.cache_hits, result.requests, result.error
+        if isinstance(result.error, OfflineError):
+            report.error = OfflineError(
+                result.error.message, hint="run `lcllm refresh` once without --offline to fill the cache"
+            )
+        if result.abstracts and not dry_run:
+            arxiv.save_abstracts(result.abstracts)
+        fetched, missing = result.entries, result.missing
         absent = set(missing)
         report.missing = [i for i in ids if i in absent]
         return fetched

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +30,7 @@ from lcllm_cli.config import env_number
 from lcllm_cli.errors import LcllmError, NetworkError, UsageError
 from lcllm_cli.fieldkinds import is_category, is_doi
 from lcllm_cli.ids import ArxivId, try_parse_arxiv_id
-from lcllm_cli.model import DEFAULT_SECTION, Entry
+from lcllm_cli.model import ARXIV_FIELDS, DEFAULT_SECTION, Entry
 
 if TYPE_CHECKING:
     import arxiv
@@ -137,7 +136,7 @@ def fetch(
             max_wait=config.max_wait,
             max_bytes=config.max_bytes,
             ttl=0.0,
-            sleep=config.sleep if config.sleep is not None else time.sleep,
+            sleep=config.sleep,
         )
     )
     sent_before = client.requests
@@ -169,6 +168,75 @@ def fetch(
         out.requests = client.requests - sent_before
         if own:
             client.close()
+    return out
+
+
+def _cache_key(url: str, arxiv_id: str) -> str:
+    return f"arxiv:{url}:{arxiv_id}"
+
+
+def _to_cache(entry: Entry) -> dict[str, object]:
+    return {"arxiv": entry.arxiv, **{name: getattr(entry, name) for name in ARXIV_FIELDS}}
+
+
+def _from_cache(data: object) -> Entry | None:
+    if not isinstance(data, dict) or not isinstance(data.get("title"), str):
+        return None
+    try:
+        return Entry(kind="paper", **{k: data[k] for k in ("arxiv", *ARXIV_FIELDS) if k in data})
+    except TypeError:
+        return None
+
+
+def fetch_cached(
+    ids: Iterable[ArxivId],
+    http: HttpClient,
+    *,
+    config: ArxivConfig | None = None,
+    progress: Progress | None = None,
+) -> FetchResult:
+    """:func:`fetch`, each paper's answer (or arXiv's "no such paper") kept in the cache of ``http``: an answer
+    younger than its TTL is not asked again, and with ``--offline`` the cache is all there is (a paper it does not
+    hold is ``unfetched``, with an :class:`~lcllm_cli.sources.http.OfflineError`)."""
+    from lcllm_cli.sources.http import OfflineError
+
+    config = config or ArxivConfig.from_env()
+    wanted = list(dict.fromkeys(aid.id for aid in ids))
+    out = FetchResult()
+    todo: list[str] = []
+    for arxiv_id in wanted:
+        stored = http.cached(_cache_key(config.url, arxiv_id))
+        if isinstance(stored, dict) and stored.get("missing"):
+            out.missing.append(arxiv_id)
+        elif (paper := _from_cache(stored)) is not None:
+            out.entries[arxiv_id] = paper
+        else:
+            todo.append(arxiv_id)
+    if todo and http.config.offline:
+        out.error = OfflineError(
+            f"--offline: the cache holds no arXiv answer for {len(todo)} of {len(wanted)} papers",
+            hint="run the command once without --offline to fill the cache",
+        )
+        out.unfetched = todo
+        return out
+    if not todo:
+        if progress:
+            progress(len(wanted), len(wanted))
+        return out
+    done_before = len(wanted) - len(todo)
+    got = fetch(
+        [ArxivId(i) for i in todo],
+        config=config,
+        http=http,
+        progress=(lambda d, t: progress(done_before + d, len(wanted))) if progress else None,
+    )
+    for arxiv_id, paper in got.entries.items():
+        out.entries[arxiv_id] = paper
+        http.remember(_cache_key(config.url, arxiv_id), _to_cache(paper))
+    for arxiv_id in got.missing:
+        out.missing.append(arxiv_id)
+        http.remember(_cache_key(config.url, arxiv_id), {"missing": True})
+    out.error, out.unfetched, out.abstracts, out.requests = got.error, got.unfetched, got.abstracts, got.requests
     return out
 
 

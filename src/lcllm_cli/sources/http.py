@@ -115,7 +115,7 @@ class HttpConfig:
     max_bytes: int = int(DEFAULT_MAX_ANSWER_MB * 1024 * 1024)
     concurrency: int = DEFAULT_CONCURRENCY
     per_host: int = DEFAULT_PER_HOST
-    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    sleep: Callable[[float], None] | None = field(default=None, repr=False)  # how to wait (None: time.sleep)
 
     @classmethod
     def from_env(cls, *, ttl: float | None = None, offline: bool = False, timeout: float | None = None) -> HttpConfig:
@@ -390,6 +390,9 @@ class HttpClient:
             )
         return answer
 
+    def _sleep(self, seconds: float) -> None:
+        (time.sleep if self.config.sleep is None else self.config.sleep)(seconds)
+
     def _pace(self, service: str, interval: float) -> None:
         if interval <= 0:
             return
@@ -397,7 +400,7 @@ class HttpClient:
         if last is not None:
             wait = last + interval - time.monotonic()
             if wait > 0:
-                self.config.sleep(wait)
+                self._sleep(wait)
 
     def _send(
         self,
@@ -480,7 +483,7 @@ class HttpClient:
                 )
             delay = retry_after if retry_after is not None else min(backoff * 2**attempt, cfg.max_wait)
             if delay > 0:
-                cfg.sleep(delay)
+                self._sleep(delay)
             attempt += 1
 
     def _fetch(

@@ -66,9 +66,16 @@ def title_of(body: bytes, content_type: str | None) -> str | None:
 
 
 def fetch(url: str, client: HttpClient) -> Page:
-    """The page at ``url`` (its head only). Raises :class:`~lcllm_cli.errors.NetworkError` when it cannot be had."""
+    """The page at ``url`` (its head only). Raises :class:`~lcllm_cli.errors.NetworkError` when it cannot be had.
+    What a page gave (its final URL and title, not its bytes) is cached, for ``--offline`` and the cache's TTL."""
     from lcllm_cli.errors import NetworkError
 
+    key = f"page:{url}"
+    stored = client.cached(key)
+    if isinstance(stored, dict) and isinstance(stored.get("url"), str):
+        title = stored.get("title")
+        return Page(stored["url"], title if isinstance(title, str) and title else None)
+    client.require_online(f"the page {url}")
     answer = client.request(
         "GET",
         url,
@@ -78,4 +85,6 @@ def fetch(url: str, client: HttpClient) -> Page:
     )
     if answer.status >= 400:
         raise NetworkError(f"the page answered HTTP {answer.status}: {url}")
-    return Page(answer.url, title_of(answer.body, answer.headers.get("content-type")))
+    page = Page(answer.url, title_of(answer.body, answer.headers.get("content-type")))
+    client.remember(key, {"url": page.url, "title": page.title})
+    return page
