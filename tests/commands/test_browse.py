@@ -172,3 +172,22 @@ def test_show_json_of_an_id_listed_twice_is_an_array_one_entry_a_line(listfile: 
     assert [json.loads(line.removesuffix(","))["arxiv"] for line in lines[1:3]] == ["2310.01889", "2310.01889"]
     code, out = invoke(listfile, "show", "2402.13753", "--json")
     assert out.startswith('{\n  "kind": "paper",\n')  # one entry: an indented object, as before
+
+
+def test_show_and_list_give_a_hub_model_its_label_likes_and_downloads(tmp_path: Path) -> None:
+    from lcllm_cli.model import Entry, Library
+
+    path = tmp_path / "entries.toml"
+    model = Entry(
+        kind="project", title="tiny-long-7b", section="Models", url="https://huggingface.co/acme/tiny-long-7b",
+        owner="acme", labels=["🤗", "🔥"], likes=42, downloads=1234,
+    )  # fmt: skip
+    store.save(Library(entries=[model]), path)
+    code, out = invoke(path, "show", "https://huggingface.co/acme/tiny-long-7b")
+    assert code == 0
+    fields = {line.split(None, 1)[0]: line.split(None, 1)[1] for line in out.splitlines() if line.strip()}
+    assert (fields["labels"], fields["likes"], fields["downloads"], fields["owner"]) == ("🤗 🔥", "42", "1234", "acme")
+    code, out = invoke(path, "list")
+    assert code == 0 and "project" in out and "tiny-long-7b" in out and "acme" in out and "Models" in out
+    code, out = invoke(path, "list", "--kind", "project", "--json")
+    assert [(e["likes"], e["downloads"], e["labels"]) for e in json.loads(out)] == [(42, 1234, ["🤗", "🔥"])]

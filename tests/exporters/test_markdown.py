@@ -421,6 +421,19 @@ def test_importer_reads_stars() -> None:
     assert back.stars == 4321
 
 
+def test_a_hub_model_prints_its_likes_with_the_counts_and_reads_them_back() -> None:
+    m = Entry(
+        kind="project", title="tiny-long-7b", url="https://huggingface.co/acme/tiny-long-7b", owner="acme",
+        labels=["🤗"], likes=1042, downloads=9,
+    )  # fmt: skip
+    assert "likes" not in render(Library(entries=[m]))  # the counts are an option, as stars are
+    text = render(Library(entries=[m], star_counts=True))
+    assert "- [**tiny-long-7b**](https://huggingface.co/acme/tiny-long-7b) - acme 🤗 · likes: **1,042**" in text
+    back = parse(text).library
+    assert back.star_counts and back.entries[0].likes == 1042 and back.entries[0].labels == ["🤗"]
+    assert render(back) == text
+
+
 def test_importer_reads_author_with_star() -> None:
     e = Entry(kind="paper", title="T", arxiv="2402.13753", venue="arXiv", authors=["Ann Lee*", "Bo Chen"])
     back = parse(render(Library(entries=[e]))).library.entries[0]

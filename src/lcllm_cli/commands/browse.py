@@ -71,8 +71,8 @@ def describe(entry: Entry) -> list[tuple[str, str]]:
             text = f"{c['count']} ({c['source']}" + (f", {c['date']}" if c.get("date") else "") + ")"  # type: ignore[index]
             if c.get("url"):  # type: ignore[union-attr]
                 text += f" {c['url']}"  # type: ignore[index]
-        elif name in ("authors", "categories"):
-            text = ", ".join(value)  # type: ignore[arg-type]
+        elif name in ("authors", "categories", "labels_before", "labels"):
+            text = (" " if name.startswith("labels") else ", ").join(value)  # type: ignore[arg-type]
             if name == "authors" and entry.authors_elided:
                 text += ", ... (list elided in the source)"
         elif name == "fields":

@@ -212,6 +212,8 @@ def render_project(entry: Entry, counts: bool = False) -> list[str]:
     extras = []
     if counts and entry.stars is not None:
         extras.append(f"stars: **{_count(entry.stars)}**")
+    if counts and entry.likes is not None:  # a Hugging Face model, dataset or Space
+        extras.append(f"likes: **{_count(entry.likes)}**")
     extras.extend(_extra_links(entry, parens=True, counts=counts))
     if extras:
         head += " · " + " · ".join(extras)

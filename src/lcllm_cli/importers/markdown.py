@@ -601,6 +601,10 @@ class _Parser:
         if stars:
             entry.stars = int(stars.group(1).replace(",", ""))
             self.lib.star_counts = True  # the list prints its counts: the export keeps doing so
+        likes = _LIKES.search(rest_text)
+        if likes:  # the count the exporter wrote for a Hugging Face project
+            entry.likes = int(likes.group(1).replace(",", ""))
+            self.lib.star_counts = True
         entry.links.extend(_web_links(self._links(rest_text)))
         return entry
 
@@ -650,6 +654,7 @@ class _Parser:
 _NO_URL = frozenset(["None", "none", "null", "-1", "", "#"])
 
 _STARS = re.compile(r"stars:\s*\*\*(\d[\d,]*)\*\*")
+_LIKES = re.compile(r"(?<![\w/])likes:\s*\*\*(\d[\d,]*)\*\*")
 _PLAIN_CITATION = re.compile(r"(?:cication|citations?)\s*:\s*\*\*(-?\d[\d,]*)\*\*", re.IGNORECASE)
 
 
