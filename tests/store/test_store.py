@@ -20,7 +20,7 @@ from lcllm_cli import store
 from lcllm_cli.cli import app
 from lcllm_cli.errors import LockTimeout, StoreError
 from lcllm_cli.keys import assign_keys
-from lcllm_cli.model import Citations, Entry, Library, Link, Section
+from lcllm_cli.model import Citations, Entry, Library, Link, Publication, Section
 
 
 def sample_library() -> Library:
@@ -627,7 +627,7 @@ def test_the_entry_writer_handles_every_field_of_the_schema() -> None:
     lib = Library(title="T")
     entry = Entry(kind="paper", title="T")
     values = {"str": "x", "int": 7, "bool": True, "strlist": ["x"], "links": [Link("x", "https://x.org")]}
-    values |= {"cit": Citations(1, "x"), "fields": {"x": "y"}}
+    values |= {"cit": Citations(1, "x"), "pub": Publication("x", "y"), "fields": {"x": "y"}}
     for name, kind in store.ENTRY_FIELDS.items():
         if name not in ("kind", "title"):
             setattr(entry, name, values[kind])
