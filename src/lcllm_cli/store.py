@@ -131,9 +131,7 @@ def _check(value: Any, kind: str) -> bool:
         return (
             isinstance(value, dict)
             and {"venue", "source"} <= set(value) <= set(_PUBLICATION_KEYS)
-            and all(
-                (type(v) is int) if k in _PUBLICATION_INTS else isinstance(v, str) for k, v in value.items()
-            )
+            and all((type(v) is int) if k in _PUBLICATION_INTS else isinstance(v, str) for k, v in value.items())
         )
     raise AssertionError(kind)
 

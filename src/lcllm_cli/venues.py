@@ -170,9 +170,11 @@ def from_s2(record: dict[str, object]) -> Found | None:
     journal = journal if isinstance(journal, dict) else {}
     ext = record.get("externalIds")
     ext = ext if isinstance(ext, dict) else {}
-    alternates = tuple(_str(a) for a in (pv.get("alternate_names") or []) if _str(a)) if isinstance(
-        pv.get("alternate_names"), list
-    ) else ()
+    alternates = (
+        tuple(_str(a) for a in (pv.get("alternate_names") or []) if _str(a))
+        if isinstance(pv.get("alternate_names"), list)
+        else ()
+    )
     journal_name = _str(journal.get("name"))
     candidates = [_str(pv.get("name")), _str(record.get("venue")), journal_name]
     given = next((c for c in candidates if c and not is_preprint(c)), "")
@@ -183,9 +185,11 @@ def from_s2(record: dict[str, object]) -> Found | None:
         return None
     kind = found.kind
     pv_type = _str(pv.get("type")).lower()
-    types = [t for t in (record.get("publicationTypes") or []) if isinstance(t, str)] if isinstance(
-        record.get("publicationTypes"), list
-    ) else []
+    types = (
+        [t for t in (record.get("publicationTypes") or []) if isinstance(t, str)]
+        if isinstance(record.get("publicationTypes"), list)
+        else []
+    )
     if kind is None:
         if pv_type in (CONFERENCE, JOURNAL):
             kind = pv_type

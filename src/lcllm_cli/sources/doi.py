@@ -23,6 +23,7 @@ def base_url() -> str:
 @dataclass(slots=True)
 class DoiResult:
     papers: dict[str, Entry] = field(default_factory=dict)  # the DOI asked for -> the paper
+    records: dict[str, dict[str, object]] = field(default_factory=dict)  # the DOI asked for -> its CSL-JSON
     missing: list[str] = field(default_factory=list)
     error: LcllmError | None = None
 
@@ -97,4 +98,5 @@ def fetch(dois: list[str], client: HttpClient) -> DoiResult:
             result.error = NetworkError(unusable, hint=hint)
             return result
         result.papers[doi] = paper
+        result.records[doi] = data
     return result
