@@ -100,7 +100,8 @@ TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
                 ),
                 (
                     "enrich",
-                    "Add citation counts and published venues (Semantic Scholar) and repository stars (GitHub) to the list.",
+                    "Add citation counts and published venues (Semantic Scholar) and repository stars (GitHub) "
+                    "to the list.",
                 ),
                 ("refresh", "Re-fetch arXiv metadata for every paper (or those given) and show what changed."),
             ],

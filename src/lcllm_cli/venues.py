@@ -22,9 +22,9 @@ JOURNAL = "journal"
 # specific names (TACL, Findings, the ACL chapters) come before ACL itself.
 _TABLE: tuple[tuple[str, str, str], ...] = (
     ("TACL", JOURNAL, r"transactions of the association for computational linguistics|\btacl\b"),
-    ("Findings of ACL", CONFERENCE, r"^findings of (the )?(association for computational linguistics|acl)\b"),
     ("Findings of EMNLP", CONFERENCE, r"^findings of .*(empirical methods|emnlp)"),
     ("Findings of NAACL", CONFERENCE, r"^findings of .*(north american chapter|naacl)"),
+    ("Findings of ACL", CONFERENCE, r"^findings of (the )?(association for computational linguistics|acl)\b"),
     ("NAACL", CONFERENCE, r"north american chapter of the association for computational linguistics|\bnaacl\b"),
     ("EACL", CONFERENCE, r"european chapter of the association for computational linguistics|\beacl\b"),
     ("EMNLP", CONFERENCE, r"empirical methods in natural language processing|\bemnlp\b"),
@@ -34,7 +34,7 @@ _TABLE: tuple[tuple[str, str, str], ...] = (
     ("ICLR", CONFERENCE, r"international conference on learning representations|\biclr\b"),
     ("ICML", CONFERENCE, r"international conference on machine learning(?! and)|\bicml\b"),
     ("COLM", CONFERENCE, r"conference on language modeling|\bcolm\b"),
-    ("CVPR", CONFERENCE, r"conference on computer vision and pattern recognition|\bcvpr\b"),
+    ("CVPR", CONFERENCE, r"computer vision and pattern recognition|\bcvpr\b"),
     ("ICCV", CONFERENCE, r"international conference on computer vision|\biccv\b"),
     ("ECCV", CONFERENCE, r"european conference on computer vision|\beccv\b"),
     ("AAAI", CONFERENCE, r"\baaai\b"),
