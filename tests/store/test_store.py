@@ -635,3 +635,67 @@ def test_the_entry_writer_handles_every_field_of_the_schema() -> None:
     lines = store.dumps(lib).split("[[entry]]")[1].splitlines()
     keys = {line.split(" = ")[0] for line in lines if " = " in line and not line.startswith(" ")}
     assert keys == set(store.ENTRY_FIELDS) - {"fields"} | {"x"}
+
+
+def _published(i: int) -> Publication:
+    return Publication(
+        "ICLR",
+        "Semantic Scholar",
+        type="conference",
+        year=2024,
+        doi=f"10.5555/x.{i}",
+        volume="1",
+        pages="1-9",
+        url="https://www.semanticscholar.org/paper/abc",
+        evidence=f"arXiv 2402.{i:05d}",
+        date="2026-12-02",
+    )
+
+
+def test_a_publication_is_written_as_one_inline_table_and_read_back() -> None:
+    lib = sample_library()
+    lib.entries[0].publication = _published(1)
+    lib.entries[1].publication = Publication("Some Venue", "OpenReview")  # only the required keys
+    text = store.dumps(lib)
+    assert (
+        'publication = { venue = "ICLR", source = "Semantic Scholar", type = "conference", year = 2024, '
+        'doi = "10.5555/x.1", volume = "1", pages = "1-9", url = "https://www.semanticscholar.org/paper/abc", '
+        'evidence = "arXiv 2402.00001", date = "2026-12-02" }'
+    ) in text.splitlines()
+    assert 'publication = { venue = "Some Venue", source = "OpenReview" }' in text.splitlines()
+    assert store.loads(text) == lib
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        'publication = { source = "x" }',  # no venue
+        'publication = { venue = "ICLR", source = "x", year = "2024" }',  # a year that is a string
+        'publication = { venue = "ICLR", source = "x", colour = "red" }',  # a key the table does not have
+        'publication = "ICLR"',
+    ],
+)
+def test_a_malformed_publication_is_refused(bad: str) -> None:
+    with pytest.raises(StoreError, match="field 'publication' must be a \\{venue, source"):
+        store.loads(f'[[entry]]\nkind = "paper"\ntitle = "x"\n{bad}\n')
+
+
+def test_a_publication_survives_the_parse_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lib = Library(title="Big")
+    lib.add_entries(
+        [
+            Entry(kind="paper", title=f"Paper {i} " + "x" * 100, arxiv=f"2402.{i:05d}", publication=_published(i))
+            for i in range(1, 2001)
+        ]
+    )
+    path = tmp_path / "entries.toml"
+    store.save(lib, path)
+    assert path.stat().st_size >= store.PARSE_CACHE_MIN_BYTES
+    cold = store.load(path)
+
+    def no_parse(text: str) -> None:
+        raise AssertionError("parsed again")
+
+    _forbid_parsing(monkeypatch, no_parse)
+    warm = store.load(path)
+    assert warm == cold and warm.entries[6].publication == _published(7)

@@ -209,7 +209,8 @@ def entry_fields(
         if pub is not None and kind is not None:
             add("pages", _braced(_pages(pub.pages, ascii, lost)) if pub.pages else None)
         add("year", _braced(str(year)) if year else None)
-        add("month", _month(entry))  # a macro, unbraced: BibTeX, biber and pandoc all know jan..dec
+        if pub is None:  # the preprint's month is not the published version's
+            add("month", _month(entry))  # a macro, unbraced: BibTeX, biber and pandoc all know jan..dec
         # eprint, primaryClass and doi are written verbatim: only values of their kind (lcllm_cli.fieldkinds)
         arxiv_id = entry.arxiv if entry.arxiv and fieldkinds.is_arxiv_id(entry.arxiv) else None
         if arxiv_id:
