@@ -583,6 +583,9 @@ def _old_entry_lines_out(entry: Entry) -> list[str]:
         elif kind == "cit":
             pairs = (("count", value.count), ("source", value.source), ("url", value.url), ("date", value.date))
             out.append(prefix + "{ " + ", ".join(f"{k} = {store._scalar(v)}" for k, v in pairs if v is not None) + " }")
+        elif kind == "pub":
+            pairs = tuple((k, getattr(value, k)) for k in Publication.__dataclass_fields__)
+            out.append(prefix + "{ " + ", ".join(f"{k} = {store._scalar(v)}" for k, v in pairs if v is not None) + " }")
         elif kind == "fields":
             tail.append("[entry.fields]")
             tail.extend(f"{store._key(k)} = {store.toml_str(v)}" for k, v in sorted(value.items()))
@@ -608,6 +611,20 @@ every_field_st = st.builds(
     authors=st.lists(edge_text_st, max_size=12),
     categories=st.lists(edge_text_st, max_size=3),
     citations=st.none() | st.builds(Citations, st.integers(0, 10**6), edge_text_st, edge_str_st, edge_str_st),
+    publication=st.none()
+    | st.builds(
+        Publication,
+        edge_text_st,
+        edge_text_st,
+        edge_str_st,
+        st.none() | st.integers(1900, 2100),
+        edge_str_st,
+        edge_str_st,
+        edge_str_st,
+        edge_str_st,
+        edge_str_st,
+        edge_str_st,
+    ),
     links=st.lists(st.builds(Link, edge_text_st, edge_text_st, st.none() | st.integers(0, 10**5)), max_size=3),
     fields=st.dictionaries(edge_text_st, edge_text_st, max_size=3),
 )
