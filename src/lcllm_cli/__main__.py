@@ -103,7 +103,11 @@ TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
                     "--markdown --in-place` would write. Exits 0 when all is well, 1 otherwise (saying what "
                     "differs); writes nothing. For CI and pre-commit hooks.",
                 ),
-                ("enrich", "Add citation counts (Semantic Scholar) and repository stars (GitHub) to the list."),
+                (
+                    "enrich",
+                    "Add citation counts and published venues (Semantic Scholar) and repository stars (GitHub) to "
+                    "the list.",
+                ),
                 ("refresh", "Re-fetch arXiv metadata for every paper (or those given) and show what changed."),
             ],
         ),

@@ -744,6 +744,11 @@ def merge_entries(members: list[Entry]) -> Entry:
             setattr(out, name, next((getattr(m, name) for m in order if getattr(m, name) is not None), None))
     versions = [m.version for m in members if m.version is not None and m.arxiv in (None, out.arxiv)]
     out.version = max(versions) if versions and out.arxiv else None
+    # the published version enrich found (with its evidence) goes with the venue it wrote
+    published = next((m for m in order if m.publication is not None), None)
+    if published is not None and published is not lead and lead.publication is None:
+        out.publication = replace(published.publication)  # type: ignore[type-var]
+        out.venue = published.venue or out.venue
     if not out.venue or out.venue.casefold() == "arxiv":  # a published venue says more than "arXiv"
         venue = next((m.venue for m in order if m.venue and m.venue.casefold() != "arxiv"), None)
         out.venue = venue or out.venue

@@ -52,6 +52,26 @@ class Citations:
 
 
 @dataclass(slots=True)
+class Publication:
+    """The published version of a preprint (a conference or a journal) and the evidence for it.
+
+    Written by ``lcllm enrich --venues`` from an identifier link only (the Semantic Scholar record of the paper's
+    arXiv id or DOI, a DOI, an OpenReview forum). The entry keeps its arXiv id and version beside it.
+    """
+
+    venue: str  # the canonical short name: "ICLR", "NeurIPS", "TACL" (or the name as the source gave it)
+    source: str  # "Semantic Scholar", "doi.org", "OpenReview"
+    type: str | None = None  # "conference" or "journal"
+    year: int | None = None
+    doi: str | None = None
+    volume: str | None = None
+    pages: str | None = None
+    url: str | None = None  # the record at the source
+    evidence: str | None = None  # the identifier the match came from: "arXiv 2309.00071", "DOI 10.1/x"
+    date: str | None = None
+
+
+@dataclass(slots=True)
 class Entry:
     """One item of the list. ``kind`` decides which of the other fields are meaningful."""
 
@@ -83,6 +103,7 @@ class Entry:
     journal_ref: str | None = None
     comment: str | None = None
     citations: Citations | None = None
+    publication: Publication | None = None
     # projects
     owner: str | None = None
     description: str | None = None

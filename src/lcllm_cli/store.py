@@ -25,7 +25,7 @@ from lcllm_cli import files
 from lcllm_cli.errors import StoreError
 from lcllm_cli.gcpause import paused_gc
 from lcllm_cli.keys import assign_keys
-from lcllm_cli.model import KINDS, Citations, Entry, Library, Link, Section, validate_entry
+from lcllm_cli.model import KINDS, Citations, Entry, Library, Link, Publication, Section, validate_entry
 
 try:  # the C string escaper behind json.dumps (importing the json package itself costs ~10 ms of start-up)
     from _json import encode_basestring as _encode_basestring
@@ -41,6 +41,10 @@ LINE_WIDTH = 100
 
 # How each entry field is checked on read and formatted on write.
 _STR, _INT, _BOOL, _STRLIST, _LINKS, _CITATIONS, _FIELDS = "str", "int", "bool", "strlist", "links", "cit", "fields"
+_PUBLICATION = "pub"
+# The keys of a publication table, in the order they are written, and which of them are integers.
+_PUBLICATION_KEYS: tuple[str, ...] = tuple(Publication.__dataclass_fields__)
+_PUBLICATION_INTS = frozenset(["year"])
 _KIND_OF_TYPE = {
     "str": _STR,
     "str | None": _STR,
@@ -49,6 +53,7 @@ _KIND_OF_TYPE = {
     "list[str]": _STRLIST,
     "list[Link]": _LINKS,
     "Citations | None": _CITATIONS,
+    "Publication | None": _PUBLICATION,
     "dict[str, str]": _FIELDS,
 }
 # The schema of an entry, derived from the model (its fields in order, each with how it is checked and written):
@@ -61,6 +66,7 @@ _TYPE_NAMES = {
     _STRLIST: "a list of strings",
     _LINKS: "a list of {label, url[, stars, no_badge]} tables",
     _CITATIONS: "a {count, source, url, date} table",
+    _PUBLICATION: "a {venue, source[, type, year, doi, volume, pages, url, evidence, date]} table",
     _FIELDS: "a table of strings",
 }
 
@@ -121,6 +127,12 @@ def _check(value: Any, kind: str) -> bool:
         )
     if kind == _FIELDS:
         return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    if kind == _PUBLICATION:
+        return (
+            isinstance(value, dict)
+            and {"venue", "source"} <= set(value) <= set(_PUBLICATION_KEYS)
+            and all((type(v) is int) if k in _PUBLICATION_INTS else isinstance(v, str) for k, v in value.items())
+        )
     raise AssertionError(kind)
 
 
@@ -330,6 +342,8 @@ def _objects(kwargs: dict[str, Any]) -> None:
         ]
     if "citations" in kwargs:
         kwargs["citations"] = Citations(**kwargs["citations"])
+    if "publication" in kwargs:
+        kwargs["publication"] = Publication(**kwargs["publication"])
 
 
 def _entry_trusted(data: dict[str, Any]) -> Entry:
@@ -439,6 +453,8 @@ def _cache_form_of_library(lib: Library, *, canonical: bool = False) -> dict[str
 def _cache_record(lib: Library, canonical: bool) -> dict[str, Any]:
     names = tuple(Entry.__dataclass_fields__)
     links_at, citations_at = names.index("links"), names.index("citations")
+    publication_at = names.index("publication")
+    publication_of = operator.attrgetter(*_PUBLICATION_KEYS)
     fields_of = operator.attrgetter(*names)  # every field of an entry in one C call
     rows = []
     for entry in lib.entries:
@@ -448,6 +464,8 @@ def _cache_record(lib: Library, canonical: bool) -> dict[str, Any]:
         if row[citations_at] is not None:
             c = row[citations_at]
             row[citations_at] = (c.count, c.source, c.url, c.date)
+        if row[publication_at] is not None:
+            row[publication_at] = publication_of(row[publication_at])
         rows.append(tuple(row))
     declared = lib.section_names()
     used = {e.section for e in lib.entries}
@@ -483,6 +501,8 @@ def _library_from_cache(cached: dict[str, Any], source: str) -> Library | None:
                 entry.links = [Link(*v) for v in entry.links]
             if entry.citations is not None:
                 entry.citations = Citations(*entry.citations)  # type: ignore[misc]
+            if entry.publication is not None:
+                entry.publication = Publication(*entry.publication)  # type: ignore[misc]
             entries.append(entry)
     except (KeyError, TypeError, ValueError, StoreError):
         return None
@@ -508,6 +528,11 @@ _CITATIONS_AT = list(ENTRY_FIELDS).index("citations")
 _FIELDS_AT = list(ENTRY_FIELDS).index("fields")
 _LINK_TYPES = ((str,), (str,), (int, *_OPT), (bool,))
 _CITATION_TYPES = ((int,), (str,), (str, *_OPT), (str, *_OPT))
+_PUBLICATION_AT = list(ENTRY_FIELDS).index("publication")
+_PUBLICATION_TYPES = tuple(
+    (str,) if k in ("venue", "source") else (int, *_OPT) if k in _PUBLICATION_INTS else (str, *_OPT)
+    for k in _PUBLICATION_KEYS
+)
 
 
 def _rows_ok(rows: object) -> bool:
@@ -526,9 +551,14 @@ def _rows_ok(rows: object) -> bool:
         return False
     links = [v for r in rows for v in r[_LINKS_AT]]  # type: ignore[index]
     citations = [r[_CITATIONS_AT] for r in rows if r[_CITATIONS_AT] is not None]  # type: ignore[index]
+    publications = [r[_PUBLICATION_AT] for r in rows if r[_PUBLICATION_AT] is not None]  # type: ignore[index]
     return all(
         type(v) is tuple and len(v) == len(types) and all(map(isinstance, v, types))
-        for group, types in ((links, _LINK_TYPES), (citations, _CITATION_TYPES))
+        for group, types in (
+            (links, _LINK_TYPES),
+            (citations, _CITATION_TYPES),
+            (publications, _PUBLICATION_TYPES),
+        )
         for v in group
     )
 
@@ -550,7 +580,7 @@ def _parse_cache_key(file_digest: bytes) -> str:
 
     from lcllm_cli import __version__
 
-    return hashlib.blake2b(file_digest + f"\0lcllm {__version__} schema 2".encode(), digest_size=20).hexdigest()
+    return hashlib.blake2b(file_digest + f"\0lcllm {__version__} schema 3".encode(), digest_size=20).hexdigest()
 
 
 def _parse_cache_get(key: str) -> dict[str, Any] | None:
@@ -675,6 +705,8 @@ def _field_lines(name: str, kind: str, value: Any, out: list[str], tail: list[st
                 [("count", value.count), ("source", value.source), ("url", value.url), ("date", value.date)]
             )
         )
+    elif kind == _PUBLICATION:
+        out.append(f"{name} = " + _inline_table([(k, getattr(value, k)) for k in _PUBLICATION_KEYS]))
     elif kind == _FIELDS:
         tail.append(f"[entry.{name}]")
         tail.extend(f"{_key(k)} = {toml_str(v)}" for k, v in sorted(value.items()))

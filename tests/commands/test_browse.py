@@ -143,6 +143,32 @@ def test_show_includes_the_cached_abstract(listfile: Path) -> None:
     assert "abstract" not in json.loads(out)  # nothing cached for this one
 
 
+def test_show_describes_a_published_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lcllm_cli.model import Entry, Library, Publication
+
+    monkeypatch.setenv("COLUMNS", "200")
+    published = Publication(
+        "TACL",
+        "Semantic Scholar",
+        type="journal",
+        year=2024,
+        doi="10.1162/tacl_a_00638",
+        pages="157-173",
+        evidence="Semantic Scholar record of arXiv 2307.03172",
+        date="2026-12-02",
+    )
+    lib = Library()
+    lib.add_entry(Entry(kind="paper", title="Lost", arxiv="2307.03172", venue="TACL 2024", publication=published))
+    path = tmp_path / "entries.toml"
+    store.save(lib, path)
+    code, out = invoke(path, "show", "2307.03172")
+    assert code == 0, out
+    assert "TACL 2024 (journal), Semantic Scholar 2026-12-02: Semantic Scholar record of arXiv 2307.03172" in out
+    assert "doi: 10.1162/tacl_a_00638" in out and "pages: 157-173" in out
+    code, out = invoke(path, "show", "2307.03172", "--json")
+    assert json.loads(out)["publication"]["venue"] == "TACL"
+
+
 def test_list_json_is_an_array_with_one_entry_per_line(listfile: Path) -> None:
     from lcllm_cli.model import entry_to_dict
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from lcllm_cli import store
 from lcllm_cli.cli import app
-from lcllm_cli.model import Citations, Entry, Library, Link
+from lcllm_cli.model import Citations, Entry, Library, Link, Publication
 from tests.arxiv_stub import ArxivStub, generated_authors, generated_title
 
 runner = CliRunner()
@@ -275,3 +275,17 @@ def test_installed_executable_refreshes_with_json(stub: ArxivStub, tmp_path: Pat
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["retitled"] == ["2402.13753"]
     assert store.load(path).entries[0].title == "Fresh"
+
+
+def test_refresh_never_downgrades_a_published_version(stub: ArxivStub, tmp_path: Path) -> None:
+    stub.set_paper("2309.00071", version=3, title="YaRN, retitled on arXiv")
+    published = Publication(
+        "ICLR", "Semantic Scholar", type="conference", year=2024, evidence="arXiv 2309.00071", date="2026-12-01"
+    )
+    entry = Entry(kind="paper", title="YaRN", arxiv="2309.00071", version=2, venue="ICLR 2024", publication=published)
+    path = write_list(tmp_path / "entries.toml", entry)
+    result = run(path)
+    assert result.exit_code == 0, result.output
+    e = store.load(path).entries[0]
+    assert (e.version, e.title) == (3, "YaRN, retitled on arXiv")  # arXiv's fields are refreshed
+    assert (e.venue, e.publication) == ("ICLR 2024", published)  # the published version is not arXiv's to change

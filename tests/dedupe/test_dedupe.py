@@ -17,7 +17,7 @@ from lcllm_cli.dedupe import (
     merge_groups,
     title_key,
 )
-from lcllm_cli.model import Citations, Entry, Library, Link
+from lcllm_cli.model import Citations, Entry, Library, Link, Publication
 from lcllm_cli.urls import url_key
 from tests.paths import ROOT
 
@@ -382,6 +382,22 @@ def test_merge_keeps_the_first_spelling_of_a_link() -> None:
             460,
         )
     ]
+
+
+def test_the_published_version_of_either_member_is_kept_with_its_venue() -> None:
+    published = Publication("ICLR", "Semantic Scholar", type="conference", year=2024, evidence="arXiv 2309.00071")
+    a = paper("YaRN: Efficient Context Window Extension", ["Bowen Peng"], arxiv="2309.00071", version=2, venue="arXiv")
+    b = paper(
+        "YaRN: Efficient Context Window Extension",
+        ["Bowen Peng"],
+        arxiv="2309.00071",
+        version=1,
+        venue="ICLR 2024",
+        publication=published,
+    )
+    for members in ([a, b], [b, a]):
+        merged = merge_entries(members)
+        assert (merged.venue, merged.publication, merged.version) == ("ICLR 2024", published, 2)
 
 
 def test_a_folded_project_becomes_a_code_link_and_keeps_its_description() -> None:

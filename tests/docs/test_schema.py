@@ -14,7 +14,7 @@ import pytest
 
 from lcllm_cli import model, store
 from lcllm_cli.errors import StoreError
-from lcllm_cli.model import Citations, Entry, Library, Link, Section
+from lcllm_cli.model import Citations, Entry, Library, Link, Publication, Section
 from tests.paths import ROOT
 
 PAGE = ROOT / "docs" / "entries-toml.md"
@@ -27,6 +27,7 @@ TYPE_NAMES: dict[object, str] = {
     list[str]: "array of strings",
     list[Link]: "array of tables",
     Citations: "table",
+    Publication: "table",
     dict[str, str]: "table of strings",
 }
 
@@ -88,6 +89,7 @@ def schema_cases() -> list[tuple[str, type, tuple[str, ...]]]:
         ("[[entry]]", Entry, ()),
         ("links", Link, ()),
         ("citations", Citations, ()),
+        ("publication", Publication, ()),
         ("[[section]]", Section, ()),
         ("[list]", Library, ("sections", "entries")),  # the [[section]] and [[entry]] arrays of the top level
     ]
@@ -120,7 +122,7 @@ def test_the_entry_table_agrees_with_the_readers_field_list() -> None:
     if fields is None:
         pytest.skip("lcllm_cli.store has no ENTRY_FIELDS (the schema is derived from the model alone)")
     kinds = {"str": "string", "int": "integer", "bool": "boolean", "strlist": "array of strings"}
-    kinds |= {"links": "array of tables", "cit": "table", "fields": "table of strings"}
+    kinds |= {"links": "array of tables", "cit": "table", "pub": "table", "fields": "table of strings"}
     rows = documented("[[entry]]")
     assert list(rows) == list(fields)
     for name, kind in fields.items():
@@ -164,5 +166,6 @@ def test_the_example_is_read_by_lcllm_and_uses_every_key() -> None:
     assert {k for e in data["entry"] for k in e} == set(documented("[[entry]]"))
     assert {k for e in data["entry"] for link in e.get("links", []) for k in link} == set(documented("links"))
     assert {k for e in data["entry"] for k in e.get("citations", {})} == set(documented("citations"))
+    assert {k for e in data["entry"] for k in e.get("publication", {})} == set(documented("publication"))
     # what lcllm writes for the example reads back as the same list
     assert store.loads(store.dumps(lib)) == lib

@@ -16,7 +16,7 @@ from lcllm_cli import keys, latex, store
 from lcllm_cli.cli import app
 from lcllm_cli.exporters.bibtex import bib_name, entry_fields, render
 from lcllm_cli.importers.markdown import parse
-from lcllm_cli.model import Entry, Library, Link
+from lcllm_cli.model import Entry, Library, Link, Publication
 from tests.paths import FIXTURES
 
 SEED = FIXTURES / "awesome-long-context-llm.md"
@@ -409,3 +409,126 @@ def test_render_refuses_a_repeated_citation_key() -> None:
     b = Entry(kind="paper", title="Two", key="same")
     with pytest.raises(ValueError, match="same"):
         render_bib([a, b])
+
+
+# --------------------------------------------------------------------------------------------- published versions
+
+
+def published_papers() -> list[Entry]:
+    """A conference paper, a journal paper and a venue of unknown kind, each with its preprint, as enrich stores
+    them; and a plain preprint."""
+    conf = longrope()
+    conf.venue = "ICLR 2024"
+    conf.publication = Publication(
+        "ICLR", "Semantic Scholar", type="conference", year=2024, evidence="arXiv 2402.13753", date="2026-12-02"
+    )
+    journal = Entry(
+        kind="paper",
+        title="Lost in the Middle: How Language Models Use Long Contexts",
+        arxiv="2307.03172",
+        version=3,
+        authors=["Nelson F. Liu", "Kevin Lin"],
+        published="2023-07-06",
+        venue="TACL 2024",
+        publication=Publication(
+            "TACL",
+            "Semantic Scholar",
+            type="journal",
+            year=2024,
+            doi="10.1162/tacl_a_00638",
+            volume="12",
+            pages="157-173",
+        ),
+        key="liu2023lost",
+        fields={"pages": "1--2", "publisher": "MIT Press"},  # an imported .bib's pages: the publication's win
+    )
+    odd = Entry(
+        kind="paper",
+        title="A Paper at a Venue of Unknown Kind",
+        arxiv="2401.00001",
+        authors=["Ann Author"],
+        venue="Some Gathering 2024",
+        publication=Publication("Some Gathering", "OpenReview", year=2024),
+        key="author2024paper",
+    )
+    plain = Entry(
+        kind="paper", title="Only a Preprint", arxiv="2401.00002", authors=["Bo Author"], key="author2024only"
+    )
+    return [conf, journal, odd, plain]
+
+
+def test_a_published_version_is_inproceedings_or_article_and_keeps_the_eprint() -> None:
+    conf, journal, odd, plain = published_papers()
+    btype, fields = entry_fields(conf)
+    assert btype == "inproceedings"
+    got = dict(fields)
+    assert got["booktitle"] == "{ICLR}" and got["year"] == "{2024}"
+    assert (got["eprint"], got["archivePrefix"], got["url"]) == (
+        "{2402.13753}",
+        "{arXiv}",
+        "{https://arxiv.org/abs/2402.13753v1}",
+    )
+    btype, fields = entry_fields(journal)
+    got = dict(fields)
+    assert btype == "article"
+    assert (got["journal"], got["volume"], got["pages"], got["year"]) == ("{TACL}", "{12}", "{157--173}", "{2024}")
+    assert got["doi"] == "{10.1162/tacl_a_00638}" and got["eprint"] == "{2307.03172}"
+    assert got["publisher"] == "{MIT Press}" and [name for name, _ in fields].count("pages") == 1
+    btype, fields = entry_fields(odd)
+    assert btype == "misc" and dict(fields)["howpublished"] == "{Some Gathering}"
+    assert entry_fields(plain)[0] == "misc"
+
+
+def _published_bib(tmp_path: Path) -> None:
+    lib = Library(title="Published")
+    lib.add_entries(published_papers())
+    path = tmp_path / "entries.toml"
+    store.save(lib, path)
+    result = runner.invoke(app, ["--file", str(path), "export", "--bibtex", "-o", str(tmp_path / "refs.bib")])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.skipif(
+    shutil.which("pdflatex") is None or shutil.which("bibtex") is None, reason="pdflatex/bibtex not installed"
+)
+def test_pdflatex_and_bibtex_compile_published_versions_without_warnings(tmp_path: Path) -> None:
+    _published_bib(tmp_path)
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\n\\usepackage{url}\n\\begin{document}\n\\nocite{*}\n"
+        "\\bibliographystyle{plain}\n\\bibliography{refs}\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    latex_cmd = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
+    _run(latex_cmd, tmp_path)
+    bib = _run(["bibtex", "doc"], tmp_path)
+    assert "Warning" not in bib.stdout and "error" not in bib.stdout.lower(), bib.stdout
+    _run(latex_cmd, tmp_path)
+    _run(latex_cmd, tmp_path)
+    assert _latex_problems((tmp_path / "doc.log").read_text(encoding="latin-1")) == []
+    bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
+    assert bbl.count("\\bibitem") == 4
+    assert "\\newblock In {\\em ICLR}, 2024." in bbl  # plain.bst's inproceedings: the booktitle and the year
+    assert "\\newblock {\\em TACL}, 12:157--173, 2024." in bbl  # its article: journal, volume, pages, year
+
+
+@pytest.mark.skipif(
+    shutil.which("biber") is None or shutil.which("pdflatex") is None, reason="biber/pdflatex not installed"
+)
+def test_biblatex_and_biber_compile_published_versions_without_warnings(tmp_path: Path) -> None:
+    _published_bib(tmp_path)
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\n\\usepackage[backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n"
+        "\\begin{document}\n\\nocite{*}\n\\printbibliography\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    latex_cmd = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
+    _run(latex_cmd, tmp_path)
+    _run(["biber", "doc"], tmp_path)
+    blg = (tmp_path / "doc.blg").read_text(encoding="utf-8")
+    assert [ln for ln in blg.splitlines() if "WARN" in ln or "ERROR" in ln] == []
+    _run(latex_cmd, tmp_path)
+    _run(latex_cmd, tmp_path)
+    assert _latex_problems((tmp_path / "doc.log").read_text(encoding="latin-1")) == []
+    bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
+    assert "\\entry{ding2024longrope}{inproceedings}" in bbl and "\\entry{liu2023lost}{article}" in bbl
+    assert "\\verb{eprint}\n      \\verb 2307.03172\n" in bbl and "\\field{booktitle}{ICLR}" in bbl

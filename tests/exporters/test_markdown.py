@@ -18,7 +18,7 @@ from lcllm_cli.cli import app
 from lcllm_cli.exporters.markdown import escape, render, replace_between_markers
 from lcllm_cli.importers.markdown import parse
 from lcllm_cli.mdsyntax import MARKER_END, MARKER_START
-from lcllm_cli.model import Citations, Entry, Library, Link, Section, entry_to_dict
+from lcllm_cli.model import Citations, Entry, Library, Link, Publication, Section, entry_to_dict
 from tests.paths import FIXTURES, ROOT
 
 SEED = FIXTURES / "awesome-long-context-llm.md"
@@ -227,6 +227,26 @@ def test_citation_count_and_stars_when_known() -> None:
     assert "- [**P**](https://github.com/o/p) - o ![Star](" in render(Library(entries=[p]))
     assert "stars:" not in render(Library(entries=[p]))
     assert " · stars: **4,321**" in render(Library(entries=[p], star_counts=True))  # a list that printed them
+
+
+def test_a_published_version_fills_the_venue_slot_and_reads_back() -> None:
+    e = Entry(
+        kind="paper",
+        title="YaRN: Efficient Context Window Extension of Large Language Models",
+        arxiv="2309.00071",
+        version=2,
+        authors=["Bowen Peng", "Jeffrey Quesnelle"],
+        venue="ICLR 2024",
+        publication=Publication("ICLR", "Semantic Scholar", type="conference", year=2024),
+    )
+    md = render(Library(entries=[e]))
+    assert (
+        "- **YaRN: Efficient Context Window Extension of Large Language Models**, `ICLR 2024, 2309.00071`, "
+        "[arxiv](https://arxiv.org/abs/2309.00071v2), [pdf](https://arxiv.org/pdf/2309.00071v2)"
+    ) in md
+    (back,) = parse(md).library.entries
+    assert (back.venue, back.year, back.arxiv, back.version) == ("ICLR 2024", 2024, "2309.00071", 2)
+    assert render(parse(md).library) == md  # the slot survives the round trip
 
 
 def test_a_list_that_printed_star_counts_keeps_printing_them(tmp_path: Path) -> None:

@@ -208,7 +208,14 @@ def test_a_tampered_cache_record_never_reaches_the_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "damage",
-    ["title is a number", "links hold a table", "authors hold a number", "row too short", "citations too short"],
+    [
+        "title is a number",
+        "links hold a table",
+        "authors hold a number",
+        "row too short",
+        "citations too short",
+        "publication too short",
+    ],
 )
 def test_wrong_types_in_a_cache_record_are_never_used(tmp_path: Path, damage: str) -> None:
     path = tmp_path / "entries.toml"
@@ -226,8 +233,10 @@ def test_wrong_types_in_a_cache_record_are_never_used(tmp_path: Path, damage: st
         row[names.index("authors")] = [1]
     elif damage == "row too short":
         row = row[:-1]
-    else:
+    elif damage == "citations too short":
         row[names.index("citations")] = (1,)
+    else:
+        row[names.index("publication")] = ("ICLR",)
     data["rows"][0] = tuple(row)
     record.write_bytes(marshal.dumps(data, 2))
     result = invoke(path, "list", "--json")

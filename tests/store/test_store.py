@@ -20,7 +20,7 @@ from lcllm_cli import store
 from lcllm_cli.cli import app
 from lcllm_cli.errors import LockTimeout, StoreError
 from lcllm_cli.keys import assign_keys
-from lcllm_cli.model import Citations, Entry, Library, Link, Section
+from lcllm_cli.model import Citations, Entry, Library, Link, Publication, Section
 
 
 def sample_library() -> Library:
@@ -583,6 +583,9 @@ def _old_entry_lines_out(entry: Entry) -> list[str]:
         elif kind == "cit":
             pairs = (("count", value.count), ("source", value.source), ("url", value.url), ("date", value.date))
             out.append(prefix + "{ " + ", ".join(f"{k} = {store._scalar(v)}" for k, v in pairs if v is not None) + " }")
+        elif kind == "pub":
+            pairs = tuple((k, getattr(value, k)) for k in Publication.__dataclass_fields__)
+            out.append(prefix + "{ " + ", ".join(f"{k} = {store._scalar(v)}" for k, v in pairs if v is not None) + " }")
         elif kind == "fields":
             tail.append("[entry.fields]")
             tail.extend(f"{store._key(k)} = {store.toml_str(v)}" for k, v in sorted(value.items()))
@@ -608,6 +611,20 @@ every_field_st = st.builds(
     authors=st.lists(edge_text_st, max_size=12),
     categories=st.lists(edge_text_st, max_size=3),
     citations=st.none() | st.builds(Citations, st.integers(0, 10**6), edge_text_st, edge_str_st, edge_str_st),
+    publication=st.none()
+    | st.builds(
+        Publication,
+        edge_text_st,
+        edge_text_st,
+        edge_str_st,
+        st.none() | st.integers(1900, 2100),
+        edge_str_st,
+        edge_str_st,
+        edge_str_st,
+        edge_str_st,
+        edge_str_st,
+        edge_str_st,
+    ),
     links=st.lists(st.builds(Link, edge_text_st, edge_text_st, st.none() | st.integers(0, 10**5)), max_size=3),
     fields=st.dictionaries(edge_text_st, edge_text_st, max_size=3),
 )
@@ -627,7 +644,7 @@ def test_the_entry_writer_handles_every_field_of_the_schema() -> None:
     lib = Library(title="T")
     entry = Entry(kind="paper", title="T")
     values = {"str": "x", "int": 7, "bool": True, "strlist": ["x"], "links": [Link("x", "https://x.org")]}
-    values |= {"cit": Citations(1, "x"), "fields": {"x": "y"}}
+    values |= {"cit": Citations(1, "x"), "pub": Publication("x", "y"), "fields": {"x": "y"}}
     for name, kind in store.ENTRY_FIELDS.items():
         if name not in ("kind", "title"):
             setattr(entry, name, values[kind])
@@ -635,3 +652,67 @@ def test_the_entry_writer_handles_every_field_of_the_schema() -> None:
     lines = store.dumps(lib).split("[[entry]]")[1].splitlines()
     keys = {line.split(" = ")[0] for line in lines if " = " in line and not line.startswith(" ")}
     assert keys == set(store.ENTRY_FIELDS) - {"fields"} | {"x"}
+
+
+def _published(i: int) -> Publication:
+    return Publication(
+        "ICLR",
+        "Semantic Scholar",
+        type="conference",
+        year=2024,
+        doi=f"10.5555/x.{i}",
+        volume="1",
+        pages="1-9",
+        url="https://www.semanticscholar.org/paper/abc",
+        evidence=f"arXiv 2402.{i:05d}",
+        date="2026-12-02",
+    )
+
+
+def test_a_publication_is_written_as_one_inline_table_and_read_back() -> None:
+    lib = sample_library()
+    lib.entries[0].publication = _published(1)
+    lib.entries[1].publication = Publication("Some Venue", "OpenReview")  # only the required keys
+    text = store.dumps(lib)
+    assert (
+        'publication = { venue = "ICLR", source = "Semantic Scholar", type = "conference", year = 2024, '
+        'doi = "10.5555/x.1", volume = "1", pages = "1-9", url = "https://www.semanticscholar.org/paper/abc", '
+        'evidence = "arXiv 2402.00001", date = "2026-12-02" }'
+    ) in text.splitlines()
+    assert 'publication = { venue = "Some Venue", source = "OpenReview" }' in text.splitlines()
+    assert store.loads(text) == lib
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        'publication = { source = "x" }',  # no venue
+        'publication = { venue = "ICLR", source = "x", year = "2024" }',  # a year that is a string
+        'publication = { venue = "ICLR", source = "x", colour = "red" }',  # a key the table does not have
+        'publication = "ICLR"',
+    ],
+)
+def test_a_malformed_publication_is_refused(bad: str) -> None:
+    with pytest.raises(StoreError, match="field 'publication' must be a \\{venue, source"):
+        store.loads(f'[[entry]]\nkind = "paper"\ntitle = "x"\n{bad}\n')
+
+
+def test_a_publication_survives_the_parse_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lib = Library(title="Big")
+    lib.add_entries(
+        [
+            Entry(kind="paper", title=f"Paper {i} " + "x" * 100, arxiv=f"2402.{i:05d}", publication=_published(i))
+            for i in range(1, 2001)
+        ]
+    )
+    path = tmp_path / "entries.toml"
+    store.save(lib, path)
+    assert path.stat().st_size >= store.PARSE_CACHE_MIN_BYTES
+    cold = store.load(path)
+
+    def no_parse(text: str) -> None:
+        raise AssertionError("parsed again")
+
+    _forbid_parsing(monkeypatch, no_parse)
+    warm = store.load(path)
+    assert warm == cold and warm.entries[6].publication == _published(7)

@@ -59,18 +59,36 @@ def _changes_table(changes: list[Change]) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    evidence = any(c.evidence for c in changes)
     table = Table(header_style="bold", box=None, pad_edge=False)
     table.add_column("id", overflow="fold", max_width=40)
     table.add_column("field")
     table.add_column("old -> new", overflow="fold")
+    if evidence:
+        table.add_column("evidence", overflow="fold")
     last = None
     for c in changes:
-        table.add_row(  # titles and ids come from outside: plain Text, never rich markup
+        row = [  # titles and ids come from outside: plain Text, never rich markup
             Text(shown(c.ident) if c.ident != last else ""),
             Text(c.field),
             Text(shown(f"{_short(c.old, c.field)} -> {_short(c.new, c.field)}")),
-        )
+        ]
+        if evidence:
+            row.append(Text(shown(c.evidence or "")))
+        table.add_row(*row)
         last = c.ident
+    console().print(table)
+
+
+def _suggestions_table(suggestions: list[Any]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="suggested, not applied", header_style="bold", box=None, pad_edge=False)
+    for name in ("id", "venue", "evidence", "why not"):
+        table.add_column(name, overflow="fold")
+    for s in suggestions:
+        table.add_row(Text(shown(s.ident)), Text(shown(s.venue)), Text(shown(s.evidence)), Text(shown(s.reason)))
     console().print(table)
 
 
@@ -78,20 +96,30 @@ def _changes_table(changes: list[Change]) -> None:
     "enrich",
     panel=CLEAN,
     help=(
-        "Add citation counts (Semantic Scholar) and repository stars (GitHub) to the list.\n\n"
-        "With neither --citations nor --stars, does both. Citations are looked up by arXiv id (else DOI), "
-        "500 papers per request; a paper Semantic Scholar does not know keeps what it had. Stars, the archived "
+        "Add citation counts and published venues (Semantic Scholar) and repository stars (GitHub) to the list.\n\n"
+        "With none of --citations, --venues and --stars, does all three. Citations are looked up by arXiv id (else "
+        "DOI), 500 papers per request; a paper Semantic Scholar does not know keeps what it had. The published "
+        "version (--venues: `ICLR 2024` in the list, @inproceedings in the BibTeX) comes in the same requests; "
+        "when Semantic Scholar names none, the paper's DOI (doi.org) or OpenReview forum is asked, and a paper "
+        "with neither arXiv id nor DOI is searched by title. Only identifier-backed matches are applied (a title "
+        "match only with the same title and authors in common); the rest, and a venue that contradicts the one "
+        "the list has, are shown as suggestions. Preprint servers (arXiv.org, CoRR, bioRxiv) are never a venue, "
+        "and a venue once found is never removed. Stars, the archived "
         "flag, an empty description and the canonical owner/name are taken for project entries and for GitHub "
         "links on any entry (a renamed repository's URL is updated). S2_API_KEY and GITHUB_TOKEN are used when "
         "set; without a token, a GitHub quota too small for the work is reported before anything is asked. "
         "Answers are cached (--ttl) so a rerun makes no request.\n\n"
-        "Example: `lcllm enrich --citations --stars`"
+        "Example: `lcllm enrich --venues --dry-run` (every change with its evidence), `lcllm enrich --citations "
+        "--stars`"
     ),
 )
 def enrich_cmd(
     ctx: typer.Context,
     idents: IdsArg = None,
     citations: Annotated[bool, typer.Option("--citations", help="Citation counts from Semantic Scholar.")] = False,
+    venues: Annotated[
+        bool, typer.Option("--venues", help="Published versions (conference, journal) from Semantic Scholar.")
+    ] = False,
     stars: Annotated[bool, typer.Option("--stars", help="Stars and canonical names from GitHub.")] = False,
     offline: OfflineOpt = False,
     ttl: TtlOpt = None,
@@ -101,7 +129,7 @@ def enrich_cmd(
 ) -> None:
     from lcllm_cli.commands.enrich import run
 
-    both = not citations and not stars
+    both = not citations and not stars and not venues
     config = _http_config(ttl, offline, timeout)
     path = state(ctx).path
     with progress_bar(not as_json) as update:
@@ -109,6 +137,7 @@ def enrich_cmd(
             path,
             citations=citations or both,
             stars=stars or both,
+            venues=venues or both,
             idents=idents or None,
             config=config,
             dry_run=dry_run,
@@ -119,9 +148,11 @@ def enrich_cmd(
     else:
         if report.changes:
             _changes_table(report.changes)
+        if report.suggestions:
+            _suggestions_table(report.suggestions)
         verb = "would change" if dry_run else "changed"
         asked = []
-        if citations or both:
+        if citations or venues or both:
             asked.append(f"{report.papers} papers")
         if stars or both:
             asked.append(f"{report.repos} repositories")
@@ -131,6 +162,11 @@ def enrich_cmd(
         )
         if report.unknown:
             typer.echo(f"no Semantic Scholar count for {len(report.unknown)} papers (left as they were)", err=True)
+        if venues or both:
+            typer.echo(
+                f"published versions: {report.published} papers; none known for {len(report.no_venue)}"
+                + (f"; {len(report.suggestions)} suggestions not applied" if report.suggestions else "")
+            )
         for url in report.missing_repos:
             typer.echo(f"not found on GitHub: {url}", err=True)
     if report.errors:

@@ -71,6 +71,8 @@ def describe(entry: Entry) -> list[tuple[str, str]]:
             text = f"{c['count']} ({c['source']}" + (f", {c['date']}" if c.get("date") else "") + ")"  # type: ignore[index]
             if c.get("url"):  # type: ignore[union-attr]
                 text += f" {c['url']}"  # type: ignore[index]
+        elif name == "publication":
+            text = _publication_text(value)  # type: ignore[arg-type]
         elif name in ("authors", "categories", "labels_before", "labels"):
             text = (" " if name.startswith("labels") else ", ").join(value)  # type: ignore[arg-type]
             if name == "authors" and entry.authors_elided:
@@ -81,6 +83,22 @@ def describe(entry: Entry) -> list[tuple[str, str]]:
             text = str(value).lower() if isinstance(value, bool) else str(value)
         pairs.append((name, text))
     return pairs
+
+
+def _publication_text(p: dict[str, object]) -> str:
+    """``ICLR 2024 (conference), Semantic Scholar 2026-12-02: Semantic Scholar record of arXiv 2309.00071`` and the
+    DOI, volume, pages and record URL on their own lines."""
+    from lcllm_cli.venues import label
+
+    year = p.get("year")
+    head = label(str(p["venue"]), year if isinstance(year, int) else None)
+    if p.get("type"):
+        head += f" ({p['type']})"
+    head += f", {p['source']}" + (f" {p['date']}" if p.get("date") else "")
+    if p.get("evidence"):
+        head += f": {p['evidence']}"
+    lines = [head] + [f"{k}: {p[k]}" for k in ("doi", "volume", "pages", "url") if p.get(k)]
+    return "\n".join(lines)
 
 
 def cached_extras(entry: Entry) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""``lcllm enrich``: citation counts from Semantic Scholar, stars and canonical names from GitHub.
+"""``lcllm enrich``: citation counts and published versions from Semantic Scholar, stars and canonical names
+from GitHub.
 
 The work runs in three steps, so the list is locked only while it is written:
 
@@ -13,6 +14,15 @@ What is written:
 
 * papers: ``citations = {count, source = "Semantic Scholar", url = <paper page>, date = <today>}``. A paper
   Semantic Scholar does not know, or has no count for, keeps whatever it had (an unknown count is never stored);
+* papers (``--venues``): the published version, ``publication = {venue, source, type, year, doi, volume, pages,
+  url, evidence, date}`` and ``venue = "ICLR 2024"`` (the Markdown's venue slot), from the fields the citation
+  batch brings anyway (no extra request). When Semantic Scholar names no venue, the paper's DOI (doi.org) or its
+  OpenReview forum is asked; a paper with neither an arXiv id nor a DOI is looked up by title. **A match is
+  evidence, not a guess**: an identifier link (the record of this arXiv id or DOI, a DOI, an OpenReview forum) is
+  applied; a title search only when the normalised titles are equal and the authors overlap; anything else, and a
+  published version that contradicts a venue the curator wrote, is a :class:`Suggestion` with its evidence, not
+  applied. Preprint servers are never a venue (:mod:`lcllm_cli.venues`); a paper the services know no published
+  version of keeps what it had (never a downgrade);
 * project and link entries whose URL is a GitHub repository: ``stars``, ``stars_date``, ``archived`` (set and
   cleared), ``description`` only when the entry has none (a curator's text is never replaced), ``url`` and
   ``owner`` in GitHub's canonical spelling when the repository was renamed or the URL used other letter case
@@ -36,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from lcllm_cli.errors import LcllmError, UsageError
-from lcllm_cli.model import Citations, Entry, Library, Link
+from lcllm_cli.model import Citations, Entry, Library, Link, Publication
 
 Progress = Callable[[str, int, int], None]
 
@@ -49,9 +59,33 @@ class Change:
     field: str
     old: Any
     new: Any
+    evidence: str | None = None  # what the new value rests on (a published version: the identifier it came from)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.ident, "field": self.field, "old": self.old, "new": self.new}
+        out = {"id": self.ident, "field": self.field, "old": self.old, "new": self.new}
+        if self.evidence is not None:
+            out["evidence"] = self.evidence
+        return out
+
+
+@dataclass(slots=True)
+class Suggestion:
+    """A published version found without the evidence to apply it (or against a venue the curator wrote)."""
+
+    ident: str
+    venue: str  # "ICLR 2024"
+    source: str
+    evidence: str
+    reason: str  # why it was not applied
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.ident,
+            "venue": self.venue,
+            "source": self.source,
+            "evidence": self.evidence,
+            "reason": self.reason,
+        }
 
 
 @dataclass(slots=True)
@@ -61,6 +95,9 @@ class EnrichReport:
     repos: int = 0  # distinct repositories asked about
     changes: list[Change] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # papers without a Semantic Scholar count
+    published: int = 0  # papers with a published version (applied, or already stored)
+    no_venue: list[str] = field(default_factory=list)  # papers the services know no published version of
+    suggestions: list[Suggestion] = field(default_factory=list)  # found, not applied
     missing_repos: list[str] = field(default_factory=list)  # repositories GitHub does not know
     requests: int = 0
     cache_hits: int = 0
@@ -77,6 +114,9 @@ class EnrichReport:
             "repositories": self.repos,
             "changes": [c.to_dict() for c in self.changes],
             "unknown_citations": self.unknown,
+            "published": self.published,
+            "no_venue": self.no_venue,
+            "suggestions": [s.to_dict() for s in self.suggestions],
             "missing_repositories": self.missing_repos,
             "requests": self.requests,
             "cache_hits": self.cache_hits,
@@ -237,6 +277,228 @@ def apply_repo_to_link(entry: Entry, link: Link, asked: tuple[str, str], info: A
     return changes
 
 
+# --------------------------------------------------------------------------------------------- venues
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A published version one source gives for an entry, with the evidence it rests on."""
+
+    found: Any  # lcllm_cli.venues.Found
+    source: str
+    evidence: str
+    url: str | None
+    applied: bool = True  # False: not enough evidence (a title search that does not match): a suggestion
+    reason: str = ""
+
+
+@dataclass(slots=True)
+class VenueAnswers:
+    """What the fallback sources said: CSL-JSON by DOI, OpenReview venues by forum id, title searches."""
+
+    dois: dict[str, dict[str, Any]] = field(default_factory=dict)
+    openreview: dict[str, str | None] = field(default_factory=dict)
+    titles: dict[str, Any] = field(default_factory=dict)  # title -> s2.TitleMatch or None
+
+
+def _is_arxiv_doi(doi: str) -> bool:
+    return doi.lower().startswith("10.48550/")
+
+
+def venue_dois(entry: Entry, paper: Any = None) -> list[str]:
+    """DOIs of the published version: the entry's own (arXiv lists it), and the one Semantic Scholar's record
+    names; arXiv's own DataCite DOIs are the preprint, not a published version."""
+    from lcllm_cli.fieldkinds import is_doi
+
+    out = []
+    if entry.doi and is_doi(entry.doi) and not _is_arxiv_doi(entry.doi):
+        out.append(entry.doi)
+    ext = paper.record.get("externalIds") if paper is not None else None
+    if isinstance(ext, dict) and isinstance(ext.get("DOI"), str):
+        doi = ext["DOI"].strip()
+        if is_doi(doi) and not _is_arxiv_doi(doi) and doi.lower() not in (d.lower() for d in out):
+            out.append(doi)
+    return out
+
+
+def openreview_ids(entry: Entry) -> list[str]:
+    """The OpenReview forums the entry links to (its URL, its links)."""
+    from lcllm_cli.sources.things import recognise
+
+    out: list[str] = []
+    for url in [entry.url, *(lk.url for lk in entry.links)]:
+        thing = recognise(url) if url else None
+        if thing is not None and thing.kind == "openreview" and thing.key not in out:
+            out.append(thing.key)
+    return out
+
+
+def _s2_candidate(entry: Entry, sid: str, paper: Any) -> Candidate | None:
+    from lcllm_cli import venues
+    from lcllm_cli.sources.s2 import SERVICE, paper_page
+
+    found = venues.from_s2(paper.record)
+    if found is None:
+        return None
+    what = f"arXiv {sid[6:]}" if sid.startswith("ARXIV:") else f"DOI {sid[4:]}"
+    url = paper_page(paper.paper_id) if paper.paper_id else None
+    cand = Candidate(found, SERVICE, f"Semantic Scholar record of {what}", url)
+    ext = paper.record.get("externalIds")
+    listed = ext.get("ArXiv") if isinstance(ext, dict) else None
+    if entry.arxiv and isinstance(listed, str) and listed.strip() and listed.strip() != entry.arxiv:
+        cand.applied, cand.reason = False, f"the record names another arXiv id ({listed.strip()})"
+    return cand
+
+
+def _title_candidate(entry: Entry, match: Any) -> Candidate | None:
+    """A title search's answer: applied only when the normalised titles are equal and the authors overlap."""
+    from lcllm_cli import venues
+    from lcllm_cli.dedupe import surname, title_key
+    from lcllm_cli.sources.s2 import SERVICE, paper_page
+
+    found = venues.from_s2(match.paper.record)
+    if found is None:
+        return None
+    url = paper_page(match.paper.paper_id) if match.paper.paper_id else None
+    common = ({surname(a) for a in entry.authors} & {surname(a) for a in match.authors}) - {""}
+    evidence = f"Semantic Scholar title search: {match.title!r}"
+    cand = Candidate(found, SERVICE, evidence, url)
+    if not match.title or title_key(entry.title) != title_key(match.title):
+        cand.applied, cand.reason = False, "the title found is not the entry's"
+    elif not common:
+        cand.applied, cand.reason = False, "no author in common" if entry.authors else "the entry names no authors"
+    else:
+        cand.evidence += f", same title and {len(common)} of the authors"
+    return cand
+
+
+def candidate(entry: Entry, cit_result: Any, answers: VenueAnswers) -> Candidate | None:
+    """The published version of ``entry``: Semantic Scholar's record, else its DOI, else its OpenReview forum,
+    else (a paper without arXiv id or DOI) a title search."""
+    from lcllm_cli import venues
+
+    if entry.kind != "paper":
+        return None
+    sid = s2_id(entry)
+    paper = cit_result.papers.get(sid) if sid and cit_result is not None else None
+    if paper is not None and sid is not None:
+        found = _s2_candidate(entry, sid, paper)
+        if found is not None:
+            return found
+    for doi in venue_dois(entry, paper):
+        record = answers.dois.get(doi)
+        found = venues.from_csl(record, doi) if record is not None else None
+        if found is not None:
+            whose = "the entry's DOI" if doi == entry.doi else "the DOI of Semantic Scholar's record"
+            return Candidate(found, "doi.org", f"DOI {doi} ({whose})", f"https://doi.org/{doi}")
+    for note in openreview_ids(entry):
+        found = venues.from_openreview(answers.openreview.get(note))
+        if found is not None:
+            url = f"https://openreview.net/forum?id={note}"
+            return Candidate(found, "OpenReview", f"OpenReview forum {note}", url)
+    if sid is None and (match := answers.titles.get(entry.title)) is not None:
+        return _title_candidate(entry, match)
+    return None
+
+
+def _same_venue(written: str, found: Any) -> bool:
+    """A venue the curator wrote names the venue found ("ICLR", "ICLR 2024" for ICLR 2024)."""
+    from lcllm_cli import venues
+
+    mine = venues.canonical(written)
+    return mine is not None and mine.name == found.venue and venues.year_in(written) in (None, found.year)
+
+
+def _undated(pub: Publication) -> tuple[Any, ...]:
+    return (pub.venue, pub.source, pub.type, pub.year, pub.doi, pub.volume, pub.pages, pub.url, pub.evidence)
+
+
+def apply_publication(entry: Entry, cand: Candidate, today: str) -> tuple[list[Change], Suggestion | None]:
+    """Store the published version ``cand`` on ``entry`` (and its label in ``venue``), or say why not."""
+    from lcllm_cli import venues
+
+    found = cand.found
+    shown = found.label
+    if not cand.applied:
+        return [], Suggestion(entry.ident, shown, cand.source, cand.evidence, cand.reason)
+    old = entry.publication
+    old_label = venues.label(old.venue, old.year) if old is not None else None
+    written = entry.venue
+    mine = bool(written) and not venues.is_preprint(written) and written not in (old_label, shown)
+    if mine and not _same_venue(written or "", found):  # the curator's venue stays: what was found is shown
+        return [], Suggestion(entry.ident, shown, cand.source, cand.evidence, f"the list says {written!r}")
+    pub = Publication(
+        venue=found.venue,
+        source=cand.source,
+        type=found.kind,
+        year=found.year,
+        doi=found.doi,
+        volume=found.volume,
+        pages=found.pages,
+        url=cand.url,
+        evidence=cand.evidence,
+        date=today,
+    )
+    if old is not None and (old.venue, old.year) == (pub.venue, pub.year):  # never a downgrade: what was known stays
+        pub.type = pub.type or old.type
+        pub.doi = pub.doi or old.doi
+        pub.volume = pub.volume or old.volume
+        pub.pages = pub.pages or old.pages
+    changes: list[Change] = []
+    if old is None or _undated(old) != _undated(pub):
+        entry.publication = pub
+        changes.append(Change(entry.ident, "publication", old_label, shown, cand.evidence))
+    if entry.venue != shown:
+        changes.append(Change(entry.ident, "venue", entry.venue, shown, cand.evidence))
+        entry.venue = shown
+    return changes, None
+
+
+def fetch_venue_answers(
+    entries: list[Entry], cit_result: Any, client: Any, errors: list[LcllmError], progress: Progress | None
+) -> VenueAnswers:
+    """Ask the fallback sources, in turn, for the papers still without a published version: doi.org for a DOI,
+    OpenReview for a forum, Semantic Scholar's title search for a paper with neither arXiv id nor DOI. A failing
+    source stops the lookups (its error goes to ``errors``); what was learned before counts."""
+    from lcllm_cli.sources import doi, openreview, s2
+
+    answers = VenueAnswers()
+    papers = [e for e in entries if e.kind == "paper"]
+
+    def pending() -> list[Entry]:
+        return [e for e in papers if candidate(e, cit_result, answers) is None]
+
+    def paper_of(entry: Entry) -> Any:
+        sid = s2_id(entry)
+        return cit_result.papers.get(sid) if sid and cit_result is not None else None
+
+    dois = list(dict.fromkeys(d for e in pending() for d in venue_dois(e, paper_of(e))))
+    if dois:
+        got = doi.fetch(dois, client)
+        answers.dois.update({k: v for k, v in got.records.items() if isinstance(v, dict)})
+        if got.error is not None:
+            errors.append(got.error)
+            return answers
+    notes = list(dict.fromkeys(n for e in pending() for n in openreview_ids(e)))
+    titles = list(dict.fromkeys(e.title for e in pending() if s2_id(e) is None and e.title.strip()))
+    total, done = len(notes) + len(titles), 0
+    try:
+        for note in notes:
+            paper = openreview.fetch(note, client)
+            answers.openreview[note] = paper.venue if paper is not None else None
+            done += 1
+            if progress:
+                progress("venues", done, total)
+        for title in titles:
+            answers.titles[title] = s2.match_title(title, client)
+            done += 1
+            if progress:
+                progress("venues", done, total)
+    except LcllmError as exc:
+        errors.append(exc)
+    return answers
+
+
 # --------------------------------------------------------------------------------------------- the command
 
 
@@ -245,13 +507,15 @@ def run(
     *,
     citations: bool = True,
     stars: bool = True,
+    venues: bool = True,
     idents: list[str] | None = None,
     config: Any = None,
     dry_run: bool = False,
     progress: Progress | None = None,
     today: str | None = None,
 ) -> EnrichReport:
-    """Fetch citation counts and/or repository facts for the list at ``path`` and store them (one write).
+    """Fetch citation counts, published versions and/or repository facts for the list at ``path`` and store them
+    (one write). Citation counts and venues come from the same Semantic Scholar batch requests.
 
     ``config`` is an :class:`~lcllm_cli.sources.http.HttpConfig` (default: from the environment).
     ``progress(task, done, total)`` is called as batches and repositories complete.
@@ -261,18 +525,18 @@ def run(
     from lcllm_cli.sources import github, s2
     from lcllm_cli.sources.http import HttpClient, HttpConfig
 
-    if not citations and not stars:
-        raise UsageError("nothing to do", hint="give --citations, --stars, or neither for both")
+    if not citations and not stars and not venues:
+        raise UsageError("nothing to do", hint="give --citations, --venues, --stars, or none of them for all")
     today = today or _today()
     report = EnrichReport(dry_run=dry_run)
 
-    def fetch(lib: Library) -> tuple[Any, Any]:
+    def fetch(lib: Library) -> tuple[Any, Any, Any]:
         chosen = select(lib, idents)
         paper_ids: list[str] = []
         repos: list[tuple[str, str]] = []
         for i in chosen:
             entry = lib.entries[i]
-            if citations and (sid := s2_id(entry)):
+            if (citations or venues) and (sid := s2_id(entry)):
                 paper_ids.append(sid)
             if stars:
                 if repo := entry_repo(entry):
@@ -284,6 +548,7 @@ def run(
 
         cit_result = None
         repo_result = None
+        venue_answers = None
         with HttpClient(config or HttpConfig.from_env()) as client:
             try:
                 watch = 0
@@ -297,6 +562,10 @@ def run(
                     )
                     if cit_result.error:
                         report.errors.append(cit_result.error)
+                if venues and not report.errors:
+                    venue_answers = fetch_venue_answers(
+                        [lib.entries[i] for i in chosen], cit_result, client, report.errors, progress
+                    )
                 if repos:
                     repo_result = github.fetch_repos(
                         repos,
@@ -309,19 +578,30 @@ def run(
             finally:
                 report.requests = client.requests
                 report.cache_hits = client.cache_hits
-        return cit_result, repo_result
+        return cit_result, repo_result, venue_answers
 
-    def apply(target: Library, got: tuple[Any, Any]) -> None:
-        cit_result, repo_result = got
+    def apply(target: Library, got: tuple[Any, Any, Any]) -> None:
+        cit_result, repo_result, venue_answers = got
         unknown = set(cit_result.unknown) if cit_result is not None else set()
         for i in select(target, idents, strict=False):
             entry = target.entries[i]
-            if cit_result is not None and (sid := s2_id(entry)):
+            if citations and cit_result is not None and (sid := s2_id(entry)):
                 paper = cit_result.papers.get(sid)
                 if paper is not None and paper.citation_count is not None:
                     report.changes.extend(apply_citations(entry, paper.citation_count, paper.paper_id, today))
                 elif sid in unknown or paper is not None:
                     report.unknown.append(entry.ident)
+            if venues and entry.kind == "paper" and (cit_result is not None or venue_answers is not None):
+                cand = candidate(entry, cit_result, venue_answers or VenueAnswers())
+                if cand is not None:
+                    changes, suggestion = apply_publication(entry, cand, today)
+                    report.changes.extend(changes)
+                    if suggestion is not None:
+                        report.suggestions.append(suggestion)
+                if entry.publication is not None:
+                    report.published += 1
+                elif cand is None:
+                    report.no_venue.append(entry.ident)
             if repo_result is not None:
                 if (repo := entry_repo(entry)) and (info := repo_result.repos.get(github.repo_key(*repo))):
                     report.changes.extend(apply_repo_to_entry(entry, repo, info, today))
@@ -331,5 +611,5 @@ def run(
         if repo_result is not None:
             report.missing_repos = [f"https://github.com/{key}" for key in repo_result.missing]
 
-    fetch_then_apply(path, fetch, apply, dry_run=dry_run, worth_writing=lambda got: got != (None, None))
+    fetch_then_apply(path, fetch, apply, dry_run=dry_run, worth_writing=lambda got: got != (None, None, None))
     return report

@@ -1,9 +1,12 @@
 """The list as BibTeX that pdflatex + bibtex, biblatex + biber and pandoc --citeproc accept.
 
 Papers are ``@misc`` with ``eprint``/``archivePrefix``/``primaryClass`` (arXiv's own recommendation), or
-``@inproceedings`` / ``@article`` when a published venue is known. Projects and links are ``@misc`` with
-``howpublished = {\\url{...}}`` and a ``note`` saying what they are. Text fields are escaped (see
-:mod:`lcllm_cli.latex`); ``url``, ``doi`` and ``eprint`` are written as they are. Written with bibtexparser 2.
+``@inproceedings`` (``booktitle``) / ``@article`` (``journal``, ``volume``, ``pages``) when a published venue is
+known: the entry's ``publication`` (``lcllm enrich --venues``), else a ``venue`` or journal reference that names a
+conference or a journal. The ``eprint``/``archivePrefix`` stay beside it, so the preprint can be found too.
+Projects and links are ``@misc`` with ``howpublished = {\\url{...}}`` and a ``note`` saying what they are.
+Text fields are escaped (see :mod:`lcllm_cli.latex`); ``url``, ``doi`` and ``eprint`` are written as they are.
+Written with bibtexparser 2.
 """
 
 from __future__ import annotations
@@ -183,19 +186,31 @@ def entry_fields(
             names.append("others")
         add("author", _braced(" and ".join(names)) if names else None)
         add("title", _braced(latex.protect_title(title, ascii=ascii, lost=lost)))
+        pub = entry.publication
         venue = entry.venue if venue_kind(entry.venue) else None
         if venue is None and venue_kind(entry.journal_ref):
             venue = entry.journal_ref
         kind = venue_kind(venue) if venue else None
+        if pub is not None:  # the published version found by enrich: its own name, kind, year, volume and pages
+            venue = pub.venue
+            kind = _PUBLICATION_TYPES.get(pub.type or "") or venue_kind(pub.venue)
+            year = pub.year or year
         btype = kind or "misc"
         if kind == "inproceedings":
             add("booktitle", _braced(_text(venue or "", ascii, lost)))
         elif kind == "article":
             add("journal", _braced(_text(venue or "", ascii, lost)))
+        elif pub is not None:
+            add("howpublished", _braced(_text(pub.venue, ascii, lost)))
         elif entry.venue and entry.venue.strip().lower() != "arxiv":
             add("howpublished", _braced(_text(entry.venue, ascii, lost)))
+        if pub is not None and kind == "article":
+            add("volume", _braced(_text(pub.volume, ascii, lost)) if pub.volume else None)
+        if pub is not None and kind is not None:
+            add("pages", _braced(_pages(pub.pages, ascii, lost)) if pub.pages else None)
         add("year", _braced(str(year)) if year else None)
-        add("month", _month(entry))  # a macro, unbraced: BibTeX, biber and pandoc all know jan..dec
+        if pub is None:  # the preprint's month is not the published version's
+            add("month", _month(entry))  # a macro, unbraced: BibTeX, biber and pandoc all know jan..dec
         # eprint, primaryClass and doi are written verbatim: only values of their kind (lcllm_cli.fieldkinds)
         arxiv_id = entry.arxiv if entry.arxiv and fieldkinds.is_arxiv_id(entry.arxiv) else None
         if arxiv_id:
@@ -203,7 +218,8 @@ def entry_fields(
             add("archivePrefix", "{arXiv}")
             category = entry.primary_category
             add("primaryClass", _braced(category) if category and fieldkinds.is_category(category) else None)
-        add("doi", _braced(entry.doi) if entry.doi and fieldkinds.is_doi(entry.doi) else None)
+        doi = pub.doi if pub is not None and pub.doi and fieldkinds.is_doi(pub.doi) else entry.doi
+        add("doi", _braced(doi) if doi and fieldkinds.is_doi(doi) else None)
         url = _arxiv_url(entry) if arxiv_id else (entry.url if entry.url and is_web_url(entry.url) else None)
         add("url", _braced(_bib_url(url)) if url else None)
         if not names:
@@ -231,14 +247,25 @@ def entry_fields(
             add("abstract", _braced(_text(entry.description, ascii, lost)))
         if not any(name == "author" for name, _ in out):
             add("key", _braced(_text(title, ascii, lost)))
+    written = {name.lower() for name, _ in out}
     for name, value in sorted(entry.fields.items()):
-        if name.lower() not in OWN_FIELDS and _FIELD_NAME.fullmatch(name):
+        if name.lower() not in OWN_FIELDS and name.lower() not in written and _FIELD_NAME.fullmatch(name):
             # kept as written (an imported .bib's own LaTeX) when every reader splits it alike; else as text
             out.append((name, _braced(value if _raw_field_ok(value) else _text(value, ascii, lost))))
     return btype, out
 
 
 _FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+_PUBLICATION_TYPES = {"conference": "inproceedings", "journal": "article"}
+_PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-\u2010-\u2015]+\s*(\w+)\s*$")
+
+
+def _pages(pages: str, ascii: bool, lost: list[str]) -> str:
+    """``12-34`` as BibTeX writes a range (``12--34``); anything else as text."""
+    m = _PAGE_RANGE.match(pages)
+    if m:
+        return f"{_text(m.group(1), ascii, lost)}--{_text(m.group(2), ascii, lost)}"
+    return _text(pages, ascii, lost)
 
 
 def _raw_field_ok(value: str) -> bool:

@@ -24,6 +24,7 @@ def base_url() -> str:
 @dataclass(slots=True)
 class DoiResult:
     papers: dict[str, Entry] = field(default_factory=dict)  # the DOI asked for -> the paper
+    records: dict[str, dict[str, object]] = field(default_factory=dict)  # the DOI asked for -> its CSL-JSON
     missing: list[str] = field(default_factory=list)
     error: LcllmError | None = None
 
@@ -101,5 +102,6 @@ def fetch(dois: list[str], client: HttpClient) -> DoiResult:
             result.error = NetworkError(f"{SERVICE} gave no CSL-JSON record for {doi}", hint=hint)
             return result
         result.papers[doi] = paper
+        result.records[doi] = data
     return result
     return result

@@ -1,8 +1,11 @@
-"""Semantic Scholar Graph API: citation counts for many papers through the batch endpoint.
+"""Semantic Scholar Graph API: citation counts and published versions for many papers through the batch endpoint.
 
-``POST {LCLLM_S2_API_URL}/paper/batch?fields=citationCount,externalIds`` with ``{"ids": ["ARXIV:2402.13753", ...]}``
-answers a list in the same order, ``null`` for a paper Semantic Scholar does not know. At most 500 ids go in one
-request; requests are spaced one second apart (the keyed rate) and carry ``x-api-key`` when ``S2_API_KEY`` is set.
+``POST {LCLLM_S2_API_URL}/paper/batch?fields=citationCount,venue,...`` with ``{"ids": ["ARXIV:2402.13753", ...]}``
+answers a list in the same order, ``null`` for a paper Semantic Scholar does not know. The same request asks for
+the fields that describe the published version (``venue``, ``publicationVenue``, ``journal``, ``year``,
+``publicationTypes``, ``externalIds``), so citation counts and venues cost one set of requests between them.
+At most 500 ids go in one request; requests are spaced one second apart (the keyed rate) and carry ``x-api-key``
+when ``S2_API_KEY`` is set.
 
 Each paper's answer is cached on its own (key: endpoint, fields, id), so a repeated run asks only for papers it has
 no fresh answer for, and ``--offline`` can answer from earlier runs even when the list has grown.
@@ -21,7 +24,9 @@ from lcllm_cli.sources.http import HttpClient, OfflineError
 
 DEFAULT_S2_API_URL = "https://api.semanticscholar.org/graph/v1"
 BATCH_SIZE = 500
-FIELDS = "citationCount,externalIds"
+FIELDS = "citationCount,venue,publicationVenue,journal,year,publicationTypes,externalIds"
+# the parts of a record that describe the published version (read by lcllm_cli.venues.from_s2)
+VENUE_FIELDS: tuple[str, ...] = ("venue", "publicationVenue", "journal", "year", "publicationTypes", "externalIds")
 SERVICE = "Semantic Scholar"
 INTERVAL = 1.0  # seconds between requests (LCLLM_S2_INTERVAL)
 
@@ -43,10 +48,13 @@ def paper_page(paper_id: str) -> str:
 
 @dataclass(slots=True)
 class S2Paper:
-    """What Semantic Scholar says about one paper. ``citation_count`` None: it has no count for it."""
+    """What Semantic Scholar says about one paper. ``citation_count`` None: it has no count for it.
+
+    ``record``: the fields of :data:`VENUE_FIELDS` it answered (plain JSON values), for the published version."""
 
     paper_id: str | None
     citation_count: int | None
+    record: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -79,7 +87,23 @@ def _parse(item: object) -> S2Paper | None:
     # The id goes into a URL in the list: only the shape Semantic Scholar uses (40 hex digits, or a short
     # alphanumeric id) is taken; anything else (spaces, brackets, a path) is dropped, the count kept.
     ok = isinstance(pid, str) and _PAPER_ID.fullmatch(pid) is not None
-    return S2Paper(pid if ok else None, count)
+    return S2Paper(pid if ok else None, count, _venue_record(item))
+
+
+def _plain_json(value: object, depth: int = 0) -> bool:
+    if value is None or isinstance(value, str | int | float | bool):
+        return True
+    if depth > 3:
+        return False
+    if isinstance(value, list):
+        return all(_plain_json(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain_json(v, depth + 1) for k, v in value.items())
+    return False
+
+
+def _venue_record(item: dict[str, object]) -> dict[str, object]:
+    return {k: item[k] for k in VENUE_FIELDS if item.get(k) is not None and _plain_json(item[k])}
 
 
 def _cache_key(base: str, s2_id: str) -> str:
@@ -106,7 +130,14 @@ def fetch_citations(
         if stored is None:
             todo.append(s2_id)
         elif isinstance(stored, dict) and stored.get("known"):
-            cached = _parse({"paperId": stored.get("paperId"), "citationCount": stored.get("citationCount")})
+            record = stored.get("record")
+            cached = _parse(
+                {
+                    "paperId": stored.get("paperId"),
+                    "citationCount": stored.get("citationCount"),
+                    **(record if isinstance(record, dict) else {}),
+                }
+            )
             result.papers[s2_id] = cached if cached is not None else S2Paper(None, None)
         else:
             result.unknown.append(s2_id)
@@ -117,7 +148,7 @@ def fetch_citations(
     if todo and client.config.offline:
         result.error = OfflineError(
             f"--offline: the cache holds no {SERVICE} answer for {len(todo)} of {total} papers",
-            hint="run `lcllm enrich --citations` once without --offline to fill the cache",
+            hint="run `lcllm enrich` once without --offline to fill the cache",
         )
         return result
     url = f"{base}/paper/batch?fields={FIELDS}"
@@ -137,7 +168,12 @@ def fetch_citations(
                 result.papers[s2_id] = paper
                 client.remember(
                     _cache_key(base, s2_id),
-                    {"known": True, "paperId": paper.paper_id, "citationCount": paper.citation_count},
+                    {
+                        "known": True,
+                        "paperId": paper.paper_id,
+                        "citationCount": paper.citation_count,
+                        "record": paper.record,
+                    },
                 )
         done += len(chunk)
         if progress:
@@ -184,3 +220,56 @@ def _message(text: str) -> str:
             if isinstance(data.get(k), str):
                 return data[k][:200]
     return text.strip()[:200]
+
+
+MATCH_FIELDS = f"title,authors,{FIELDS}"
+
+
+@dataclass(slots=True)
+class TitleMatch:
+    """The paper Semantic Scholar's title search found: its record, and the title and authors to check it by."""
+
+    paper: S2Paper
+    title: str
+    authors: list[str]
+
+
+def match_title(title: str, client: HttpClient) -> TitleMatch | None:
+    """Semantic Scholar's best match for ``title`` (``GET /paper/search/match``), cached; None when it has none.
+
+    A title match is a guess, not an identifier: the caller decides whether it is the same paper."""
+    from urllib.parse import quote
+
+    base = base_url()
+    url = f"{base}/paper/search/match?query={quote(title)}&fields={MATCH_FIELDS}"
+    answer = client.request(
+        "GET",
+        url,
+        service=SERVICE,
+        headers=_headers(),
+        cache_key=f"s2match:{base}:{MATCH_FIELDS}:{title}",
+        cache_statuses=(200, 404),  # "no match" is an answer too: a second run asks nothing
+        min_interval=interval(),
+    )
+    if answer.status == 404:
+        return None
+    if answer.status != 200:
+        raise NetworkError(f"{SERVICE} answered HTTP {answer.status} to a title search: {_message(answer.text)}")
+    try:
+        data = answer.json()
+    except ValueError:
+        raise NetworkError(f"{SERVICE} gave an answer that is not JSON") from None
+    items = data.get("data") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items:
+        return None
+    item = items[0]
+    paper = _parse(item)
+    if paper is None or not isinstance(item, dict):
+        return None
+    found_title = " ".join(item["title"].split()) if isinstance(item.get("title"), str) else ""
+    authors = [
+        " ".join(a["name"].split())
+        for a in item.get("authors") or []
+        if isinstance(a, dict) and isinstance(a.get("name"), str) and a["name"].strip()
+    ]
+    return TitleMatch(paper, found_title, authors)
