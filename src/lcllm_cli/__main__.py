@@ -8,6 +8,7 @@ from __future__ import annotations
 # against the commands the modules register.
 COMMAND_MODULES: dict[str, str] = {
     "add": "add",
+    "inbox": "inbox",
     "edit": "edit",
     "move": "edit",
     "list": "browse",
