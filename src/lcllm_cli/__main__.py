@@ -58,6 +58,11 @@ TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
                     "OpenReview link, posts on X and web pages.",
                 ),
                 (
+                    "inbox",
+                    "The new papers this list should consider, ranked: arXiv searches, Hugging Face daily papers "
+                    "and Semantic Scholar recommendations, without what the list holds or the curator rejected.",
+                ),
+                (
                     "edit",
                     "Change entries: title, section, highlight, note, label, description, links. "
                     "Entries are named as `show` names them (arXiv id, URL, citation key or exact "

@@ -38,11 +38,14 @@ _COLUMNS = (
         "0.5 by rank), shared title words (up to 0.5) and upvotes (up to 1 at 100), ties newest first; --json "
         "gives every signal. Answers are cached (--ttl), so a second run the same morning asks nothing. One "
         "source failing is a warning (exit code 0); every source failing is exit code 1.\n\n"
-        "--add N... adds the candidates numbered N in the last listing (or arXiv ids) through `lcllm add`, to the "
-        "section shown (or --section); --reject N... records them in entries.rejected.toml beside the list, so "
-        "they never come back and steer the recommendations away.\n\n"
+        "--since takes a day (YYYY-MM-DD) or a span back from today (2d, 1w); default 1d. `--add N...` adds "
+        "the candidates numbered N in the last listing (or arXiv ids) through `lcllm add`, to the section shown "
+        "(or --section); `--reject N...` records them in entries.rejected.toml beside the list, so they never "
+        "come back and steer the recommendations away. On a terminal, -i goes through the candidates one key at "
+        "a time (a: add, r: reject, s: skip, o: open, q: quit).\n\n"
         "Example: `lcllm inbox --since 2d`\n\n"
-        "Example: `lcllm inbox --add 1 4 --reject 2 3`\n\n"
+        "Example: `lcllm inbox --add 1 4`\n\n"
+        "Example: `lcllm inbox --reject 2 3`\n\n"
         "Example: `lcllm inbox --source arxiv,hf --section Papers --json`"
     ),
 )
@@ -50,7 +53,7 @@ def inbox_cmd(
     ctx: typer.Context,
     since: Annotated[
         str | None,
-        typer.Option("--since", metavar="DATE|SPAN", help="From this day (YYYY-MM-DD, 2d, 1w; default 1d: yesterday)."),
+        typer.Option("--since", metavar="WHEN", help="From this day (YYYY-MM-DD, 2d, 1w; default 1d: yesterday)."),
     ] = None,
     until: Annotated[
         str | None, typer.Option("--until", metavar="DATE", help="Up to this day (default today, UTC).")
@@ -63,14 +66,16 @@ def inbox_cmd(
         typer.Option("--section", "-s", help="Only this section's candidates; with --add, the section to add to."),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-l", min=1, help="Show at most this many candidates.")] = 30,
-    add: Annotated[
+    picks: Annotated[
         list[str] | None,
-        typer.Option("--add", metavar="N|ID", help="Add these candidates (numbers of the last listing, or ids)."),
+        typer.Argument(
+            metavar="[PICK...]",
+            help="With --add or --reject: numbers of the last listing, or arXiv ids (or DOIs).",
+            show_default=False,
+        ),
     ] = None,
-    reject: Annotated[
-        list[str] | None,
-        typer.Option("--reject", metavar="N|ID", help="Reject these candidates: never offered again."),
-    ] = None,
+    add: Annotated[bool, typer.Option("--add", help="Add the candidates named (through `lcllm add`).")] = False,
+    reject: Annotated[bool, typer.Option("--reject", help="Reject the candidates named: never offered again.")] = False,
     interactive: Annotated[
         bool,
         typer.Option("--interactive", "-i", help="On a terminal: go through the candidates one key at a time."),
@@ -98,8 +103,17 @@ def inbox_cmd(
     from lcllm_cli.sources.http import HttpConfig, parse_duration
 
     path = state(ctx).path
-    picks = [p for v in add or [] for p in v.replace(",", " ").split()]
-    rejects = [p for v in reject or [] for p in v.replace(",", " ").split()]
+    named = [p for v in picks or [] for p in v.replace(",", " ").split()]
+    if add and reject:
+        raise UsageError("--add and --reject name the same candidates", hint="run one, then the other")
+    if named and not (add or reject):
+        raise UsageError(
+            f"what to do with {' '.join(named[:3])}?",
+            hint="say `lcllm inbox --add N...` or `lcllm inbox --reject N...`",
+        )
+    if (add or reject) and not named:
+        raise UsageError("name the candidates", hint="e.g. `lcllm inbox --add 1 3` (the numbers of the last listing)")
+    picks, rejects = (named, []) if add else ([], named)
     if interactive and (picks or rejects or as_json):
         raise UsageError("-i goes through the candidates itself", hint="give -i without --add, --reject or --json")
     if interactive and not (is_terminal() and is_terminal(sys.stdin)):
