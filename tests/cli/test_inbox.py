@@ -136,3 +136,63 @@ def test_interactive_needs_a_terminal(path: Path, stub: InboxStub) -> None:
     result = invoke(path, "-i")
     assert result.exit_code == 2
     assert "-i needs a terminal" in result.stderr
+
+
+def test_go_through_takes_one_key_a_candidate(path: Path, stub: InboxStub, capsys: pytest.CaptureFixture[str]) -> None:
+    from lcllm_cli.cli.inbox import go_through
+    from lcllm_cli.commands import inbox
+
+    report = inbox.gather(path, since="2026-11-30", until="2026-12-01")
+    order = [c.ident for c in report.candidates]
+    keys = iter(["o", "x", "a", "r", "q"])  # open the first (then an unknown key), add it; reject the second; quit
+    opened: list[str] = []
+    done = go_through(report, 30, key=lambda: next(keys), browse=opened.append)
+    assert opened == [f"https://arxiv.org/abs/{order[0]}"]
+    assert [(d.ident, d.action) for d in done.decisions] == [(order[0], "added"), (order[1], "rejected")]
+    assert order[0] in {e.arxiv for e in store.load(path).entries}
+    assert [r.ident for r in __import__("lcllm_cli.commands.inbox").commands.inbox.load_rejections(path)] == [order[1]]
+    out = capsys.readouterr().out
+    assert f"1/3  {order[0]}" in out and f"3/3  {order[2]}" in out
+    assert out.rstrip().endswith("quit")
+    assert out.count("a: add  r: reject  s: skip  o: open  q: quit") == 3
+
+
+def test_on_a_terminal_a_table_and_i_reads_keys(path: Path, stub: InboxStub) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from tests.terminal import run_on_terminal
+
+    lcllm = str(Path(sys.executable).with_name("lcllm"))
+    env = {**os.environ, "COLUMNS": "160", "NO_COLOR": "1"}
+    shown, _ = run_on_terminal([lcllm, "--file", str(path), "inbox", *SPAN], env, columns=160, stderr_to_pipe=True)
+    lines = shown.decode().splitlines()
+    assert lines[0].split() == ["#", "id", "title", "first", "author", "date", "section", "why"]
+    starts = [line.split()[:2] for line in lines[1:] if line[:1].isdigit() and "candidates," not in line]
+    assert sorted(starts) == [["1", "2412.00102"], ["2", "2412.00100"], ["3", "2412.00101"]]
+    # -i on a pseudo-terminal: one key per candidate, no Enter
+    primary, secondary = os.openpty()
+    proc = subprocess.Popen(
+        [lcllm, "--file", str(path), "inbox", *SPAN, "-i"], stdin=secondary, stdout=secondary, stderr=secondary, env=env
+    )
+    os.close(secondary)
+    seen = b""
+    for key in (b"s", b"r", b"q"):
+        deadline = time.monotonic() + 30
+        while seen.count(b"q: quit") < (b"sr".find(key) + 1 if key != b"q" else 3) and time.monotonic() < deadline:
+            seen += os.read(primary, 65536)
+        os.write(primary, key)
+    while True:
+        try:
+            data = os.read(primary, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        seen += data
+    os.close(primary)
+    assert proc.wait(timeout=60) == 0, seen.decode()
+    assert b"rejected " in seen
+    assert len(__import__("lcllm_cli.commands.inbox").commands.inbox.load_rejections(path)) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -124,11 +125,7 @@ def inbox_cmd(
         if as_json:
             print_json(report.to_dict())
         else:
-            for d in report.decisions:
-                where = f" ({shown(d.section)})" if d.section else ""
-                title = f": {shown(d.title)}" if d.title else ""
-                reason = f" - {shown(d.reason)}" if d.reason and d.action == "failed" else ""
-                sys.stdout.write(f"{d.action} {shown(d.ident)}{where}{title}{reason}\n")
+            _print_decisions(report)
         raise typer.Exit(report.exit_code)
     config = HttpConfig.from_env(ttl=parse_duration(ttl) if ttl is not None else None, offline=offline, timeout=timeout)
     with progress_bar(not as_json) as update:
@@ -145,14 +142,24 @@ def inbox_cmd(
     if as_json:
         print_json(report.to_dict())
     elif interactive:
-        from lcllm_cli.cli.inbox_keys import go_through
-
         _summary(report, limit)
-        go_through(path, report, section, arxiv_config, timeout)
+        _warn(report)
+        done = go_through(report, limit)
+        _print_decisions(done)
+        raise typer.Exit(max(report.exit_code, done.exit_code))
     else:
         _render(report, limit)
     _warn(report)
     raise typer.Exit(report.exit_code)
+
+
+def _print_decisions(report: InboxReport) -> None:
+    for d in report.decisions:
+        where = f" ({shown(d.section)})" if d.section else ""
+        title = f": {shown(d.title)}" if d.title else ""
+        reason = f" - {shown(d.reason)}" if d.reason and d.action == "failed" else ""
+        sys.stdout.write(f"{d.action} {shown(d.ident)}{where}{title}{reason}\n")
+    sys.stdout.flush()
 
 
 def _cells(report: InboxReport, limit: int) -> list[list[str]]:
@@ -231,3 +238,77 @@ def _warn(report: InboxReport) -> None:
     for s in failed:
         assert s.error is not None
         typer.echo(f"warning: {SOURCE_NAMES[s.name]} failed: {shown(s.error.message)}", err=True)
+
+
+# --------------------------------------------------------------------------------------------- -i
+
+
+def read_key() -> str:
+    """One key from the terminal, without waiting for Enter (the terminal's mode is restored after)."""
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setraw(fd, termios.TCSANOW)  # keys typed ahead are kept
+        return sys.stdin.read(1)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def open_url(url: str) -> None:
+    import webbrowser
+
+    webbrowser.open(url)
+
+
+KEYS = "a: add  r: reject  s: skip  o: open  q: quit"
+
+
+def go_through(
+    report: InboxReport,
+    limit: int,
+    *,
+    key: Callable[[], str] = read_key,
+    browse: Callable[[str], None] = open_url,
+    decide: Callable[..., InboxReport] | None = None,
+) -> InboxReport:
+    """Show the candidates one at a time and take one key for each (add, reject, skip, open, quit); then apply
+    the adds and rejections in one go (:func:`lcllm_cli.commands.inbox.decide`). Returns its report (no decisions
+    when every candidate was skipped)."""
+    from lcllm_cli.commands import inbox
+
+    adds: list[str] = []
+    rejects: list[str] = []
+    style = styled()
+    shown_ones = report.candidates[:limit]
+    for c in shown_ones:
+        sys.stdout.write(
+            f"\n{c.number}/{len(shown_ones)}  {shown(c.ident)}  {shown(c.title)}\n"
+            f"    {shown(c.first_author or '-')} · {c.date or '-'} · {shown(c.section or '-')}\n"
+            f"    {shown('; '.join(c.why()))}\n" + dim(f"    {KEYS} ", style)
+        )
+        sys.stdout.flush()
+        while True:
+            pressed = key().lower()
+            if pressed == "o":
+                url = f"https://arxiv.org/abs/{c.arxiv}" if c.arxiv else f"https://doi.org/{c.doi}"
+                browse(url)
+                continue
+            if pressed in ("a", "r", "s", " ", "\r", "\n", "q", "\x03", "\x04", ""):
+                break
+        sys.stdout.write(
+            {"a": "add", "r": "reject", "q": "quit", "\x03": "quit", "\x04": "quit", "": "quit"}.get(pressed, "skip")
+            + "\n"
+        )
+        if pressed == "a":
+            adds.append(str(c.number))
+        elif pressed == "r":
+            rejects.append(str(c.number))
+        elif pressed in ("q", "\x03", "\x04", ""):
+            break
+    sys.stdout.flush()
+    if not adds and not rejects:
+        return inbox.InboxReport(path=report.path)
+    return (decide or inbox.decide)(report.path, add=adds, reject=rejects)

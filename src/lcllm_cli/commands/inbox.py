@@ -360,7 +360,10 @@ class Candidate:
         elif "hf" in self.sources:
             out.append("Hugging Face daily papers")
         if sec is not None and self.words.get(sec):
-            out.append(f"title shares {', '.join(repr(w) for w in self.words[sec][:3])} with {sec}")
+            shared = self.words[sec]
+            parts = {w for p in shared if " " in p for w in p.split()}
+            told = [w for w in shared if " " in w or w not in parts][:3]  # not "kv" beside "kv cache"
+            out.append(f"title shares {', '.join(repr(w) for w in told)} with {sec}")
         return out
 
     def to_dict(self) -> dict[str, Any]:
