@@ -196,3 +196,10 @@ def test_on_a_terminal_a_table_and_i_reads_keys(path: Path, stub: InboxStub) -> 
     assert proc.wait(timeout=60) == 0, seen.decode()
     assert b"rejected " in seen
     assert len(__import__("lcllm_cli.commands.inbox").commands.inbox.load_rejections(path)) == 1
+
+
+def test_text_from_outside_is_shown_not_obeyed(path: Path, stub: InboxStub) -> None:
+    stub.add_daily(DAY, Paper("2412.00109", "KV Cache \x1b[2J\x1b]0;pwned\x07 Compression", DAY), upvotes=1)
+    result = invoke(path, *SPAN, "--source", "hf")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\\x1b[2J" in result.stdout

@@ -291,3 +291,15 @@ def test_rejections_file_is_deterministic_and_sorted(tmp_path: Path) -> None:
     assert [r.ident for r in inbox.load_rejections(path)] == ["2412.1", "2412.2"]
     assert inbox.load_rejections(path)[0].title == 'A "q"'
     assert inbox.dump_rejections(inbox.load_rejections(path)) == text
+
+
+def test_offline_answers_from_the_cache_or_fails_each_source(listed: Path, stub: InboxStub) -> None:
+    stub.add_recommendation(Paper("2412.00100", "KV Cache Compression Offline", YESTERDAY))
+    cold = gather(listed, config=HttpConfig(offline=True))
+    assert len(cold.failed_sources) == 3 and cold.exit_code == 1
+    assert stub.server.requests == []
+    gather(listed)
+    asked = len(stub.server.requests)
+    warm = gather(listed, config=HttpConfig(offline=True))
+    assert not warm.failed_sources and ids(warm) == ["2412.00100"]
+    assert len(stub.server.requests) == asked
