@@ -66,7 +66,9 @@ def inbox_cmd(
         str | None,
         typer.Option("--section", "-s", help="Only this section's candidates; with --add, the section to add to."),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", "-l", min=1, help="Show at most this many candidates.")] = 30,
+    limit: Annotated[
+        int, typer.Option("--limit", "-l", metavar="N", min=1, help="Show at most this many candidates.")
+    ] = 30,
     picks: Annotated[
         list[str] | None,
         typer.Argument(

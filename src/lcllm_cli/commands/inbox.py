@@ -579,7 +579,8 @@ def gather(
     report.plans = plans(lib, only)
     plan_of = {p.section: p for p in report.plans}
     rejections = load_rejections(path)
-    negatives = [f"ARXIV:{r.arxiv}" if r.arxiv else f"DOI:{r.ident}" for r in rejections]
+    newest_first = sorted(rejections, key=lambda r: (r.date or "", r.ident), reverse=True)
+    negatives = [f"ARXIV:{r.arxiv}" if r.arxiv else f"DOI:{r.ident}" for r in newest_first]
     found: dict[str, Candidate] = {}
 
     def candidate(arxiv_id: str | None, doi: str | None, title: str, authors: list[str]) -> Candidate:
