@@ -2,7 +2,7 @@
 
 The stand-ins (tests/inbox_stub.py) answer like arXiv's search (30 new papers a section), the Hub's daily papers
 (50 a day) and Semantic Scholar's recommendations (100 a section). Each run starts with an empty cache and asks
-for yesterday and today (the default ``--since 1d``); then the same inbox is run again, as a curator would later
+for the last three days (the default ``--since 2d``); then the same inbox is run again, as a curator would later
 the same morning. Printed: the requests each source got, against the budget of issue 16 (at most one per section
 for arXiv and Semantic Scholar, one per day for the Hub), the requests of the second run (target 0), and the
 median wall time of the first runs beside that of `lcllm list` on the same list (the cost of starting lcllm and
@@ -64,12 +64,12 @@ def synthetic_list(path: Path) -> None:
 
 def stocked_stub(today: dt.date) -> InboxStub:
     stub = InboxStub()
-    days = [today - dt.timedelta(days=1), today]
+    days = [today - dt.timedelta(days=2), today - dt.timedelta(days=1), today]
     n = 0
     for name, phrases in SECTIONS.items():
         for i in range(30):
             n += 1
-            day = days[i % 2].isoformat()
+            day = days[i % 3].isoformat()
             phrase = phrases[i % len(phrases)]
             stub.add_arxiv(Paper(f"2412.{n:05d}", f"New {phrase.title()} Method {i}", day, abstract=f"about {phrase}"))
     for d, day in enumerate(days):
@@ -79,7 +79,7 @@ def stocked_stub(today: dt.date) -> InboxStub:
             stub.add_daily(day.isoformat(), Paper(f"2412.{n:05d}", f"Daily {phrase} Paper {d}-{i}", day.isoformat()), i)
     for i in range(100):
         n += 1
-        stub.add_recommendation(Paper(f"2412.{n:05d}", f"Recommended Paper {i}", days[i % 2].isoformat()))
+        stub.add_recommendation(Paper(f"2412.{n:05d}", f"Recommended Paper {i}", days[i % 3].isoformat()))
     return stub
 
 
@@ -110,7 +110,7 @@ def rows(runs: int = 3, delay: float = 3.0, log: Callable[[str], None] | None = 
                 raise SystemExit(f"lcllm inbox (second run) failed: {again.stderr.decode()}")
             second.append(len(stub.server.requests) - before)
             peer.add(measure([LCLLM, "--file", str(path), "list"], env=env))
-    sections, days = len(SECTIONS), 2
+    sections, days = len(SECTIONS), 3
     budget = {"arxiv": sections, "s2": sections, "hf": days}
     worst = {s: max(c[s] for c in first) for s in budget}
     within = all(worst[s] <= budget[s] for s in budget) and max(second) == 0

@@ -303,3 +303,9 @@ def test_offline_answers_from_the_cache_or_fails_each_source(listed: Path, stub:
     warm = gather(listed, config=HttpConfig(offline=True))
     assert not warm.failed_sources and ids(warm) == ["2412.00100"]
     assert len(stub.server.requests) == asked
+
+
+def test_by_default_the_inbox_looks_two_days_back(listed: Path, stub: InboxStub) -> None:
+    report = gather(listed, sources=["hf"])
+    assert (report.since, report.until) == ("2026-11-30", "2026-12-02")
+    assert [r.query["date"][0] for r in stub.asked("hf")] == ["2026-11-30", "2026-12-01", "2026-12-02"]

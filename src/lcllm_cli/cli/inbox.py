@@ -39,7 +39,8 @@ _COLUMNS = (
         "0.5 by rank), shared title words (up to 0.5) and upvotes (up to 1 at 100), ties newest first; --json "
         "gives every signal. Answers are cached (--ttl), so a second run the same morning asks nothing. One "
         "source failing is a warning (exit code 0); every source failing is exit code 1.\n\n"
-        "--since takes a day (YYYY-MM-DD) or a span back from today (2d, 1w); default 1d. `--add N...` adds "
+        "--since takes a day (YYYY-MM-DD) or a span back from today (2d, 1w); default 2d (arXiv announces a day's "
+        "submissions the next evening and its search index may lag a day). `--add N...` adds "
         "the candidates numbered N in the last listing (or arXiv ids) through `lcllm add`, to the section shown "
         "(or --section); `--reject N...` records them in entries.rejected.toml beside the list, so they never "
         "come back and steer the recommendations away. On a terminal, -i goes through the candidates one key at "
@@ -54,7 +55,7 @@ def inbox_cmd(
     ctx: typer.Context,
     since: Annotated[
         str | None,
-        typer.Option("--since", metavar="WHEN", help="From this day (YYYY-MM-DD, 2d, 1w; default 1d: yesterday)."),
+        typer.Option("--since", metavar="WHEN", help="From this day (YYYY-MM-DD, 2d, 1w; default 2d)."),
     ] = None,
     until: Annotated[
         str | None, typer.Option("--until", metavar="DATE", help="Up to this day (default today, UTC).")

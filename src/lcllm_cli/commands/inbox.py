@@ -20,8 +20,8 @@ Answers are cached by the run's :class:`~lcllm_cli.sources.http.HttpClient` with
 (``--ttl``, ``LCLLM_CACHE_TTL``, ``--offline``), so a second run the same morning asks nothing. The ranked listing is
 kept in the user cache (:func:`listing_path`), so ``--add N`` and ``--reject N`` name what was shown.
 
-Rejections live in a file beside the list (:func:`rejections_path`, ``entries.rejected.toml`` for ``entries.toml``):
-see :mod:`lcllm_cli.commands.inbox` docs in docs/entries-toml.md for why.
+Rejections live in a file beside the list (:func:`rejections_path`, ``entries.rejected.toml`` for ``entries.toml``);
+docs/entries-toml.md says why.
 """
 
 from __future__ import annotations
@@ -50,6 +50,9 @@ RECOMMENDATIONS = 100  # papers asked of Semantic Scholar per section
 QUERY_WORDS = 3  # phrases in a derived query
 PROFILE_WORDS = 15  # distinctive words of a section that its candidates' titles are compared with
 MAX_DAYS = 31  # the longest --since: one Hugging Face request a day
+# The default --since: arXiv announces a day's submissions the next evening (US Eastern) and its search index can
+# lag a day behind that, so a morning's inbox looks two days back to see everything announced since the last one.
+DEFAULT_DAYS_BACK = 2
 
 # Words too common in paper titles to tell one section of a list from another (nor a list from arXiv).
 _STOP = """a an and are as at based be beyond by can do does for from how in into is it its large language model models
@@ -564,7 +567,7 @@ def gather(
         )
     today = today or today_utc()
     end = parse_day(until, today, "--until") if until else today
-    start = parse_day(since, today) if since else end - dt.timedelta(days=1)
+    start = parse_day(since, today) if since else end - dt.timedelta(days=DEFAULT_DAYS_BACK)
     if start > end:
         raise UsageError(f"--since {start} is after --until {end}", hint="give an earlier --since")
     if (end - start).days >= MAX_DAYS:
