@@ -43,6 +43,8 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     monkeypatch.setenv("LCLLM_GITHUB_API_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("LCLLM_DOI_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("LCLLM_OPENREVIEW_API_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("LCLLM_S2_RECS_URL", "http://127.0.0.1:9/recommendations/v1")
+    monkeypatch.setenv("LCLLM_HF_URL", "http://127.0.0.1:9")
 
 
 @pytest.fixture

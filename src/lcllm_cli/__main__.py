@@ -8,6 +8,7 @@ from __future__ import annotations
 # against the commands the modules register.
 COMMAND_MODULES: dict[str, str] = {
     "add": "add",
+    "inbox": "inbox",
     "edit": "edit",
     "move": "edit",
     "section": "section",
@@ -56,6 +57,11 @@ TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
                     "Add papers from arXiv by id or URL (up to 100 ids per request), GitHub repositories, Hugging "
                     "Face models, datasets and Spaces, papers by DOI or OpenReview link, posts on X and web "
                     "pages.",
+                ),
+                (
+                    "inbox",
+                    "The new papers this list should consider, ranked: arXiv searches, Hugging Face daily papers "
+                    "and Semantic Scholar recommendations, without what the list holds or the curator rejected.",
                 ),
                 (
                     "edit",

@@ -169,6 +169,10 @@ class Section:
     name: str
     level: int = 2
     heading: str | None = None
+    # `lcllm inbox`: the arXiv search query for new papers of this section (`abs:"long context" OR ti:rope`) and
+    # the arXiv categories it is limited to; without a query, the inbox derives one from the section's titles
+    query: str | None = None
+    categories: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 
 from lcllm_cli import files
 from lcllm_cli.errors import StoreError
+from lcllm_cli.fieldkinds import is_category
 from lcllm_cli.gcpause import paused_gc
 from lcllm_cli.keys import assign_keys
 from lcllm_cli.model import KINDS, Citations, Entry, Library, Link, Publication, Section, validate_entry
@@ -290,8 +291,10 @@ def _library_from_data(data: dict[str, Any], source: str, text: str | None, *, t
         raise StoreError(f"{source}: 'section' must be [[section]] tables")
     names: set[str] = set()
     for i, sec in enumerate(sections, 1):
-        if not isinstance(sec, dict) or not isinstance(sec.get("name"), str) or set(sec) - {"name", "level", "heading"}:
-            raise StoreError(f"{source}: section #{i} must have a name (and optionally a level and a heading)")
+        if not isinstance(sec, dict) or not isinstance(sec.get("name"), str) or set(sec) - _SECTION_KEYS:
+            raise StoreError(
+                f"{source}: section #{i} must have a name (and optionally a level, a heading, a query and categories)"
+            )
         level = sec.get("level", 2)
         if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 6:
             raise StoreError(f"{source}: section {sec['name']!r}: level must be an integer from 1 to 6")
@@ -300,8 +303,16 @@ def _library_from_data(data: dict[str, Any], source: str, text: str | None, *, t
             raise StoreError(f"{source}: section {sec['name']!r}: heading must be a string")
         if sec["name"] in names:
             raise StoreError(f"{source}: section {sec['name']!r} is listed twice")
+        query = sec.get("query")
+        if query is not None and (not isinstance(query, str) or not query.strip()):
+            raise StoreError(f"{source}: section {sec['name']!r}: query must be a non-empty string")
+        categories = sec.get("categories", [])
+        if not isinstance(categories, list) or not all(isinstance(c, str) and is_category(c) for c in categories):
+            raise StoreError(
+                f'{source}: section {sec["name"]!r}: categories must be a list of arXiv categories ("cs.CL")'
+            )
         names.add(sec["name"])
-        lib.sections.append(Section(sec["name"], level, heading or None))
+        lib.sections.append(Section(sec["name"], level, heading or None, query, list(categories)))
 
     raw_entries = data.get("entry", [])
     if not isinstance(raw_entries, list):
@@ -331,6 +342,7 @@ def _library_from_data(data: dict[str, Any], source: str, text: str | None, *, t
     return lib
 
 
+_SECTION_KEYS = frozenset({"name", "level", "heading", "query", "categories"})
 _WHERE = "\x00where\x00"  # stands for the entry's place in messages until an error needs the real one
 
 
@@ -470,7 +482,13 @@ def _cache_record(lib: Library, canonical: bool) -> dict[str, Any]:
     declared = lib.section_names()
     used = {e.section for e in lib.entries}
     sections: list[dict[str, Any]] = [
-        {"name": sec.name, "level": sec.level, **({"heading": sec.heading} if sec.heading else {})}
+        {
+            "name": sec.name,
+            "level": sec.level,
+            **({"heading": sec.heading} if sec.heading else {}),
+            **({"query": sec.query} if sec.query else {}),
+            **({"categories": list(sec.categories)} if sec.categories else {}),
+        }
         for sec in lib.sections
     ]
     sections.extend({"name": name, "level": 2} for name in sorted(used - set(declared)))
@@ -580,7 +598,7 @@ def _parse_cache_key(file_digest: bytes) -> str:
 
     from lcllm_cli import __version__
 
-    return hashlib.blake2b(file_digest + f"\0lcllm {__version__} schema 3".encode(), digest_size=20).hexdigest()
+    return hashlib.blake2b(file_digest + f"\0lcllm {__version__} schema 4".encode(), digest_size=20).hexdigest()
 
 
 def _parse_cache_get(key: str) -> dict[str, Any] | None:
@@ -789,6 +807,10 @@ def dumps(lib: Library) -> str:
             parts.append(f"level = {sec.level}")
         if sec.heading:
             parts.append(f"heading = {toml_str(sec.heading)}")
+        if sec.query:
+            parts.append(f"query = {toml_str(sec.query)}")
+        if sec.categories:
+            parts.extend(_string_array("categories", sec.categories))
     missing = sorted(used - set(lib.section_names()))
     for name in missing:  # an entry whose section was never declared: declare it rather than lose it
         parts.extend(["", "[[section]]", f"name = {toml_str(name)}"])

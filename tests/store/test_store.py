@@ -716,3 +716,39 @@ def test_a_publication_survives_the_parse_cache(tmp_path: Path, monkeypatch: pyt
     _forbid_parsing(monkeypatch, no_parse)
     warm = store.load(path)
     assert warm == cold and warm.entries[6].publication == _published(7)
+
+
+def test_a_sections_inbox_query_and_categories_round_trip_in_two_lines(tmp_path: Path) -> None:
+    lib = sample_library()
+    before = store.dumps(lib)
+    lib.sections[0].query = 'abs:"long context" OR ti:"context window"'
+    lib.sections[0].categories = ["cs.CL", "cs.LG"]
+    text = store.dumps(lib)
+    added = [line for line in difflib.ndiff(before.splitlines(), text.splitlines()) if line.startswith(("+", "-"))]
+    assert added == [
+        '+ query = "abs:\\"long context\\" OR ti:\\"context window\\""',
+        '+ categories = ["cs.CL", "cs.LG"]',
+    ]
+    back = store.loads(text)
+    assert back.sections[0].query == lib.sections[0].query and back.sections[0].categories == ["cs.CL", "cs.LG"]
+    assert back.sections[1].query is None and back.sections[1].categories == []
+    path = tmp_path / "entries.toml"
+    path.write_text(text, "utf-8")
+    for _ in range(2):  # the second read comes from the parse cache
+        assert store.load(path).sections[0].categories == ["cs.CL", "cs.LG"]
+    assert store.dumps(store.load(path)) == text
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ('query = ""', "query must be a non-empty string"),
+        ("query = 3", "query must be"),
+        ('categories = ["not a category!"]', "categories must be a list of arXiv categories"),
+        ('categories = "cs.CL"', "categories must be a list"),
+        ('quer = "x"', "must have a name"),
+    ],
+)
+def test_a_bad_section_query_or_category_is_refused_with_its_section(line: str, words: str) -> None:
+    with pytest.raises(StoreError, match=words):
+        store.loads(f'[list]\ntitle = "T"\n\n[[section]]\nname = "Papers"\n{line}\n')

@@ -439,3 +439,94 @@ def load_abstract(arxiv_id: str) -> str | None:
         return abstract_path(arxiv_id).read_text(encoding="utf-8").strip() or None
     except OSError:
         return None
+
+
+# --------------------------------------------------------------------------------------------- search
+
+
+@dataclass(slots=True)
+class SearchHit:
+    """One paper a search found: its entry (as :func:`result_to_entry` makes it) and its abstract."""
+
+    entry: Entry
+    abstract: str = ""
+
+
+@dataclass(slots=True)
+class SearchResult:
+    hits: list[SearchHit] = field(default_factory=list)
+    total: int | None = None  # arXiv's totalResults: more matched than ``max_results`` when it is larger
+    from_cache: bool = False
+
+
+def search_query(query: str, since: str, until: str, categories: Iterable[str] = ()) -> str:
+    """arXiv's ``search_query`` for papers matching ``query`` submitted from ``since`` to ``until`` (both
+    ``YYYY-MM-DD``, whole days, GMT), in one of ``categories`` when given."""
+    parts = [f"({query})"]
+    cats = [c for c in categories if is_category(c)]
+    if cats:
+        parts.append("(" + " OR ".join(f"cat:{c}" for c in cats) + ")")
+    start, end = since.replace("-", "") + "0000", until.replace("-", "") + "2359"
+    parts.append(f"submittedDate:[{start} TO {end}]")
+    return " AND ".join(parts)
+
+
+def search_url(url: str, search: str, max_results: int) -> str:
+    """The search request at the endpoint ``url``: newest first, ``max_results`` papers from the first."""
+    from urllib.parse import urlencode
+
+    query = urlencode(
+        {
+            "search_query": search,
+            "sortBy": "submittedDate",
+            "sortOrder": "descending",
+            "start": 0,
+            "max_results": max_results,
+        }
+    )
+    return url + ("&" if "?" in url else "?") + query
+
+
+def search(
+    query: str,
+    *,
+    since: str,
+    until: str,
+    http: HttpClient,
+    categories: Iterable[str] = (),
+    config: ArxivConfig | None = None,
+    max_results: int = 100,
+) -> SearchResult:
+    """The papers matching ``query`` submitted between ``since`` and ``until`` (``YYYY-MM-DD``), newest first: one
+    request, paced and retried as :func:`fetch` is (arXiv's 3 s rule counts searches too), answered from ``http``'s
+    cache while it is fresh (the cache key is the request itself). Raises :class:`NetworkError`."""
+    config = config or ArxivConfig.from_env()
+    url = search_url(config.url, search_query(query, since, until, categories), max_results)
+    answer = http.request(
+        "GET",
+        url,
+        service="arXiv",
+        cache_key=f"arxiv-search:{url}",
+        min_interval=config.delay,
+        retries=config.tries - 1,
+        backoff=config.backoff,
+        validate=_malformed,
+        shown_url=config.url,
+    )
+    if answer.status != 200:
+        raise _http_error(answer.status, answer.text, config.url)
+    body = answer.body or answer.text.encode("utf-8")
+    if not re.search(rb"<(?:\w+:)?feed\b", body[:4096]) or _malformed(body):
+        raise NetworkError(
+            f"arXiv's answer was not an Atom feed ({config.url})",
+            hint="check LCLLM_ARXIV_API_URL (the full query URL, default " + DEFAULT_URL + ")",
+        )
+    out = SearchResult(from_cache=answer.from_cache)
+    m = re.search(rb"<(?:\w+:)?totalResults[^>]*>\s*(\d+)\s*<", body)
+    if m:
+        out.total = int(m.group(1))
+    for res in parse_feed(body):
+        got = result_to_entry(res)
+        if got is not None:
+            out.hits.append(SearchHit(got[1], " ".join(res.summary.split())))
+    return out

@@ -5,6 +5,7 @@ bearer token when set."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,4 +87,70 @@ def fetch(keys: list[str], client: HttpClient) -> HubResult:
             result.error = NetworkError(f"{SERVICE} gave an unexpected answer for {rid}")
             return result
     return result
-    return result
+
+
+# --------------------------------------------------------------------------------------------- daily papers
+
+
+@dataclass(slots=True)
+class DailyPaper:
+    """One paper of the Hub's daily papers: ``arxiv`` is its arXiv id (the Hub's paper id)."""
+
+    arxiv: str
+    title: str
+    authors: list[str]
+    published: str | None  # YYYY-MM-DD
+    upvotes: int | None
+    summary: str = ""
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def daily_papers(date: str, client: HttpClient) -> list[DailyPaper]:
+    """The daily papers of ``date`` (``YYYY-MM-DD``): one request (cached with the client's TTL). A day without
+    any (a weekend, a holiday) is an empty list, not an error. Raises :class:`NetworkError`."""
+    from lcllm_cli.ids import try_parse_arxiv_id
+
+    base = base_url()
+    headers = {"Accept": "application/json"}
+    token = os.environ.get("HF_TOKEN", "").strip()
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    url = f"{base}/api/daily_papers?date={date}"
+    data = get_json(
+        client,
+        url,
+        service=SERVICE,
+        what=f"the daily papers of {date}",
+        cache_key=f"hf-daily:{url}",
+        headers=headers,
+        missing=(),
+        hint="check LCLLM_HF_URL (or unset it)",
+    )
+    if not isinstance(data, list):
+        raise NetworkError(
+            f"{SERVICE} gave an unexpected answer for the daily papers of {date} (not a list)",
+            hint="check LCLLM_HF_URL (or unset it)",
+        )
+    out: list[DailyPaper] = []
+    for item in data:
+        paper = item.get("paper") if isinstance(item, dict) else None
+        if not isinstance(paper, dict):
+            continue
+        parsed = try_parse_arxiv_id(str(paper.get("id", "")))
+        title = paper.get("title") if isinstance(paper.get("title"), str) else item.get("title")
+        if parsed is None or not isinstance(title, str) or not title.strip():
+            continue
+        authors = [
+            " ".join(a["name"].split())
+            for a in paper.get("authors") or []
+            if isinstance(a, dict) and isinstance(a.get("name"), str) and a["name"].strip()
+        ]
+        published = paper.get("publishedAt")
+        day = published[:10] if isinstance(published, str) and _DAY.match(published) else None
+        summary = paper.get("summary") if isinstance(paper.get("summary"), str) else ""
+        out.append(
+            DailyPaper(parsed.id, " ".join(title.split()), authors, day, _count(paper.get("upvotes")), summary or "")
+        )
+    return out
