@@ -172,15 +172,19 @@ def run_lcllm(world: World, srv: StubServer, runs: int) -> tuple[list[float], Co
     return walls, counts
 
 
+# Loaded by papis's Python (PYTHONPATH): every request for arxiv.org goes to the stand-in instead.
 _SITECUSTOMIZE = """
 import os
-import arxiv
-import papis.arxiv
+import re
+import requests
 base = os.environ["BENCH_STANDIN"]
-arxiv.Client.query_url_format = base + "{api}?{{}}"
-papis.arxiv.ARXIV_API_URL = base + "{api}"
-papis.arxiv.ARXIV_ABS_URL = base + "/abs"
-papis.arxiv.ARXIV_PDF_URL = base + "/pdf"
+_arxiv = re.compile(r"^https?://(export\\.)?arxiv\\.org/api/query")
+_site = re.compile(r"^https?://(export\\.)?arxiv\\.org")
+_request = requests.Session.request
+def request(self, method, url, *args, **kwargs):
+    url = _site.sub(base, _arxiv.sub(base + "{api}", str(url)))
+    return _request(self, method, url, *args, **kwargs)
+requests.Session.request = request
 """
 
 
@@ -250,7 +254,9 @@ def main() -> None:
         p_walls, p_counts, problem = run_papis(papis, world, srv, args.runs)
         print(f"papis add --from arxiv, the {len(ARXIV_IDS)} arXiv ids of the batch, one process each")
         print(f"  requests: {sum(p_counts.values())} ({', '.join(f'{k} {v}' for k, v in sorted(p_counts.items()))})")
-        print(f"  wall time: median {statistics.median(p_walls):.2f} s (min {min(p_walls):.2f}, max {max(p_walls):.2f})")
+        print(
+            f"  wall time: median {statistics.median(p_walls):.2f} s (min {min(p_walls):.2f}, max {max(p_walls):.2f})"
+        )
         if problem:
             print(f"  note: papis said: {problem}")
         print(
