@@ -61,7 +61,9 @@ def test_written_entries_are_served_inside_other_queries(stub: ArxivStub) -> Non
 def test_generated_error_feed_has_the_written_answers_shape(stub: ArxivStub) -> None:
     # the written file names no real endpoint: its feed and error addresses are on 127.0.0.1 where arXiv's are on
     # arxiv.org, the one difference besides the time stamps
-    written = (FIXTURES / "malformed.xml").read_text(encoding="utf-8").replace("http://127.0.0.1/", "https://arxiv.org/")
+    written = (
+        (FIXTURES / "malformed.xml").read_text(encoding="utf-8").replace("http://127.0.0.1/", "https://arxiv.org/")
+    )
     stamp = re.compile(r"<updated>[^<]*</updated>")
     assert stamp.sub("", error_feed("qwerty")) == stamp.sub("", written)
     status, body = get(stub, id_list="2402.13753,zzz", max_results="2")

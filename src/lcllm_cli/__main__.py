@@ -69,7 +69,10 @@ TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
                     "the list are reported; the others are still removed (exit code 1 if any was "
                     "missing).",
                 ),
-                ("import", "Import an awesome-list Markdown file or a BibTeX file into the list."),
+                (
+                    "import",
+                    "Import an awesome-list Markdown file, a BibTeX file or a CSL-JSON file into the list.",
+                ),
             ],
         ),
         (
@@ -102,7 +105,10 @@ TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
                 ("refresh", "Re-fetch arXiv metadata for every paper (or those given) and show what changed."),
             ],
         ),
-        ("Publish", [("export", "Write the list as awesome-list Markdown or as BibTeX (to stdout, or -o FILE).")]),
+        (
+            "Publish",
+            [("export", "Write the list as awesome-list Markdown, as BibTeX or as CSL-JSON (to stdout, or -o FILE).")],
+        ),
     ],
 )
 

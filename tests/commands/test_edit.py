@@ -104,10 +104,15 @@ def test_remove_refuses_an_ambiguous_name_unless_all_and_dry_run_writes_nothing(
     assert code == 2 and "'Same' names 2 entries" in err and "--all" in err
     code, out, _ = cli(path, "remove", "Same", "--all", "--dry-run", "--json")
     data = json.loads(out)
-    assert code == 0 and data["dry_run"] and [r["id"] for r in data["removed"]] == [
-        "https://example.org/a",
-        "https://example.org/b",
-    ]
+    assert (
+        code == 0
+        and data["dry_run"]
+        and [r["id"] for r in data["removed"]]
+        == [
+            "https://example.org/a",
+            "https://example.org/b",
+        ]
+    )
     assert path.read_bytes() == before
     assert cli(path, "remove", "Same", "--all")[0] == 0
     assert [e.title for e in store.load(path).entries].count("Same") == 0

@@ -90,9 +90,7 @@ def test_add_with_other_sites_among_good_ids_adds_the_good_and_names_the_rest(st
     data = json.loads(result.stdout)
     assert result.exit_code == 1
     assert [p["status"] for p in data["papers"]] == ["added", "failed", "added"]
-    assert data["papers"][1]["reason"] == (
-        "not an arXiv id, a DOI or a web URL: gopher://example.org/b"
-    )
+    assert data["papers"][1]["reason"] == ("not an arXiv id, a DOI or a web URL: gopher://example.org/b")
     assert [e.arxiv for e in store.load(path).entries] == ["2402.00001", "2402.00002"]
     assert stub.sent_ids == ["2402.00001", "2402.00002"]
 
@@ -136,7 +134,9 @@ def test_import_of_a_directory_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "entries.toml"
     before = small_list(path)
     result = invoke(path, "import", str(tmp_path))
-    assert error_lines(result.output) == [f"error: {tmp_path} is a directory; give the Markdown or BibTeX file itself"]
+    assert error_lines(result.output) == [
+        f"error: {tmp_path} is a directory; give the Markdown, BibTeX or CSL-JSON file itself"
+    ]
     assert result.exit_code == 2
     assert path.read_bytes() == before
 

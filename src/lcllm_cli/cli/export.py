@@ -1,4 +1,4 @@
-"""``lcllm export`` (Markdown, BibTeX) and ``lcllm check`` (is the published list up to date?)."""
+"""``lcllm export`` (Markdown, BibTeX, CSL-JSON) and ``lcllm check`` (is the published list up to date?)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from lcllm_cli.errors import UsageError
     "export",
     panel=PUBLISH,
     help=(
-        "Write the list as awesome-list Markdown or as BibTeX (to stdout, or -o FILE).\n\n"
+        "Write the list as awesome-list Markdown, as BibTeX or as CSL-JSON (to stdout, or -o FILE).\n\n"
         "--markdown renders the seed's layout (title, contents, sections; papers with venue, id, arxiv/pdf links, "
         "citation counts, authors, extra links with star badges). --in-place README.md replaces only the part "
         "between `<!-- lcllm:start -->` and `<!-- lcllm:end -->`.\n\n"
@@ -25,8 +25,12 @@ from lcllm_cli.errors import UsageError
         "for pdflatex+bibtex, biblatex+biber and pandoc. Entries without a citation key get one "
         "(ding2024longrope), stored in entries.toml so it never changes. --ascii writes accents as LaTeX commands "
         "for classic BibTeX.\n\n"
+        "--csl-json writes an array of CSL items for pandoc --citeproc and Zotero (article for preprints with the "
+        "arXiv id as number, paper-conference/article-journal when a venue is known, software for projects, "
+        "webpage for links; id is the citation key). What CSL has no variable for (section, links, notes, "
+        "counts, ...) goes under custom.lcllm, so `lcllm import refs.json` reads an export back unchanged.\n\n"
         "Examples: `lcllm export --markdown --in-place README.md` · `lcllm export --bibtex -o refs.bib` · "
-        "`lcllm export --bibtex --kind paper --ascii`"
+        "`lcllm export --bibtex --kind paper --ascii` · `lcllm export --csl-json -o refs.json`"
     ),
 )
 def export_cmd(
@@ -35,6 +39,9 @@ def export_cmd(
         bool, typer.Option("--markdown", "--md", help="Write awesome-list Markdown (default).")
     ] = False,
     bibtex: Annotated[bool, typer.Option("--bibtex", "--bib", help="Write BibTeX.")] = False,
+    csl_json: Annotated[
+        bool, typer.Option("--csl-json", "--csl", help="Write CSL-JSON (pandoc --citeproc, Zotero).")
+    ] = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout.")
     ] = None,
@@ -56,10 +63,10 @@ def export_cmd(
 ) -> None:
     from lcllm_cli.commands.export import ExportOptions, run
 
-    if markdown and bibtex:
-        raise UsageError("give --markdown or --bibtex, not both")
+    if markdown + bibtex + csl_json > 1:
+        raise UsageError("give one of --markdown, --bibtex and --csl-json")
     opts = ExportOptions(
-        fmt="bibtex" if bibtex else "markdown",
+        fmt="bibtex" if bibtex else "csl" if csl_json else "markdown",
         output=output,
         in_place=in_place,
         kind=kind,
