@@ -69,6 +69,7 @@ COMMANDS: list[tuple[list[str], set[str]]] = [
     (["remove", "not-in-the-list"], set()),
     (["export", "--markdown"], set()),
     (["export", "--bibtex"], {"bibtexparser"}),  # the BibTeX writer may use it; nothing else heavy
+    (["export", "--csl-json"], set()),
     (["check"], set()),
     (["dedupe", "--dry-run"], set()),
     (["import", "--help"], set()),

@@ -212,3 +212,21 @@ def test_pandoc_citeproc_renders_every_entry_of_the_shipped_list_with_no_warning
     assert "LongRoPE: Extending LLM Context Window Beyond 2 Million Tokens" in proc.stdout
     assert '<span class="nocase">$\\infty$</span>Bench' in proc.stdout  # the math kept from title casing
     assert "https://arxiv.org/abs/2402.13753v1" in proc.stdout
+
+
+def test_hostile_text_stays_data_and_reads_back_exactly() -> None:
+    from lcllm_cli.importers.csl import parse
+    from lcllm_cli.urls import is_web_url
+    from tests.exporters.test_hostile_text import CONTROL, hostile_library
+
+    lib = hostile_library()
+    text = render(lib.entries).text
+    assert not CONTROL.search(text)  # C0 escaped by JSON, C1 by the exporter
+    items = json.loads(text)
+    assert [i["id"] for i in items] == [e.key for e in lib.entries]  # one item per entry, nothing injected
+    for item in items:
+        assert not CONTROL.search(item["title"] + json.dumps(item.get("author", []), ensure_ascii=False))
+        assert "URL" not in item or is_web_url(item["URL"])  # only http(s) addresses as the item's URL
+    back = parse(text)
+    assert back.problems == []
+    assert back.library.entries == lib.entries

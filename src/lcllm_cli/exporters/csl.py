@@ -35,6 +35,14 @@ from lcllm_cli.urls import github_repo, is_web_url
 CUSTOM = "lcllm"  # the key under an item's "custom" object that holds lcllm's own fields
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+# Control characters (C0 but tab and newline, DEL, C1) have no place in a published bibliography: the standard
+# variables drop them (custom keeps the exact value), and the file writes the C1 ones as escapes, as JSON does C0.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_C1 = re.compile(r"[\x7f-\x9f]")
+
+
+def _clean(text: str) -> str:
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 
 
 @dataclass(slots=True)
@@ -70,9 +78,11 @@ def join_name(name: dict[str, Any]) -> str:
 
 
 def rich_title(title: str) -> str:
-    """``title`` with its TeX math protected from title casing (``<span class="nocase">$x$</span>``)."""
+    """``title`` without control characters, its TeX math protected from title casing
+    (``<span class="nocase">$x$</span>``)."""
     from lcllm_cli.latex import MATH
 
+    title = _clean(title)
     return MATH.sub(lambda m: f'<span class="nocase">{m.group()}</span>', title) if "$" in title else title
 
 
@@ -110,13 +120,13 @@ def item(entry: Entry, key: str) -> dict[str, Any]:
         out["title"] = rich_title(entry.title)
         parts = entry.author_parts()  # elided: the head only (custom holds the known tail)
         kept = entry.authors if parts is None else parts[0]
-        names = [csl_name(a) for a in kept if a.strip()]
+        names = [csl_name(_clean(a)) for a in kept if _clean(a).strip()]
         if names:
             out["author"] = names
         if venue is None and entry.venue and entry.venue.strip().lower() != "arxiv":
             venue = entry.venue
-        if venue:
-            out["container-title"] = venue
+        if venue and _clean(venue).strip():
+            out["container-title"] = _clean(venue)
         issued = _issued(entry)
         if issued:
             out["issued"] = issued
@@ -133,13 +143,13 @@ def item(entry: Entry, key: str) -> dict[str, Any]:
         if entry.kind == "project":
             repo = github_repo(entry.url) if entry.url else None
             owner = entry.owner or (repo[0] if repo else None)
-            if owner:
-                out["author"] = [{"literal": owner}]
+            if owner and _clean(owner).strip():
+                out["author"] = [{"literal": _clean(owner)}]
         issued = {"date-parts": [[entry.year]]} if entry.year else None
         if issued:
             out["issued"] = issued
         if entry.kind == "project" and entry.description:
-            out["abstract"] = entry.description
+            out["abstract"] = _clean(entry.description)
     if url:
         out["URL"] = url
     return out
@@ -198,4 +208,7 @@ def render(entries: list[Entry]) -> CslResult:
         seen: set[str] = set()
         dup = next(k for k in keys if k in seen or seen.add(k))  # type: ignore[func-returns-value]
         raise ValueError(f"the citation key {dup!r} is given to more than one entry")
-    return CslResult(json.dumps(items, ensure_ascii=False, indent=2) + "\n", len(items))
+    text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    if _C1.search(text):  # only inside strings (JSON's own syntax is ASCII), where \u escapes mean the same
+        text = _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return CslResult(text, len(items))
