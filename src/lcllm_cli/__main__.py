@@ -19,6 +19,7 @@ COMMAND_MODULES: dict[str, str] = {
     "import": "importing",
     "refresh": "refresh",
     "enrich": "refresh",
+    "stats": "stats",
 }
 # Options of the main callback that take a value (see lcllm_cli.cli.app.main).
 _VALUE_OPTIONS = ("--file", "-f")
@@ -87,6 +88,12 @@ TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
                     "show",
                     "Show every field of one entry, named by arXiv id (any form, with or without "
                     "version), URL, citation key or exact title.",
+                ),
+                (
+                    "stats",
+                    "Show what the list holds: entries per kind and section, papers per month as a bar chart, "
+                    "the most cited and most starred entries, and the share of entries with code (a GitHub "
+                    "project, or a link to a repository).",
                 ),
             ],
         ),

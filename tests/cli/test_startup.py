@@ -21,7 +21,7 @@ PYTHON = sys.executable
 LCLLM = str(Path(sys.executable).with_name("lcllm"))
 
 # Modules no command should pay for unless it talks to the network or reads BibTeX.
-HEAVY = {"arxiv", "httpx", "httpcore", "bibtexparser", "requests", "lxml", "feedparser"}
+HEAVY = {"arxiv", "httpx", "httpcore", "bibtexparser", "requests", "lxml", "feedparser", "matplotlib", "numpy"}
 
 
 @pytest.fixture
@@ -70,6 +70,8 @@ COMMANDS: list[tuple[list[str], set[str]]] = [
     (["export", "--markdown"], set()),
     (["export", "--bibtex"], {"bibtexparser"}),  # the BibTeX writer may use it; nothing else heavy
     (["export", "--csl-json"], set()),
+    (["stats"], set()),  # matplotlib only for --svg
+    (["stats", "--json"], set()),
     (["check"], set()),
     (["dedupe", "--dry-run"], set()),
     (["import", "--help"], set()),
