@@ -118,6 +118,11 @@ def test_check_passes_fails_on_a_stale_readme_and_export_makes_it_current(tmp_pa
 
 
 @pytest.mark.skipif(shutil.which("pre-commit") is None, reason="pre-commit not installed")
+@pytest.mark.skipif(
+    os.environ.get("LCLLM_TEST_PRE_COMMIT") != "1",
+    reason="pre-commit pip-installs lcllm and its dependencies into an environment of its own (from the package "
+    "index: the network, unless pip is set to a local one); LCLLM_TEST_PRE_COMMIT=1 runs it",
+)
 def test_pre_commit_try_repo_runs_the_check_hook(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
     env = {**_offline_env(), "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
