@@ -20,6 +20,7 @@ COMMAND_MODULES: dict[str, str] = {
     "refresh": "refresh",
     "enrich": "refresh",
     "stats": "stats",
+    "completion": "completion",
 }
 # Options of the main callback that take a value (see lcllm_cli.cli.app.main).
 _VALUE_OPTIONS = ("--file", "-f")
@@ -115,6 +116,16 @@ TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
         (
             "Publish",
             [("export", "Write the list as awesome-list Markdown, as BibTeX or as CSL-JSON (to stdout, or -o FILE).")],
+        ),
+        (
+            "Set up",
+            [
+                (
+                    "completion",
+                    "Print the shell completion script for bash, zsh, fish or PowerShell; load it in the shell's "
+                    "start-up file to complete commands and options with Tab.",
+                )
+            ],
         ),
     ],
 )
@@ -226,13 +237,32 @@ def main() -> None:
 
     _tolerant_output()
     try:
-        if not _answered_without_typer(sys.argv[1:]):
+        if _completing():
+            _complete()
+        elif not _answered_without_typer(sys.argv[1:]):
             _run_command(sys.argv[1:])
     except SystemExit as exc:  # click ends every command this way
         _finish(exc.code)
     except OSError as exc:  # the output itself could not be written: a full disk, a closed pipe
         _output_failed(exc)
     _finish(0)
+
+
+def _completing() -> bool:
+    """Whether the shell is asking for completions (the script of ``lcllm completion SHELL`` sets the variable)."""
+    import os
+
+    return bool(os.environ.get("_LCLLM_COMPLETE"))  # lcllm_cli.cli.completion.COMPLETE_VAR
+
+
+def _complete() -> None:
+    """Answer the shell's completion request with typer's completion, over every command."""
+    from typer._completion_classes import completion_init
+
+    completion_init()  # typer's completion classes (bash, zsh, fish, PowerShell), as add_completion would load them
+    from lcllm_cli.cli import run
+
+    run()
 
 
 def _run_command(argv: list[str]) -> None:

@@ -72,6 +72,7 @@ COMMANDS: list[tuple[list[str], set[str]]] = [
     (["export", "--csl-json"], set()),
     (["stats"], set()),  # matplotlib only for --svg
     (["stats", "--json"], set()),
+    (["completion", "bash"], set()),
     (["check"], set()),
     (["dedupe", "--dry-run"], set()),
     (["import", "--help"], set()),
