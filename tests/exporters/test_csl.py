@@ -180,7 +180,7 @@ def test_cli_writes_a_file_and_takes_kind(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--csl-json", "--bibtex"], "give one of --markdown, --bibtex and --csl-json"),
+        (["--csl-json", "--bibtex"], "give one of --markdown, --bibtex, --csl-json and --html"),
         (["--csl-json", "--in-place", "README.md"], "--in-place works with --markdown only"),
         (["--csl-json", "--ascii"], "--ascii applies to --bibtex only"),
     ],

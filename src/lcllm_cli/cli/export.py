@@ -1,4 +1,4 @@
-"""``lcllm export`` (Markdown, BibTeX, CSL-JSON) and ``lcllm check`` (is the published list up to date?)."""
+"""``lcllm export`` (Markdown, BibTeX, CSL-JSON, HTML) and ``lcllm check`` (is the published list up to date?)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from lcllm_cli.errors import UsageError
     "export",
     panel=PUBLISH,
     help=(
-        "Write the list as awesome-list Markdown, as BibTeX or as CSL-JSON (to stdout, or -o FILE).\n\n"
+        "Write the list as awesome-list Markdown, BibTeX, CSL-JSON or a searchable HTML page (to stdout, or -o "
+        "FILE).\n\n"
         "--markdown renders the seed's layout (title, contents, sections; papers with venue, id, arxiv/pdf links, "
         "citation counts, authors, extra links with star badges). --in-place README.md replaces only the part "
         "between `<!-- lcllm:start -->` and `<!-- lcllm:end -->`.\n\n"
@@ -29,8 +30,12 @@ from lcllm_cli.errors import UsageError
         "arXiv id as number, paper-conference/article-journal when a venue is known, software for projects, "
         "webpage for links; id is the citation key). What CSL has no variable for (section, links, notes, "
         "counts, ...) goes under custom.lcllm, so `lcllm import refs.json` reads an export back unchanged.\n\n"
+        "--html writes one self-contained page (styles and script inline, nothing fetched when viewed) with every "
+        "entry, a search box that filters as you type, a section filter, sorting by date, citations or stars, and "
+        "an anchor per entry; without JavaScript it is a plain list. For GitHub Pages: docs/pages.md.\n\n"
         "Examples: `lcllm export --markdown --in-place README.md` · `lcllm export --bibtex -o refs.bib` · "
-        "`lcllm export --bibtex --kind paper --ascii` · `lcllm export --csl-json -o refs.json`"
+        "`lcllm export --bibtex --kind paper --ascii` · `lcllm export --csl-json -o refs.json` · "
+        "`lcllm export --html -o site/index.html`"
     ),
 )
 def export_cmd(
@@ -42,6 +47,7 @@ def export_cmd(
     csl_json: Annotated[
         bool, typer.Option("--csl-json", "--csl", help="Write CSL-JSON (pandoc --citeproc, Zotero).")
     ] = False,
+    html: Annotated[bool, typer.Option("--html", help="Write a self-contained searchable HTML page.")] = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout.")
     ] = None,
@@ -63,10 +69,10 @@ def export_cmd(
 ) -> None:
     from lcllm_cli.commands.export import ExportOptions, run
 
-    if markdown + bibtex + csl_json > 1:
-        raise UsageError("give one of --markdown, --bibtex and --csl-json")
+    if markdown + bibtex + csl_json + html > 1:
+        raise UsageError("give one of --markdown, --bibtex, --csl-json and --html")
     opts = ExportOptions(
-        fmt="bibtex" if bibtex else "csl" if csl_json else "markdown",
+        fmt="bibtex" if bibtex else "csl" if csl_json else "html" if html else "markdown",
         output=output,
         in_place=in_place,
         kind=kind,
