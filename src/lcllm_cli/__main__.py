@@ -115,7 +115,13 @@ TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
         ),
         (
             "Publish",
-            [("export", "Write the list as awesome-list Markdown, as BibTeX or as CSL-JSON (to stdout, or -o FILE).")],
+            [
+                (
+                    "export",
+                    "Write the list as awesome-list Markdown, BibTeX, CSL-JSON or a searchable HTML page (to "
+                    "stdout, or -o FILE).",
+                )
+            ],
         ),
         (
             "Set up",
