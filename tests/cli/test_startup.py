@@ -70,6 +70,7 @@ COMMANDS: list[tuple[list[str], set[str]]] = [
     (["export", "--markdown"], set()),
     (["export", "--bibtex"], {"bibtexparser"}),  # the BibTeX writer may use it; nothing else heavy
     (["export", "--csl-json"], set()),
+    (["export", "--html"], set()),
     (["stats"], set()),  # matplotlib only for --svg
     (["stats", "--json"], set()),
     (["completion", "bash"], set()),
