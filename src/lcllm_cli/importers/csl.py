@@ -5,7 +5,8 @@ The file is an array of CSL items (an object with an ``items`` array, or one ite
 arXiv id (``number`` such as ``arXiv:2402.13753`` or a bare id with ``archive``/``publisher`` arXiv, an arxiv.org
 ``URL``, an arXiv DOI ``10.48550/arXiv.*``, or a ``note``/``container-title`` naming it) becomes a paper with that
 id; ``software`` with a URL becomes a project, ``webpage`` (and blog and forum posts) with a URL a link; any other
-item a paper. Names are joined from ``given``/particles/``family``/``suffix`` (or taken ``literal``);
+item a paper (what ``pandoc -t csljson`` makes of lcllm's own .bib is read too: the URL it puts in ``publisher``,
+the kind in ``note``). Names are joined from ``given``/particles/``family``/``suffix`` (or taken ``literal``);
 ``issued`` gives ``published``; ``container-title`` the venue; ``id`` (or ``citation-key``) the citation key when
 BibTeX and biber accept it (Zotero's ``http://zotero.org/...`` ids are not keys: such items get one lcllm makes).
 
@@ -107,6 +108,7 @@ def _key(data: dict[str, Any]) -> str | None:
 def entry_of_item(data: dict[str, Any]) -> Entry | None:
     """The entry the standard CSL variables of ``data`` describe (``custom`` is not read here), unchecked; None
     when the item has neither a title nor a URL."""
+    from lcllm_cli.exporters.bibtex import KIND_NOTES, NOTE_GITHUB, NOTE_LINK, NOTE_PROJECT
     from lcllm_cli.fieldkinds import doi_of
     from lcllm_cli.importers.bibtex import arxiv_in_fields, is_arxiv_venue
     from lcllm_cli.urls import github_repo, is_web_url
@@ -115,6 +117,9 @@ def entry_of_item(data: dict[str, Any]) -> Entry | None:
     title = _str(_MARKUP.sub("", t) if isinstance(t := data.get("title"), str) else t) or _str(data.get("title-short"))
     raw_url = _str(data.get("URL"))
     url = raw_url if raw_url and is_web_url(raw_url) else None
+    publisher = _str(data.get("publisher"))
+    if url is None and publisher and is_web_url(publisher):
+        url = publisher  # pandoc's reading of a .bib's howpublished = {\url{...}}
     doi_text = _str(data.get("DOI"))
     doi = doi_of(doi_text) if doi_text else None
     number = _str(data.get("number")) or ""
@@ -136,10 +141,12 @@ def entry_of_item(data: dict[str, Any]) -> Entry | None:
     elided = bool(authors) and authors[-1].lower().rstrip(".") in ("others", "et al")
     if elided:
         authors.pop()
-    if arxiv is None and url and ctype == "software":
+    # what lcllm's BibTeX export notes on a project or link (pandoc -t csljson keeps it as the note)
+    marker = note if note in KIND_NOTES else None
+    if arxiv is None and url and (ctype == "software" or marker in (NOTE_GITHUB, NOTE_PROJECT)):
         kind = "project"
-    elif arxiv is None and url and ctype in _LINK_TYPES:
-        kind = "link"
+    elif arxiv is None and url and (ctype in _LINK_TYPES or marker == NOTE_LINK or (not ctype and not authors)):
+        kind = "link"  # (no type at all: pandoc's reading of a @misc)
     else:
         kind = "paper"
     if not title and not url:
@@ -181,7 +188,7 @@ def entry_of_item(data: dict[str, Any]) -> Entry | None:
             extra["author"] = " and ".join(authors)
         if year:
             entry.year = year
-    if note and not (arxiv and _ARXIV_NOTE.fullmatch(note)):
+    if note and not (arxiv and _ARXIV_NOTE.fullmatch(note)) and not (marker and kind != "paper"):
         extra["note"] = note
     entry.fields = extra
     return entry
