@@ -93,7 +93,7 @@ class World:
                 }
             )
         if path.startswith("/hf/api/"):
-            kind, owner, name = path.removeprefix("/hf/api/").split("/")[:3]
+            _, owner, name = path.removeprefix("/hf/api/").split("/")[:3]
             return _json({"id": f"{owner}/{name}", "author": owner, "likes": 5, "downloads": 50})
         if path.startswith("/doi/"):
             doi = path.removeprefix("/doi/")

@@ -27,10 +27,10 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(ROOT))
 
 from _measure import Figure, Row, measure  # noqa: E402
+from tests.inbox_stub import InboxStub, Paper  # noqa: E402
 
 from lcllm_cli import store  # noqa: E402
 from lcllm_cli.model import Entry, Library, Section  # noqa: E402
-from tests.inbox_stub import InboxStub, Paper  # noqa: E402
 
 LCLLM = str(Path(sys.executable).with_name("lcllm"))
 SECTIONS = {
@@ -66,7 +66,7 @@ def stocked_stub(today: dt.date) -> InboxStub:
     stub = InboxStub()
     days = [today - dt.timedelta(days=2), today - dt.timedelta(days=1), today]
     n = 0
-    for name, phrases in SECTIONS.items():
+    for phrases in SECTIONS.values():
         for i in range(30):
             n += 1
             day = days[i % 3].isoformat()

@@ -21,6 +21,8 @@ COMMAND_MODULES: dict[str, str] = {
     "import": "importing",
     "refresh": "refresh",
     "enrich": "refresh",
+    "stats": "stats",
+    "completion": "completion",
 }
 # Options of the main callback that take a value (see lcllm_cli.cli.app.main).
 _VALUE_OPTIONS = ("--file", "-f")
@@ -75,7 +77,7 @@ TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
                     "Remove entries by arXiv id, URL, citation key or exact title. Ids that are not in the list "
                     "are reported; the others are still removed (exit code 1 if any was missing).",
                 ),
-                ("import", "Import an awesome-list Markdown file or a BibTeX file into the list."),
+                ("import", "Import an awesome-list Markdown file, a BibTeX file or a CSL-JSON file into the list."),
                 (
                     "section",
                     "List, add, rename and remove the list's sections (the headings of its Markdown). A section "
@@ -95,6 +97,12 @@ TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
                     "show",
                     "Show every field of one entry, named by arXiv id (any form, with or without version), URL, "
                     "citation key or exact title.",
+                ),
+                (
+                    "stats",
+                    "Show what the list holds: entries per kind and section, papers per month as a bar chart, the "
+                    "most cited and most starred entries, and the share of entries with code (a GitHub project, "
+                    "or a link to a repository).",
                 ),
             ],
         ),
@@ -117,7 +125,26 @@ TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
                 ("refresh", "Re-fetch arXiv metadata for every paper (or those given) and show what changed."),
             ],
         ),
-        ("Publish", [("export", "Write the list as awesome-list Markdown or as BibTeX (to stdout, or -o FILE).")]),
+        (
+            "Publish",
+            [
+                (
+                    "export",
+                    "Write the list as awesome-list Markdown, BibTeX, CSL-JSON or a searchable HTML page (to "
+                    "stdout, or -o FILE).",
+                )
+            ],
+        ),
+        (
+            "Set up",
+            [
+                (
+                    "completion",
+                    "Print the shell completion script for bash, zsh, fish or PowerShell; load it in the shell's "
+                    "start-up file to complete commands and options with Tab.",
+                )
+            ],
+        ),
     ],
 )
 
@@ -228,13 +255,32 @@ def main() -> None:
 
     _tolerant_output()
     try:
-        if not _answered_without_typer(sys.argv[1:]):
+        if _completing():
+            _complete()
+        elif not _answered_without_typer(sys.argv[1:]):
             _run_command(sys.argv[1:])
     except SystemExit as exc:  # click ends every command this way
         _finish(exc.code)
     except OSError as exc:  # the output itself could not be written: a full disk, a closed pipe
         _output_failed(exc)
     _finish(0)
+
+
+def _completing() -> bool:
+    """Whether the shell is asking for completions (the script of ``lcllm completion SHELL`` sets the variable)."""
+    import os
+
+    return bool(os.environ.get("_LCLLM_COMPLETE"))  # lcllm_cli.cli.completion.COMPLETE_VAR
+
+
+def _complete() -> None:
+    """Answer the shell's completion request with typer's completion, over every command."""
+    from typer._completion_classes import completion_init
+
+    completion_init()  # typer's completion classes (bash, zsh, fish, PowerShell), as add_completion would load them
+    from lcllm_cli.cli import run
+
+    run()
 
 
 def _run_command(argv: list[str]) -> None:

@@ -55,10 +55,11 @@ def test_every_command_is_listed_under_its_panel_with_its_first_paragraph() -> N
         "Browse:",
         "Keep it clean and current:",
         "Publish:",
+        "Set up:",
     ]
     browse = lines.index("Browse:")
-    assert lines[browse + 1].startswith("  list     List entries as a table")
-    assert lines[browse + 4].startswith("  show     Show every field of one entry")
+    assert lines[browse + 1].startswith("  list        List entries as a table")
+    assert lines[browse + 4].startswith("  show        Show every field of one entry")
     assert "  -f, --file <path>  The entries file to work on" in result.stdout and "[env var: LCLLM_FILE]" in text
 
 

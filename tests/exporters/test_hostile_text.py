@@ -291,7 +291,7 @@ def test_commands_print_hostile_titles_without_crashing(listed: Path, args: list
 # --------------------------------------------------------------------------------------------- control characters
 
 
-@pytest.mark.parametrize("fmt", ["--markdown", "--bibtex"])
+@pytest.mark.parametrize("fmt", ["--markdown", "--bibtex", "--csl-json"])
 def test_exports_carry_no_control_characters(listed: Path, fmt: str) -> None:
     text = run(listed, "export", fmt)
     assert not CONTROL.search(text), CONTROL.findall(text)[:5]

@@ -134,7 +134,9 @@ def test_import_of_a_directory_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "entries.toml"
     before = small_list(path)
     result = invoke(path, "import", str(tmp_path))
-    assert error_lines(result.output) == [f"error: {tmp_path} is a directory; give the Markdown or BibTeX file itself"]
+    assert error_lines(result.output) == [
+        f"error: {tmp_path} is a directory; give the Markdown, BibTeX or CSL-JSON file itself"
+    ]
     assert result.exit_code == 2
     assert path.read_bytes() == before
 

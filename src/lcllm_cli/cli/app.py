@@ -25,6 +25,7 @@ BUILD = "Build the list"
 CLEAN = "Keep it clean and current"
 BROWSE = "Browse"
 PUBLISH = "Publish"
+SETUP = "Set up"
 
 
 class _Group(TyperGroup):

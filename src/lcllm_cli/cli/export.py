@@ -1,4 +1,4 @@
-"""``lcllm export`` (Markdown, BibTeX) and ``lcllm check`` (is the published list up to date?)."""
+"""``lcllm export`` (Markdown, BibTeX, CSL-JSON, HTML) and ``lcllm check`` (is the published list up to date?)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from lcllm_cli.errors import UsageError
     "export",
     panel=PUBLISH,
     help=(
-        "Write the list as awesome-list Markdown or as BibTeX (to stdout, or -o FILE).\n\n"
+        "Write the list as awesome-list Markdown, BibTeX, CSL-JSON or a searchable HTML page (to stdout, or -o "
+        "FILE).\n\n"
         "--markdown renders the seed's layout (title, contents, sections; papers with venue, id, arxiv/pdf links, "
         "citation counts, authors, extra links with star badges). --in-place README.md replaces only the part "
         "between `<!-- lcllm:start -->` and `<!-- lcllm:end -->`.\n\n"
@@ -25,8 +26,16 @@ from lcllm_cli.errors import UsageError
         "for pdflatex+bibtex, biblatex+biber and pandoc. Entries without a citation key get one "
         "(ding2024longrope), stored in entries.toml so it never changes. --ascii writes accents as LaTeX commands "
         "for classic BibTeX.\n\n"
+        "--csl-json writes an array of CSL items for pandoc --citeproc and Zotero (article for preprints with the "
+        "arXiv id as number, paper-conference/article-journal when a venue is known, software for projects, "
+        "webpage for links; id is the citation key). What CSL has no variable for (section, links, notes, "
+        "counts, ...) goes under custom.lcllm, so `lcllm import refs.json` reads an export back unchanged.\n\n"
+        "--html writes one self-contained page (styles and script inline, nothing fetched when viewed) with every "
+        "entry, a search box that filters as you type, a section filter, sorting by date, citations or stars, and "
+        "an anchor per entry; without JavaScript it is a plain list. For GitHub Pages: docs/pages.md.\n\n"
         "Examples: `lcllm export --markdown --in-place README.md` · `lcllm export --bibtex -o refs.bib` · "
-        "`lcllm export --bibtex --kind paper --ascii`"
+        "`lcllm export --bibtex --kind paper --ascii` · `lcllm export --csl-json -o refs.json` · "
+        "`lcllm export --html -o site/index.html`"
     ),
 )
 def export_cmd(
@@ -35,6 +44,10 @@ def export_cmd(
         bool, typer.Option("--markdown", "--md", help="Write awesome-list Markdown (default).")
     ] = False,
     bibtex: Annotated[bool, typer.Option("--bibtex", "--bib", help="Write BibTeX.")] = False,
+    csl_json: Annotated[
+        bool, typer.Option("--csl-json", "--csl", help="Write CSL-JSON (pandoc --citeproc, Zotero).")
+    ] = False,
+    html: Annotated[bool, typer.Option("--html", help="Write a self-contained searchable HTML page.")] = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout.")
     ] = None,
@@ -56,10 +69,10 @@ def export_cmd(
 ) -> None:
     from lcllm_cli.commands.export import ExportOptions, run
 
-    if markdown and bibtex:
-        raise UsageError("give --markdown or --bibtex, not both")
+    if markdown + bibtex + csl_json + html > 1:
+        raise UsageError("give one of --markdown, --bibtex, --csl-json and --html")
     opts = ExportOptions(
-        fmt="bibtex" if bibtex else "markdown",
+        fmt="bibtex" if bibtex else "csl" if csl_json else "html" if html else "markdown",
         output=output,
         in_place=in_place,
         kind=kind,

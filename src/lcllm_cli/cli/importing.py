@@ -1,4 +1,4 @@
-"""``lcllm import``: bring an existing awesome-list Markdown file or a .bib into the list."""
+"""``lcllm import``: bring an existing awesome-list Markdown file, a .bib or a CSL-JSON file into the list."""
 
 from __future__ import annotations
 
@@ -17,19 +17,23 @@ MAX_LINES = 200  # item lines shown at most; --json has them all
     "import",
     panel=BUILD,
     help=(
-        "Import an awesome-list Markdown file or a BibTeX file into the list.\n\n"
+        "Import an awesome-list Markdown file, a BibTeX file or a CSL-JSON file into the list.\n\n"
         "Every item becomes an entry (items lcllm could not fully understand are kept with their raw text and "
         "reported with their line). An item that duplicates an entry the list already holds (same arXiv id, DOI, "
         "URL, or title with agreeing authors, as `lcllm dedupe` sees it) is not added; items that repeat each "
         "other within the file are named with the reason. --dedupe merges both on the way in. "
-        "The format follows the suffix (.md, .bib) unless --format says otherwise.\n\n"
-        "Example: `lcllm import awesome-long-context-llm.md`, `lcllm import other-list.md --dedupe`"
+        "The format follows the suffix (.md, .bib, .json) or the content unless --format says otherwise. CSL-JSON is "
+        "what Zotero's 'CSL JSON' export, `pandoc -t csljson` and `lcllm export --csl-json` write.\n\n"
+        "Example: `lcllm import awesome-long-context-llm.md`, `lcllm import other-list.md --dedupe`, "
+        "`lcllm import zotero.json`"
     ),
 )
 def import_cmd(
     ctx: typer.Context,
-    source: Annotated[Path, typer.Argument(help="The Markdown or BibTeX file to read (- for stdin).")],
-    fmt: Annotated[str | None, typer.Option("--format", help="markdown or bibtex (default: from the suffix).")] = None,
+    source: Annotated[Path, typer.Argument(help="The Markdown, BibTeX or CSL-JSON file to read (- for stdin).")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="markdown, bibtex or csl (default: from the suffix).")
+    ] = None,
     section: Annotated[
         str | None, typer.Option("--section", "-s", help="Put every imported item in this section.")
     ] = None,

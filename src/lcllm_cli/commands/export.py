@@ -1,4 +1,5 @@
-"""``lcllm export``: the list as awesome-list Markdown or BibTeX, to stdout, a file or a README's marked part.
+"""``lcllm export``: the list as awesome-list Markdown, BibTeX, CSL-JSON or a searchable HTML page, to stdout, a
+file or a README's marked part.
 
 :func:`run` reads ``entries.toml`` (and never writes it: entries get their citation key when they enter the list;
 an older list without keys gets them in memory, the same ones its next write stores), renders, and writes the result
@@ -13,7 +14,9 @@ from pathlib import Path
 from lcllm_cli.errors import LcllmError, UsageError
 from lcllm_cli.model import KINDS, Entry, Library
 
-FORMATS = ("markdown", "bibtex")
+FORMATS = ("markdown", "bibtex", "csl", "html")
+# the formats whose items are named by citation key (the page's anchors are the keys)
+KEYED = ("bibtex", "csl", "html")
 
 
 class MarkersMissing(LcllmError):
@@ -88,9 +91,9 @@ def run(path: Path, opts: ExportOptions) -> ExportReport:
     from lcllm_cli import files, keys, store
 
     if opts.fmt not in FORMATS:
-        raise UsageError(f"unknown format {opts.fmt!r}", hint="use --markdown or --bibtex")
+        raise UsageError(f"unknown format {opts.fmt!r}", hint="use --markdown, --bibtex, --csl-json or --html")
     if opts.in_place is not None and opts.fmt != "markdown":
-        raise UsageError("--in-place works with --markdown only", hint="use -o FILE for BibTeX")
+        raise UsageError("--in-place works with --markdown only", hint="use -o FILE for BibTeX, CSL-JSON and HTML")
     if opts.in_place is not None and opts.output is not None:
         raise UsageError("give either -o FILE or --in-place FILE, not both")
     if opts.ascii and opts.fmt != "bibtex":
@@ -107,7 +110,7 @@ def run(path: Path, opts: ExportOptions) -> ExportReport:
     indexes = select(lib, opts.kind)
     # Export only reads. A list from before keys were stored with every entry gets them here, in memory: the same
     # keys the next write of the list stores (store.edit assigns them the same way, in list order).
-    assigned = [(lib.entries[i].ident, key) for i, key in keys.assign_keys(lib)] if opts.fmt == "bibtex" else []
+    assigned = [(lib.entries[i].ident, key) for i, key in keys.assign_keys(lib)] if opts.fmt in KEYED else []
     entries = [lib.entries[i] for i in indexes]
     lost: list[tuple[str, str]] = []
     if opts.fmt == "bibtex":
@@ -115,6 +118,14 @@ def run(path: Path, opts: ExportOptions) -> ExportReport:
 
         result = render(entries, ascii=opts.ascii)
         text, lost = result.text, result.lost
+    elif opts.fmt == "csl":
+        from lcllm_cli.exporters.csl import render as render_csl
+
+        text = render_csl(entries).text
+    elif opts.fmt == "html":
+        from lcllm_cli.exporters.html import render as render_html
+
+        text = render_html(lib, entries)
     elif opts.in_place is not None:
         current = _read(opts.in_place)
         text = in_place_text(current, lib, entries if opts.kind else None, opts.in_place, opts.star_counts)

@@ -8,6 +8,7 @@ imported (as a link, or with their raw text kept) and listed in ``ImportResult.p
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,13 +36,28 @@ class ImportResult:
 
 Parser = Callable[[str, str], ImportResult]
 
-SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".bib": "bibtex", ".bibtex": "bibtex"}
+SUFFIXES = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdown": "markdown",
+    ".bib": "bibtex",
+    ".bibtex": "bibtex",
+    ".json": "csl",
+    ".csljson": "csl",
+}
+FORMATS = ("markdown", "bibtex", "csl")
+# --format spellings of CSL-JSON
+FORMAT_ALIASES = {"csl-json": "csl", "csljson": "csl", "json": "csl", "md": "markdown", "bib": "bibtex"}
+# A text that starts like a JSON array of objects, or an object with a key: CSL-JSON (no Markdown list starts so)
+_JSON_START = re.compile(r'\s*(?:\[\s*[{\]]|\{\s*")')
 MAX_BYTES = 200 * 1024 * 1024
 
 
 def _parser(fmt: str) -> Parser:
     if fmt == "markdown":
         from lcllm_cli.importers.markdown import parse
+    elif fmt == "csl":
+        from lcllm_cli.importers.csl import parse  # type: ignore[no-redef]
     else:
         from lcllm_cli.importers.bibtex import parse  # type: ignore[no-redef]
     return parse
@@ -51,6 +67,8 @@ def detect_format(path: Path, text: str) -> str:
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt:
         return fmt
+    if _JSON_START.match(text):
+        return "csl"
     stripped = text.lstrip()
     if stripped.startswith("@") or ("\n@" in text[:20000] and "{" in text[:20000]):
         return "bibtex"
@@ -85,13 +103,13 @@ def read_text(path: Path) -> str:
         except FileNotFoundError:
             raise ImportFileError(f"no such file: {path}") from None
         except IsADirectoryError:
-            raise ImportFileError(f"{path} is a directory; give the Markdown or BibTeX file itself") from None
+            raise ImportFileError(f"{path} is a directory; give the Markdown, BibTeX or CSL-JSON file itself") from None
         except OSError as exc:
             raise ImportFileError(f"cannot read {path}: {exc.strerror or exc}") from None
     if len(data) > MAX_BYTES:
         raise ImportFileError(f"{path} is larger than {MAX_BYTES // 2**20} MB; is it really a list?")
     if b"\x00" in data[:8192]:
-        raise ImportFileError(f"{path} looks like a binary file, not Markdown or BibTeX")
+        raise ImportFileError(f"{path} looks like a binary file, not Markdown, BibTeX or CSL-JSON")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -106,18 +124,20 @@ def read(path: Path, fmt: str | None = None, *, require_items: bool = False) -> 
     something else) is refused with :class:`ImportFileError`, so that importing it creates no empty list.
     """
     text = read_text(path)
+    if fmt is not None:
+        fmt = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
     fmt = fmt or detect_format(path, text)
-    if fmt not in ("markdown", "bibtex"):
-        raise ImportFileError(f"unknown format {fmt!r}; use markdown or bibtex")
+    if fmt not in FORMATS:
+        raise ImportFileError(f"unknown format {fmt!r}; use markdown, bibtex or csl (CSL-JSON)")
     result = _parser(fmt)(text, str(path))  # each parser pauses the cyclic GC while it builds its objects
     if require_items and not result.library.entries:
-        what = "BibTeX entries" if fmt == "bibtex" else "list items"
+        what = {"bibtex": "BibTeX entries", "csl": "CSL items"}.get(fmt, "list items")
         found = ""
         if result.problems:
             first = result.problems[0]
             found = f" ({len(result.problems)} could not be read; line {first.line}: {first.message})"
         raise ImportFileError(
             f"no {what} found in {path}{found}: nothing was imported",
-            hint="lcllm imports awesome lists (Markdown bullet items with links) and .bib files",
+            hint="lcllm imports awesome lists (Markdown bullet items with links), .bib files and CSL-JSON",
         )
     return result

@@ -105,7 +105,7 @@ def _split_commas(name: str) -> list[str]:
     return [p for p in parts if p] if len(parts) > 1 else [name]
 
 
-def _arxiv(fields: dict[str, str]) -> tuple[str, int | None] | None:
+def arxiv_in_fields(fields: dict[str, str]) -> tuple[str, int | None] | None:
     """The arXiv id (and version) an entry names, if any; a version only the URL gives is kept."""
     found = _arxiv_id(fields)
     if found is not None and found[1] is None and fields.get("url"):
@@ -174,7 +174,7 @@ def _month(value: str | None) -> int | None:
     return None
 
 
-def _is_arxiv_venue(value: str) -> bool:
+def is_arxiv_venue(value: str) -> bool:
     return bool(_ARXIV_IN_TEXT.search(value)) or value.strip().lower() in ("arxiv", "corr", "arxiv preprint")
 
 
@@ -188,7 +188,7 @@ def convert(entry_type: str, key: str, raw_fields: dict[str, str]) -> Entry:
     authors_raw = split_names(fields.get("author", ""))
     elided = any(a.strip().lower() == "others" for a in authors_raw)
     authors = [plain_name(a) for a in authors_raw if a.strip().lower() != "others"]
-    arxiv = _arxiv(fields)
+    arxiv = arxiv_in_fields(fields)
     url = _url(fields)
     note = text.get("note", "")
     extra = {k: v for k, v in raw_fields.items() if k.lower() not in _CONSUMED}
@@ -214,7 +214,7 @@ def convert(entry_type: str, key: str, raw_fields: dict[str, str]) -> Entry:
         venue = text.get("booktitle") or text.get("journal")
         if not venue and fields.get("howpublished") and not _URL_CMD.search(fields["howpublished"]):
             venue = text["howpublished"]
-        if venue and _is_arxiv_venue(venue):
+        if venue and is_arxiv_venue(venue):
             venue = "arXiv" if arxiv else venue
         entry.venue = venue or ("arXiv" if arxiv else None)
         category = text.get("primaryclass") or text.get("eprintclass")
