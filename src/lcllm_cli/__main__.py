@@ -119,8 +119,8 @@ TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
                 ),
                 (
                     "enrich",
-                    "Add citation counts and published venues (Semantic Scholar) and repository stars (GitHub) to "
-                    "the list.",
+                    "Add citation counts and published venues (Semantic Scholar), repository stars (GitHub) and "
+                    "the likes and downloads of Hugging Face models, datasets and Spaces (the Hub) to the list.",
                 ),
                 ("refresh", "Re-fetch arXiv metadata for every paper (or those given) and show what changed."),
             ],

@@ -738,3 +738,40 @@ def test_a_description_with_a_lone_surrogate_is_stored_with_the_other_counts(
     broken, fine = store.load(path).entries
     assert broken.stars == 7 and broken.description == "half \ufffd a pair"
     assert fine.stars == 9
+
+
+# --------------------------------------------------------------------------------------------- Hugging Face
+
+
+def test_stars_brings_a_hub_projects_likes_and_downloads_up_to_date(
+    world: tuple[World, StubServer], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w, srv = world
+    hub = {
+        "/hf/api/models/acme/tiny-long-7b": {"id": "acme/tiny-long-7b", "author": "acme", "likes": 50, "downloads": 7},
+        "/hf/api/datasets/acme/long-bench": {"id": "acme/long-bench", "author": "acme", "likes": 9},  # no downloads
+    }
+    w.hook = lambda req: _json(hub[req.path]) if req.path in hub else None
+    monkeypatch.setenv("LCLLM_HF_URL", srv.url + "/hf")
+    path = write_list(
+        tmp_path / "entries.toml",
+        project("https://huggingface.co/acme/tiny-long-7b", likes=42, downloads=1234),
+        project("https://huggingface.co/datasets/acme/long-bench", likes=7, downloads=99),
+        project("https://huggingface.co/acme/gone"),
+    )
+    result = run(path, "--stars", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["models"] == 3 and data["missing_repositories"] == ["https://huggingface.co/acme/gone"]
+    got = {e.url: (e.likes, e.downloads) for e in store.load(path).entries}
+    assert got == {
+        "https://huggingface.co/acme/tiny-long-7b": (50, 7),
+        "https://huggingface.co/datasets/acme/long-bench": (9, 99),  # an unknown count keeps what the list had
+        "https://huggingface.co/acme/gone": (None, None),
+    }
+    asked = sorted(r.path for r in srv.requests if r.path.startswith("/hf/"))
+    assert asked == ["/hf/api/datasets/acme/long-bench", "/hf/api/models/acme/gone", "/hf/api/models/acme/tiny-long-7b"]
+    srv.requests.clear()
+    before = path.read_bytes()
+    assert run(path, "--stars").exit_code == 0  # a rerun: answers from the cache, nothing changes
+    assert not [r for r in srv.requests if r.path.startswith("/hf/")] and path.read_bytes() == before

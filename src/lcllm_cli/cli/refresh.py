@@ -96,7 +96,8 @@ def _suggestions_table(suggestions: list[Any]) -> None:
     "enrich",
     panel=CLEAN,
     help=(
-        "Add citation counts and published venues (Semantic Scholar) and repository stars (GitHub) to the list.\n\n"
+        "Add citation counts and published venues (Semantic Scholar), repository stars (GitHub) and the likes and "
+        "downloads of Hugging Face models, datasets and Spaces (the Hub) to the list.\n\n"
         "With none of --citations, --venues and --stars, does all three. Citations are looked up by arXiv id (else "
         "DOI), 500 papers per request; a paper Semantic Scholar does not know keeps what it had. The published "
         "version (--venues: `ICLR 2024` in the list, @inproceedings in the BibTeX) comes in the same requests; "
@@ -106,7 +107,8 @@ def _suggestions_table(suggestions: list[Any]) -> None:
         "the list has, are shown as suggestions. Preprint servers (arXiv.org, CoRR, bioRxiv) are never a venue, "
         "and a venue once found is never removed. Stars, the archived "
         "flag, an empty description and the canonical owner/name are taken for project entries and for GitHub "
-        "links on any entry (a renamed repository's URL is updated). S2_API_KEY and GITHUB_TOKEN are used when "
+        "links on any entry (a renamed repository's URL is updated); --stars also brings a Hub project's likes and "
+        "last month's downloads. S2_API_KEY, GITHUB_TOKEN and HF_TOKEN are used when "
         "set; without a token, a GitHub quota too small for the work is reported before anything is asked. "
         "Answers are cached (--ttl) so a rerun makes no request.\n\n"
         "Example: `lcllm enrich --venues --dry-run` (every change with its evidence), `lcllm enrich --citations "
@@ -120,7 +122,10 @@ def enrich_cmd(
     venues: Annotated[
         bool, typer.Option("--venues", help="Published versions (conference, journal) from Semantic Scholar.")
     ] = False,
-    stars: Annotated[bool, typer.Option("--stars", help="Stars and canonical names from GitHub.")] = False,
+    stars: Annotated[
+        bool,
+        typer.Option("--stars", help="Stars and canonical names from GitHub; likes and downloads from the Hub."),
+    ] = False,
     offline: OfflineOpt = False,
     ttl: TtlOpt = None,
     timeout: TimeoutOpt = None,
@@ -156,6 +161,8 @@ def enrich_cmd(
             asked.append(f"{report.papers} papers")
         if stars or both:
             asked.append(f"{report.repos} repositories")
+            if report.models:
+                asked.append(f"{report.models} Hugging Face projects")
         typer.echo(
             f"{verb} {len(report.changes)} fields; asked about {' and '.join(asked)} "
             f"({report.requests} requests, {report.cache_hits} answers from the cache)"
@@ -168,7 +175,8 @@ def enrich_cmd(
                 + (f"; {len(report.suggestions)} suggestions not applied" if report.suggestions else "")
             )
         for url in report.missing_repos:
-            typer.echo(f"not found on GitHub: {url}", err=True)
+            where = "the Hugging Face Hub" if url.startswith("https://huggingface.co/") else "GitHub"
+            typer.echo(f"not found on {where}: {url}", err=True)
     if report.errors:
         _raise_all(report.errors)
 

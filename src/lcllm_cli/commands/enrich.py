@@ -27,6 +27,7 @@ What is written:
   cleared), ``description`` only when the entry has none (a curator's text is never replaced), ``url`` and
   ``owner`` in GitHub's canonical spelling when the repository was renamed or the URL used other letter case
   (``owner`` only when it was empty or named the URL's owner);
+* project entries that are a Hugging Face model, dataset or Space: ``likes`` and ``downloads`` (last month's);
 * repository links on any entry: the link's ``stars`` and canonical ``url`` (its label too, when the label was
   the old repository name).
 
@@ -93,6 +94,7 @@ class EnrichReport:
     dry_run: bool = False
     papers: int = 0  # papers asked about
     repos: int = 0  # distinct repositories asked about
+    models: int = 0  # distinct Hugging Face models, datasets and Spaces asked about
     changes: list[Change] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # papers without a Semantic Scholar count
     published: int = 0  # papers with a published version (applied, or already stored)
@@ -112,6 +114,7 @@ class EnrichReport:
             "dry_run": self.dry_run,
             "papers": self.papers,
             "repositories": self.repos,
+            "models": self.models,
             "changes": [c.to_dict() for c in self.changes],
             "unknown_citations": self.unknown,
             "published": self.published,
@@ -145,6 +148,32 @@ def entry_repo(entry: Entry) -> tuple[str, str] | None:
     if entry.kind in ("project", "link") and entry.url:
         return github_repo(entry.url)
     return None
+
+
+def entry_hub(entry: Entry) -> str | None:
+    """The Hugging Face model, dataset or Space a project entry is (``"models/owner/name"``), if its URL is one."""
+    from lcllm_cli.sources.things import recognise
+
+    if entry.kind != "project" or not entry.url:
+        return None
+    thing = recognise(entry.url)
+    return thing.key if thing is not None and thing.kind == "hf" else None
+
+
+def hub_url(key: str) -> str:
+    kind, rid = key.split("/", 1)
+    return f"https://huggingface.co/{'' if kind == 'models' else kind + '/'}{rid}"
+
+
+def apply_hub_counts(entry: Entry, model: Any) -> list[Change]:
+    """A Hub project's likes and last month's downloads, as the Hub says them now (an unknown count is kept)."""
+    changes: list[Change] = []
+    for name in ("likes", "downloads"):
+        new = getattr(model, name)
+        if new is not None and getattr(entry, name) != new:
+            changes.append(Change(entry.ident, name, getattr(entry, name), new))
+            setattr(entry, name, new)
+    return changes
 
 
 FORMER = "former URL"
@@ -522,7 +551,7 @@ def run(
     Raises before any work for a list that cannot be read, unknown ``idents``, or a GitHub quota too small.
     """
     from lcllm_cli.commands.workflow import fetch_then_apply
-    from lcllm_cli.sources import github, s2
+    from lcllm_cli.sources import github, hf, s2
     from lcllm_cli.sources.http import HttpClient, HttpConfig
 
     if not citations and not stars and not venues:
@@ -530,10 +559,11 @@ def run(
     today = today or _today()
     report = EnrichReport(dry_run=dry_run)
 
-    def fetch(lib: Library) -> tuple[Any, Any, Any]:
+    def fetch(lib: Library) -> tuple[Any, Any, Any, Any]:
         chosen = select(lib, idents)
         paper_ids: list[str] = []
         repos: list[tuple[str, str]] = []
+        models: list[str] = []
         for i in chosen:
             entry = lib.entries[i]
             if (citations or venues) and (sid := s2_id(entry)):
@@ -542,12 +572,17 @@ def run(
                 if repo := entry_repo(entry):
                     repos.append(repo)
                 repos.extend(repo for _, repo in link_repos(entry))
+                if hub := entry_hub(entry):
+                    models.append(hub)
         paper_ids = list(dict.fromkeys(paper_ids))
+        models = list(dict.fromkeys(models))
         report.papers = len(paper_ids)
         report.repos = len({github.repo_key(*r) for r in repos})
+        report.models = len(models)
 
         cit_result = None
         repo_result = None
+        hub_result = None
         venue_answers = None
         with HttpClient(config or HttpConfig.from_env()) as client:
             try:
@@ -575,13 +610,17 @@ def run(
                     )
                     if repo_result.error:
                         report.errors.append(repo_result.error)
+                if models:
+                    hub_result = hf.fetch(models, client)
+                    if hub_result.error:
+                        report.errors.append(hub_result.error)
             finally:
                 report.requests = client.requests
                 report.cache_hits = client.cache_hits
-        return cit_result, repo_result, venue_answers
+        return cit_result, repo_result, venue_answers, hub_result
 
-    def apply(target: Library, got: tuple[Any, Any, Any]) -> None:
-        cit_result, repo_result, venue_answers = got
+    def apply(target: Library, got: tuple[Any, Any, Any, Any]) -> None:
+        cit_result, repo_result, venue_answers, hub_result = got
         unknown = set(cit_result.unknown) if cit_result is not None else set()
         for i in select(target, idents, strict=False):
             entry = target.entries[i]
@@ -608,8 +647,14 @@ def run(
                 for link, repo in link_repos(entry):
                     if info := repo_result.repos.get(github.repo_key(*repo)):
                         report.changes.extend(apply_repo_to_link(entry, link, repo, info))
+            if hub_result is not None and (hub := entry_hub(entry)) and (model := hub_result.repos.get(hub)):
+                report.changes.extend(apply_hub_counts(entry, model))
         if repo_result is not None:
             report.missing_repos = [f"https://github.com/{key}" for key in repo_result.missing]
+        if hub_result is not None:
+            report.missing_repos += [hub_url(key) for key in hub_result.missing]
 
-    fetch_then_apply(path, fetch, apply, dry_run=dry_run, worth_writing=lambda got: got != (None, None, None))
+    fetch_then_apply(
+        path, fetch, apply, dry_run=dry_run, worth_writing=lambda got: any(part is not None for part in got)
+    )
     return report

@@ -547,8 +547,10 @@ def get_json(
 ) -> Any | None:
     """GET ``url`` for its JSON. None when the service says it has no such thing (a status in ``missing``); any
     other status but 200 is a :class:`NetworkError` naming ``what``, and so is an answer that is not JSON (worded
-    ``not_json`` when given, with ``hint``)."""
-    answer = client.request("GET", url, service=service, headers=headers, cache_key=cache_key)
+    ``not_json`` when given, with ``hint``). With ``cache_key``, "no such thing" is cached as an answer is."""
+    answer = client.request(
+        "GET", url, service=service, headers=headers, cache_key=cache_key, cache_statuses=(200, *missing)
+    )
     if answer.status in missing:
         return None
     if answer.status != 200:
