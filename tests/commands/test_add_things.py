@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from lcllm_cli import store
 from lcllm_cli.cli import app
-from lcllm_cli.model import Entry, Library, Section
+from lcllm_cli.model import Entry, Library, Link, Section
 from lcllm_cli.sources.things import recognise
 from tests.arxiv_stub import ArxivStub
 from tests.stubserver import Reply, Request, StubServer
@@ -525,3 +525,19 @@ def test_things_are_fetched_side_by_side_within_the_per_host_limit(
         assert srv.peak == 2
     assert code == 1 and data["added"] == 6  # the model is unknown to the Hub
     assert [e.title for e in store.load(path).entries] == [f"repo{n}" for n in range(6)]  # in the order given
+
+
+def test_re_adding_a_paper_a_post_or_a_page_adds_nothing_twice(world: tuple[World, StubServer], tmp_path: Path) -> None:
+    _, srv = world
+    page = f"{srv.url}/page/og"
+    linked = Entry(kind="paper", title="Has a blog post", arxiv="2301.00001", section="Papers")
+    linked.links.append(Link("blog", f"{srv.url}/page/latin1"))
+    path = write_list(tmp_path / "entries.toml", linked)
+    things = ["2402.13753", "https://openreview.net/forum?id=AbCd123", "https://x.com/someone/status/123", page]
+    assert add(path, *things)[1]["added"] == 4
+    code, data = add(path, *things, "https://openreview.net/pdf?id=AbCd123", f"{srv.url}/page/latin1")
+    assert code == 0
+    statuses = {p["input"]: p["status"] for p in data["papers"]}  # type: ignore[union-attr]
+    assert statuses["https://openreview.net/pdf?id=AbCd123"] == "already present"  # the forum, by another URL
+    assert statuses[f"{srv.url}/page/latin1"] == "already present"  # already a link of a paper
+    assert data["added"] == 0 and len(store.load(path).entries) == 5
