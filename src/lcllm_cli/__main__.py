@@ -2,28 +2,8 @@
 
 from __future__ import annotations
 
-# Which module of lcllm_cli.cli registers each command. Start-up matters (lcllm runs in pre-commit hooks and CI):
-# a run of one command imports and builds only that command, not all of them. --help, --version, no command or
-# a name not in this table load every command, exactly as before. tests/cli/test_startup.py checks this table
-# against the commands the modules register.
-COMMAND_MODULES: dict[str, str] = {
-    "add": "add",
-    "inbox": "inbox",
-    "edit": "edit",
-    "move": "edit",
-    "section": "section",
-    "list": "browse",
-    "show": "browse",
-    "remove": "browse",
-    "dedupe": "dedupe",
-    "export": "export",
-    "check": "export",
-    "import": "importing",
-    "refresh": "refresh",
-    "enrich": "refresh",
-    "stats": "stats",
-    "completion": "completion",
-}
+from lcllm_cli.commandmap import COMMAND_MODULES  # which module of lcllm_cli.cli registers each command
+
 # Options of the main callback that take a value (see lcllm_cli.cli.app.main).
 _VALUE_OPTIONS = ("--file", "-f")
 

@@ -9,21 +9,10 @@ from __future__ import annotations
 import sys
 
 from lcllm_cli.cli.app import app
+from lcllm_cli.commandmap import COMMAND_MODULES as TABLE
 
-# Importing a module registers its commands on ``app`` (in this order in --help).
-COMMAND_MODULES = (
-    "add",
-    "inbox",
-    "edit",
-    "section",
-    "browse",
-    "dedupe",
-    "export",
-    "importing",
-    "refresh",
-    "stats",
-    "completion",
-)
+# Importing a module registers its commands on ``app`` (in the table's order, which is that of --help).
+COMMAND_MODULES = tuple(dict.fromkeys(TABLE.values()))
 
 
 def _selected() -> str | None:
