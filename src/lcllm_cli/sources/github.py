@@ -74,6 +74,7 @@ class RepoResult:
     repos: dict[str, RepoInfo] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     error: LcllmError | None = None
+    statuses: dict[str, int] = field(default_factory=dict)  # key of a missing repository -> GitHub's HTTP status
 
 
 def _cache_key(base: str, owner: str, name: str) -> str:
@@ -202,12 +203,14 @@ def fetch_repos(
             result.error = answer
         elif answer.status == 404:
             result.missing.append(key)
+            result.statuses[key] = 404
         elif answer.status == 401:
             result.error = NetworkError(
                 "GitHub refused GITHUB_TOKEN (HTTP 401)", hint="check the token, or unset GITHUB_TOKEN"
             )
         elif answer.status != 200:
             result.missing.append(key)  # 403 "access blocked", 451 "unavailable for legal reasons", ...
+            result.statuses[key] = answer.status
         else:
             try:
                 result.repos[key] = _parse(answer.json(), owner, name)
