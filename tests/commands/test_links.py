@@ -179,6 +179,8 @@ def _pages(web: Web, req: Request) -> Reply:
     if path == "/slow":
         time.sleep(1.5)
         return Reply(200, "late")
+    if path == "/head-404":  # a server that answers HEAD wrongly
+        return Reply(404, "no") if req.method == "HEAD" else Reply(200, "<html>ok</html>")
     if path == "/no-head":
         return Reply(405, "use GET") if req.method == "HEAD" else Reply(200, "<html>ok</html>")
     if path == "/wall":
@@ -263,6 +265,7 @@ def test_each_kind_of_page_gets_its_verdict(web: Web, tmp_path: Path) -> None:
         "/busy": "ok",
         "/slow": "unknown",
         "/no-head": "ok",
+        "/head-404": "ok",
         "/wall": "blocked",
         "/forbidden": "blocked",
         "/always-busy": "unknown",
@@ -281,6 +284,7 @@ def test_each_kind_of_page_gets_its_verdict(web: Web, tmp_path: Path) -> None:
     no_head = [r.method for r in web.a.requests if r.path == "/no-head"]
     assert no_head == ["HEAD", "GET"]
     assert "GET" not in {r.method for r in web.a.requests if r.path == "/live/page"}  # HEAD is enough
+    assert [r.method for r in web.a.requests if r.path == "/gone"] == ["HEAD", "GET"]  # a 404 is confirmed by GET
     assert report.ok is False
 
 

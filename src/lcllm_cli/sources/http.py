@@ -247,7 +247,8 @@ class HttpClient:
         self._slots = threading.BoundedSemaphore(max(1, self.config.concurrency))  # in flight to all hosts
         self._service_turns: dict[str, threading.Lock] = {}
         self._here = threading.local()  # .origin: (scheme, host, port) this thread's current request is for
-        self._host_next: dict[str, float] = {}  # host -> the monotonic time its next request may start
+        self._host_next: dict[str, float] = {}  # host -> the monotonic time its next request may start (queued)
+        self._host_started: dict[str, float] = {}  # the same, kept once a request holds its places (exact)
 
     def __enter__(self) -> HttpClient:
         return self
@@ -462,10 +463,17 @@ class HttpClient:
             failure = "timeout"
             self._check_deadline(service, shown_url, 0.0)
             # A place of its host's, then one of all: released before any wait for a retry.
+            # With a host interval, the wait for the host's turn is spent holding its host's place only; the exact
+            # spacing is kept once a place of all is held too (a short wait, if any, since the turns were spaced).
             slot.acquire()
-            self._slots.acquire()
             try:
-                self._space(host)
+                self._space(host, self._host_next)
+                self._slots.acquire()
+            except BaseException:
+                slot.release()
+                raise
+            try:
+                self._space(host, self._host_started)
             except BaseException:
                 self._slots.release()
                 slot.release()
@@ -532,15 +540,15 @@ class HttpClient:
                 cfg.sleep(delay)
             attempt += 1
 
-    def _space(self, host: str) -> None:
-        """Wait for ``host``'s next start time (``host_interval`` after the previous request to it started)."""
+    def _space(self, host: str, turns: dict[str, float]) -> None:
+        """Wait for ``host``'s next turn in ``turns`` (``host_interval`` after the previous one) and take it."""
         interval = self.config.host_interval
         if interval <= 0:
             return
         with self._lock:
             now = time.monotonic()
-            start = max(now, self._host_next.get(host, 0.0))
-            self._host_next[host] = start + interval
+            start = max(now, turns.get(host, 0.0))
+            turns[host] = start + interval
         if start > now:
             self.config.sleep(start - now)
 
