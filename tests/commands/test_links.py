@@ -210,9 +210,29 @@ def _api(req: Request) -> Reply:
         owner, name = repos[key]
         body = {"html_url": f"https://github.com/{owner}/{name}", "stargazers_count": 1, "archived": name == "archived"}
         return Reply(200, json.dumps(body), content_type="application/json")
+    if req.path == "/gh/graphql":
+        return _graphql(req)
     if req.path == "/hf/api/models/org/model":
         return Reply(200, json.dumps({"id": "org/model", "likes": 1}), content_type="application/json")
     return Reply(404, json.dumps({"message": "Not Found"}), content_type="application/json")
+
+
+def _graphql(req: Request) -> Reply:
+    """GitHub's GraphQL as it is: repositories found under the name asked; a moved one is NOT_FOUND (no renames)."""
+    import re
+
+    known = {"microsoft/llmlingua": "microsoft/LLMLingua", "kept/archived": "kept/archived", "fine/repo": "fine/repo"}
+    query = json.loads(req.body)["query"]
+    data: dict[str, object] = {}
+    errors = []
+    for alias, owner, name in re.findall(r'(r\d+): repository\(owner: "([^"]+)", name: "([^"]+)"\)', query):
+        full = known.get(f"{owner}/{name}".lower())
+        data[alias] = (
+            {"nameWithOwner": full, "isArchived": full == "kept/archived", "stargazerCount": 2} if full else None
+        )
+        if not full:
+            errors.append({"type": "NOT_FOUND", "path": [alias], "message": "Could not resolve to a Repository"})
+    return Reply(200, json.dumps({"data": data, "errors": errors}), content_type="application/json")
 
 
 @pytest.fixture
@@ -353,6 +373,33 @@ def test_services_check_papers_repositories_and_models(web: Web, arxiv: ArxivStu
     assert "v3 is the latest" in r["https://arxiv.org/abs/2402.13753v1"].detail
     assert len(arxiv.requests) == 1  # both papers in one batch
     assert not web.a.requests  # nothing was asked as a page
+
+
+def test_with_a_token_repositories_go_by_graphql_and_only_the_unresolved_by_rest(
+    web: Web, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_test")
+    urls = [
+        "https://github.com/old-owner/tool",
+        "https://github.com/microsoft/llmlingua",
+        "https://github.com/kept/archived",
+        "https://github.com/fine/repo",
+        "https://github.com/gone/repo",
+    ]
+    report = links.run(_list_of(tmp_path, urls), _opts(tmp_path, strict=True))
+    got = {r.url: r for r in report.results}
+    assert got["https://github.com/old-owner/tool"].fix == "https://github.com/new-owner/tool"
+    assert got["https://github.com/microsoft/llmlingua"].fix == "https://github.com/microsoft/LLMLingua"
+    assert (
+        got["https://github.com/kept/archived"].verdict == "ok"
+        and "archived" in got["https://github.com/kept/archived"].detail
+    )
+    assert got["https://github.com/fine/repo"].verdict == "ok"
+    assert got["https://github.com/gone/repo"].verdict == "broken"
+    graphql = [r for r in web.api.requests if r.path == "/gh/graphql"]
+    rest = sorted(r.path for r in web.api.requests if r.path.startswith("/gh/repos/"))
+    assert len(graphql) == 1 and graphql[0].headers["authorization"] == "Bearer ghp_test"
+    assert rest == ["/gh/repos/gone/repo", "/gh/repos/old-owner/tool"]
 
 
 def test_broken_only_after_failing_on_two_runs_a_day_apart(web: Web, tmp_path: Path) -> None:

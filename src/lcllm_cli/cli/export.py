@@ -220,7 +220,7 @@ def _check_links(
             say(shown("malformed: " + finding.summary(report.entries_file)))
         columns = [
             Column("line", overflow="none", right=True),
-            Column("entry"),
+            Column("entry", max_width=40),
             Column("link"),
             Column("details", "wrap"),
         ]
@@ -229,7 +229,7 @@ def _check_links(
                 continue
             say(f"{verdict} ({counts[verdict]})")
             rows = [
-                [str(p.line or ""), shown(p.ident), shown(r.url), shown(details(r))]
+                [str(p.line or ""), shown(p.title), shown(r.url), shown(details(r))]
                 for r in report.by_verdict(verdict)
                 for p in r.places
             ]

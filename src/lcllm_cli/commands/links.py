@@ -9,8 +9,10 @@ link given twice in one entry, anything that is not an http(s) URL. Each finding
 one :class:`~lcllm_cli.sources.http.HttpClient`:
 
 * arXiv papers by the API, 100 ids a request (:func:`lcllm_cli.sources.arxiv.fetch`: existence, latest version);
-* GitHub repositories by the REST API (:func:`lcllm_cli.sources.github.fetch_repos`: moved, renamed, archived,
-  gone). When the quota cannot cover them (no ``GITHUB_TOKEN``), the rest are checked as pages;
+* GitHub repositories: with a token 50 a query by GraphQL (:func:`lcllm_cli.sources.github.fetch_graphql`), the
+  ones it cannot resolve (moved, renamed, gone) and all of them without a token by the REST API
+  (:func:`lcllm_cli.sources.github.fetch_repos`: moved, renamed, archived, gone). When the REST quota cannot cover
+  them, they are checked as pages;
 * Hugging Face models, datasets and Spaces by the Hub API (:func:`lcllm_cli.sources.hf.fetch`);
 * any other page with HEAD (GET when HEAD is refused with 400, 405 or 501, and to confirm a 403, 404 or 410),
   redirects followed one hop at a time
@@ -615,19 +617,28 @@ def _check_github(work: _Work, client: HttpClient, notes: list[str]) -> list[str
 
     if not work.github:
         return []
-    repos = [repo for repo, _ in work.github.values()]
+    # With a token, GraphQL answers 50 repositories a query; what it cannot resolve under the name asked (moved,
+    # renamed, gone: GraphQL follows no renames) is asked by REST, which answers a moved repository with a 301.
+    graph = github.fetch_graphql([repo for repo, _ in work.github.values()], client)
+    if graph.error is not None:
+        notes.append(f"GitHub GraphQL: {graph.error.message}: those repositories were asked one by one")
+    rest = [work.github[key][0] for key in graph.unresolved]
+    got = github.RepoResult()
+    noted = False
     try:
-        github.check_quota(client, len(github.uncached(client, repos)))
+        if rest:
+            github.check_quota(client, len(github.uncached(client, rest)))
+            got = github.fetch_repos(rest, client)
     except RateLimitError as exc:
         notes.append(f"{exc.message}: the repositories were checked as pages instead")
-        return [u for _, urls in work.github.values() for u in urls]
+        got.error, noted = exc, True
     except NetworkError as exc:
         notes.append(f"GitHub: {exc.message}: the repositories were checked as pages instead")
-        return [u for _, urls in work.github.values() for u in urls]
-    got = github.fetch_repos(repos, client)
+        got.error, noted = exc, True
+    infos = {**graph.repos, **got.repos}
     left: list[str] = []
     for key, ((owner, name), urls) in work.github.items():
-        info = got.repos.get(key)
+        info = infos.get(key)
         for url in urls:
             r = work.results[url]
             r.kind = "github"
@@ -653,7 +664,7 @@ def _check_github(work: _Work, client: HttpClient, notes: list[str]) -> list[str
                     r.verdict, r.detail = BLOCKED, f"GitHub answered HTTP {status}"
             else:
                 left.append(url)
-    if got.error is not None and left:
+    if got.error is not None and left and not noted:
         notes.append(f"GitHub: {got.error.message}: {len(left)} repositories were checked as pages instead")
     return left
 
