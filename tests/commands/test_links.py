@@ -502,3 +502,30 @@ def test_markdown_report_escapes_titles(web: Web, tmp_path: Path) -> None:
     md = links.run(path, _opts(tmp_path)).markdown()
     row = next(line for line in md.split("\n") if "bold" in line)
     assert "<b>" not in row and "\\|" in row and "\\[x\\]" in row
+
+
+def test_no_page_reachable_at_all_is_no_network_not_broken_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LCLLM_HTTP_RETRIES", "0")
+    path = _list_of(tmp_path, [f"http://127.0.0.1:9/page/{n}" for n in range(6)])
+    report = links.run(path, _opts(tmp_path, strict=True))
+    assert {r.verdict for r in report.results} == {"unknown"}
+    assert any("no page could be reached" in note for note in report.notes)
+
+
+def test_the_ci_workflow_uses_only_options_lcllm_has() -> None:
+    import re
+
+    from tests.paths import ROOT
+
+    text = (ROOT / "docs" / "workflows" / "lcllm.yml").read_text(encoding="utf-8")
+    commands = re.findall(r"^\s*(?:- run: )?(lcllm [^\n>|]+)", text, re.MULTILINE)
+    assert "lcllm check" in [c.strip() for c in commands]
+    assert any(c.startswith("lcllm check --links") for c in commands)
+    help_text = runner.invoke(app, ["check", "--help"]).output
+    for command in commands:
+        for option in re.findall(r"--[a-z-]+", command):
+            assert option in help_text, (command, option)
+    assert "~/.cache/lcllm" in text and "actions/cache" in text  # the history is kept between runs
+    assert "gh issue create" in text and "gh issue edit" in text
