@@ -474,6 +474,7 @@ class HttpClient:
                 raise
             try:
                 self._space(host, self._host_started)
+                self._check_deadline(service, shown_url, 0.0)  # the places may have taken long to come
             except BaseException:
                 self._slots.release()
                 slot.release()
