@@ -10,7 +10,9 @@ Usage::
 Each request is recorded (method, path, query, headers, body) before the handler runs; ``peak`` is the most
 requests that were being handled at once. A handler may sleep
 (to simulate a slow or hanging server: the server thread is a daemon and every connection has its own thread),
-return a Reply, or return ``Reply.close()`` to drop the connection without an answer.
+return a Reply, or return ``Reply.close()`` to drop the connection without an answer. A HEAD request gets the
+reply's status and headers without its body. ``StubServer(handler, host="127.0.0.2")`` listens on another loopback
+address (all of 127.0.0.0/8 is the machine itself on Linux): a second host for tests of per-host limits.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ Handler = Callable[[Request], Reply]
 
 
 class StubServer:
-    def __init__(self, handler: Handler) -> None:
+    def __init__(self, handler: Handler, host: str = "127.0.0.1") -> None:
         self.handler = handler
         self.requests: list[Request] = []
         self.peak = 0  # the most requests handled at the same time
@@ -96,6 +98,8 @@ class StubServer:
                 for k, v in reply.headers.items():
                     self.send_header(k, v)
                 self.end_headers()
+                if self.command == "HEAD":
+                    return
                 if reply.truncate_to is not None:
                     self.wfile.write(data[: reply.truncate_to])
                     self.wfile.flush()
@@ -111,6 +115,7 @@ class StubServer:
 
             do_GET = _serve
             do_POST = _serve
+            do_HEAD = _serve
 
         class _Server(ThreadingHTTPServer):
             def handle_error(self, request: object, client_address: object) -> None:
@@ -119,7 +124,7 @@ class StubServer:
                 if not isinstance(sys.exc_info()[1], ConnectionError):
                     super().handle_error(request, client_address)  # type: ignore[arg-type]
 
-        self._server = _Server(("127.0.0.1", 0), _H)
+        self._server = _Server((host, 0), _H)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 

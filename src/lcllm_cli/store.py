@@ -98,6 +98,12 @@ def _entry_lines(text: str) -> list[int]:
     return lines
 
 
+def entry_lines(text: str) -> list[int]:
+    """Line numbers (1-based) of the ``[[entry]]`` headers of an entries file's text, in order (for messages that
+    name an entry's place, like ``lcllm check``'s link findings)."""
+    return _entry_lines(text)
+
+
 def _check(value: Any, kind: str) -> bool:
     if kind == _STR:
         return isinstance(value, str)

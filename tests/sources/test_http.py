@@ -386,3 +386,69 @@ def test_the_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("LCLLM_HTTP_PER_HOST", "0")
     with pytest.raises(UsageError, match="LCLLM_HTTP_PER_HOST"):
         HttpConfig.from_env()
+
+
+# --------------------------------------------------------------------------------------------- for link checks
+
+
+def test_redirects_can_be_left_to_the_caller(srv: StubServer, tmp_path: Path) -> None:
+    srv.handler = lambda req: Reply(301, headers={"Location": "/new"}) if req.path == "/old" else ok()
+    c, _ = client(tmp_path)
+    with c:
+        answer = c.request("GET", srv.url + "/old", service="Test", follow_redirects=False)
+        followed = c.request("GET", srv.url + "/old", service="Test")
+    assert answer.status == 301 and answer.headers["location"] == "/new" and not answer.redirected
+    assert followed.status == 200 and followed.redirected
+
+
+def test_head_is_not_refused_for_the_size_it_announces(srv: StubServer, tmp_path: Path) -> None:
+    srv.handler = Script(Reply(200, b"x" * 4096))
+    c, _ = client(tmp_path, max_bytes=1024)
+    with c:
+        answer = c.request("HEAD", srv.url + "/big.pdf", service="Test")
+    assert answer.status == 200 and answer.body == b"" and srv.requests[0].method == "HEAD"
+
+
+def test_starts_to_one_host_are_spaced_by_the_host_interval(srv: StubServer, tmp_path: Path) -> None:
+    srv.handler = Script(ok())
+    c, sleeps = client(tmp_path, host_interval=0.5)
+    with c:
+        for n in range(3):
+            c.request("GET", f"{srv.url}/{n}", service=f"page {n}")  # three services, one host
+    # the second request waits for its turn (0.5 s after the first started), the third for the next (1 s): each wait
+    # is seen twice, in the queue and once its places are held (the sleep here does not sleep, so both wait in full)
+    waits = sorted(sleeps)
+    assert len(waits) == 4 and 0.3 < waits[0] <= waits[1] <= 0.5 < waits[2] <= waits[3] <= 1.0
+
+
+def test_nothing_starts_after_the_deadline(srv: StubServer, tmp_path: Path) -> None:
+    from lcllm_cli.sources.http import RequestFailed
+
+    srv.handler = Script(ok())
+    c, _ = client(tmp_path, deadline=time.monotonic() - 1)
+    with c, pytest.raises(RequestFailed) as caught:
+        c.request("GET", srv.url + "/x", service="Test")
+    assert caught.value.failure == "deadline" and not srv.requests
+
+
+def test_a_retry_that_would_wait_past_the_deadline_is_not_waited_for(srv: StubServer, tmp_path: Path) -> None:
+    from lcllm_cli.sources.http import RequestFailed
+
+    srv.handler = Script(Reply(429, headers={"Retry-After": "60"}))
+    c, sleeps = client(tmp_path, deadline=time.monotonic() + 30, retries=3)
+    with c, pytest.raises(RequestFailed) as caught:
+        c.request("GET", srv.url + "/x", service="Test")
+    assert caught.value.failure == "deadline" and sleeps == [] and len(srv.requests) == 1
+
+
+def test_a_failed_request_says_how_it_failed(srv: StubServer, tmp_path: Path) -> None:
+    from lcllm_cli.sources.http import RequestFailed
+
+    srv.handler = Script(Reply(503))
+    c, _ = client(tmp_path, retries=1, backoff=0)
+    with c, pytest.raises(RequestFailed) as caught:
+        c.request("GET", srv.url + "/x", service="Test")
+    assert (caught.value.failure, caught.value.status) == ("status", 503)
+    with c, pytest.raises(RequestFailed) as refused:
+        c.request("GET", "http://127.0.0.1:9/x", service="Test")
+    assert refused.value.failure == "connect" and refused.value.status is None

@@ -106,7 +106,17 @@ def export_cmd(
         "README.md beside entries.toml, when it has the markers) is what `lcllm export --markdown --in-place` "
         "would write. Exits 0 when all is well, 1 otherwise (saying what differs); writes nothing. "
         "For CI and pre-commit hooks.\n\n"
-        "Example: `lcllm check README.md`"
+        "Links are checked offline too: spaces, trailing punctuation, unbalanced parentheses, http where the "
+        "site serves https, empty and placeholder links, a link repeated in one entry; each with its line.\n\n"
+        "--links checks every link over the network instead (arXiv papers by the API in batches, GitHub and "
+        "Hugging Face repositories by their APIs, other pages with HEAD, redirects followed one hop at a time), "
+        "at most LCLLM_LINKS_PER_HOST (10) requests to one host at once. Verdicts: ok, redirected, broken, "
+        "blocked, unknown, not checked (hosts that refuse robots: x.com, linkedin.com, ...; more in "
+        "LCLLM_LINKS_SKIP or --skip). A link is broken only after failing on 2 runs a day apart (--strict: "
+        "one run; then redirects and unknowns fail too). Exits 1 when a link is broken. --fix rewrites "
+        "permanent redirects and GitHub's canonical names in entries.toml (one write, shown as a diff).\n\n"
+        "Examples: `lcllm check README.md` · `lcllm check --links` · "
+        "`lcllm check --links --format markdown > report.md` · `lcllm check --links --fix --dry-run`"
     ),
 )
 def check_cmd(
@@ -117,8 +127,39 @@ def check_cmd(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print problems only, not the diff.")] = False,
+    links: Annotated[bool, typer.Option("--links", help="Check every link over the network.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="--links: broken after one failing run; redirects and unknowns fail.")
+    ] = False,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="--links: rewrite permanent redirects and GitHub's canonical names.")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="--fix: show the diff, write nothing.")] = False,
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="FORMAT", help="--links: table, markdown (for an issue) or json.")
+    ] = "table",
+    skip: Annotated[
+        list[str] | None,
+        typer.Option("--skip", metavar="HOST", help="--links: do not check this host (repeat for more)."),
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", metavar="SECONDS", help="--links: per-request timeout (default LCLLM_HTTP_TIMEOUT)."),
+    ] = None,
+    deadline: Annotated[
+        str | None,
+        typer.Option("--deadline", metavar="DURATION", help="--links: end the run after this (default 10m)."),
+    ] = None,
 ) -> None:
     from lcllm_cli.commands.check import run
+
+    if links or fix or strict or dry_run or fmt != "table" or skip or deadline or timeout is not None:
+        if not links:
+            raise UsageError("--strict, --fix, --dry-run, --format, --skip, --timeout and --deadline go with --links")
+        if files:
+            raise UsageError("--links checks the links of entries.toml; give no FILE with it")
+        _check_links(ctx, strict, fix, dry_run, "json" if as_json else fmt, skip or [], timeout, deadline)
+        return
 
     report = run(state(ctx).path, files or None)
     if as_json:
@@ -136,6 +177,10 @@ def check_cmd(
             out(f"hint: {report.hint}", err=True)
         raise typer.Exit(1)
     out(f"{report.entries_file}: valid, {report.entries} entries")
+    if report.links:
+        out(f"{report.entries_file}: {len(report.links)} malformed link(s)")
+        for finding in report.links:
+            out("  " + finding.summary(report.entries_file))
     if not report.duplicates_checked:
         out("note: duplicate check unavailable (lcllm_cli.dedupe missing)", err=True)
     if report.duplicates:
@@ -147,5 +192,76 @@ def check_cmd(
         if not status.up_to_date and not quiet:
             for line in status.diff:
                 out("  " + line)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _check_links(
+    ctx: typer.Context,
+    strict: bool,
+    fix: bool,
+    dry_run: bool,
+    fmt: str,
+    skip: list[str],
+    timeout: float | None,
+    deadline: str | None,
+) -> None:
+    from lcllm_cli.cli.output import Column, say, styled, table_lines, terminal_width
+    from lcllm_cli.commands.links import OK, VERDICTS, LinkOptions, details, run
+    from lcllm_cli.sources.http import parse_duration
+
+    if fmt not in ("table", "markdown", "json"):
+        raise UsageError(f"unknown --format {fmt!r}", hint="give table, markdown or json")
+    if timeout is not None and not timeout > 0:
+        raise UsageError(f"the timeout must be more than 0 seconds, not {timeout:g}")
+    opts = LinkOptions.from_env(
+        strict=strict,
+        fix=fix,
+        dry_run=dry_run,
+        timeout=timeout,
+        deadline=parse_duration(deadline) if deadline is not None else None,
+    )
+    opts.skip = tuple(dict.fromkeys([*opts.skip, *(h.strip().lower() for h in skip if h.strip())]))
+    report = run(state(ctx).path, opts)
+    if fmt == "json":
+        print_json(report.to_dict())
+    elif fmt == "markdown":
+        sys.stdout.write(shown(report.markdown()) + "\n")
+    else:
+        counts = report.counts()
+        for finding in report.findings:
+            say(shown("malformed: " + finding.summary(report.entries_file)))
+        columns = [
+            Column("line", overflow="none", right=True),
+            Column("entry", max_width=40),
+            Column("link"),
+            Column("details", "wrap"),
+        ]
+        for verdict in VERDICTS:
+            if verdict == OK or not counts[verdict]:
+                continue
+            say(f"{verdict} ({counts[verdict]})")
+            rows = [
+                [str(p.line or ""), shown(p.title), shown(r.url), shown(details(r))]
+                for r in report.by_verdict(verdict)
+                for p in r.places
+            ]
+            for line in table_lines(columns, rows, terminal_width() - 2, style=styled()):
+                say("  " + line)
+        for note in report.notes:
+            info(shown(f"note: {note}"))
+        if report.diff:
+            say("")
+            for line in report.diff:
+                say(shown(line))
+        peak = max(report.peak_per_host.values(), default=0)
+        summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n) or "no links"
+        info(
+            f"{report.entries_file}: {len(report.results)} links: {summary}; {report.requests} requests in "
+            f"{report.seconds:.1f} s, at most {peak} at once to one host (limit {report.per_host})"
+        )
+        if report.fixes:
+            what = f"{len(report.fixes)} link(s)"
+            info(f"fixed {what} in {report.entries_file}" if report.fixed else f"--dry-run: would fix {what}")
     if not report.ok:
         raise typer.Exit(1)

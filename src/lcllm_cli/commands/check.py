@@ -1,4 +1,5 @@
-"""``lcllm check``: is ``entries.toml`` valid, free of duplicates, and is every marked README up to date?
+"""``lcllm check``: is ``entries.toml`` valid, free of duplicates and of malformed links (the offline lint of
+:mod:`lcllm_cli.commands.links`), and is every marked README up to date?
 
 Meant for CI and pre-commit hooks: :func:`check` never writes anything and returns a report whose ``ok`` says
 whether the command should exit 0.
@@ -9,9 +10,13 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lcllm_cli.errors import StoreError, UsageError
 from lcllm_cli.mdsyntax import MARKER_START
+
+if TYPE_CHECKING:
+    from lcllm_cli.commands.links import Finding
 
 MAX_DIFF_LINES = 40
 DEFAULT_README = "README.md"
@@ -44,10 +49,11 @@ class CheckReport:
     duplicates: list[str] = field(default_factory=list)  # one sentence per duplicate group
     duplicates_checked: bool = True
     files: list[FileStatus] = field(default_factory=list)
+    links: list[Finding] = field(default_factory=list)  # malformed links, found without the network
 
     @property
     def ok(self) -> bool:
-        return self.valid and not self.duplicates and all(f.up_to_date for f in self.files)
+        return self.valid and not self.duplicates and not self.links and all(f.up_to_date for f in self.files)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -59,6 +65,7 @@ class CheckReport:
             "entries": self.entries,
             "duplicates": self.duplicates,
             "duplicates_checked": self.duplicates_checked,
+            "links": [f.to_dict() for f in self.links],
             "files": [
                 {"path": f.path, "up_to_date": f.up_to_date, "added": f.added, "removed": f.removed, "diff": f.diff}
                 for f in self.files
@@ -109,6 +116,14 @@ def file_status(path: Path, expected_body: str) -> FileStatus:
     return FileStatus(str(path), False, added, removed, shown)
 
 
+def _text(path: Path) -> str | None:
+    """The entries file's text (for the lines of findings); None when it cannot be read again."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def run(entries_path: Path, files: list[Path] | None = None) -> CheckReport:
     """Check the entries file and the given Markdown files (default: README.md beside it, when it has markers).
 
@@ -116,6 +131,7 @@ def run(entries_path: Path, files: list[Path] | None = None) -> CheckReport:
     exit 1 with the reason. A FILE given explicitly that is missing or has no markers raises UsageError.
     """
     from lcllm_cli import store
+    from lcllm_cli.commands.links import lint
     from lcllm_cli.exporters.markdown import render
 
     report = CheckReport(str(entries_path))
@@ -128,6 +144,7 @@ def run(entries_path: Path, files: list[Path] | None = None) -> CheckReport:
         return report
     report.entries = len(lib.entries)
     report.duplicates, report.duplicates_checked = _duplicates(lib)
+    report.links = lint(lib, lambda: _text(entries_path))
     if files is None:
         readme = entries_path.parent / DEFAULT_README
         files = []

@@ -74,6 +74,7 @@ class RepoResult:
     repos: dict[str, RepoInfo] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     error: LcllmError | None = None
+    statuses: dict[str, int] = field(default_factory=dict)  # key of a missing repository -> GitHub's HTTP status
 
 
 def _cache_key(base: str, owner: str, name: str) -> str:
@@ -202,12 +203,14 @@ def fetch_repos(
             result.error = answer
         elif answer.status == 404:
             result.missing.append(key)
+            result.statuses[key] = 404
         elif answer.status == 401:
             result.error = NetworkError(
                 "GitHub refused GITHUB_TOKEN (HTTP 401)", hint="check the token, or unset GITHUB_TOKEN"
             )
         elif answer.status != 200:
             result.missing.append(key)  # 403 "access blocked", 451 "unavailable for legal reasons", ...
+            result.statuses[key] = answer.status
         else:
             try:
                 result.repos[key] = _parse(answer.json(), owner, name)
@@ -271,3 +274,72 @@ def _parse(data: dict[str, object], owner: str, name: str) -> RepoInfo:
         description=desc.strip() if isinstance(desc, str) and desc.strip() else None,
         archived=data.get("archived") is True,
     )
+
+
+GRAPHQL_BATCH = 50  # repositories per GraphQL query (each costs about one point of the 5,000 an hour)
+
+
+@dataclass(slots=True)
+class GraphqlResult:
+    """``repos``: key -> info for the repositories GraphQL found under the name asked; ``unresolved``: the keys
+    it did not (GraphQL does not follow renames: ask those by REST, which answers a moved repository with 301);
+    ``error`` when a whole batch failed (its keys are in ``unresolved`` too)."""
+
+    repos: dict[str, RepoInfo] = field(default_factory=dict)
+    unresolved: list[str] = field(default_factory=list)
+    error: LcllmError | None = None
+
+
+def fetch_graphql(repos: list[tuple[str, str]], client: HttpClient, *, batch: int = GRAPHQL_BATCH) -> GraphqlResult:
+    """Ask GitHub's GraphQL API about many repositories at once (``batch`` per query; needs ``GITHUB_TOKEN``):
+    canonical owner/name, archived flag and stars. Never raises for GitHub's answers: what it could not learn is
+    ``unresolved``."""
+    import json
+
+    result = GraphqlResult()
+    unique: dict[str, tuple[str, str]] = {}
+    for owner, name in repos:
+        unique.setdefault(repo_key(owner, name), (owner, name))
+    if _token() is None:
+        result.unresolved = list(unique)
+        return result
+    items = list(unique.items())
+    url = f"{base_url()}/graphql"
+    for start in range(0, len(items), max(1, batch)):
+        chunk = items[start : start + batch]
+        fields = " ".join(
+            f"r{n}: repository(owner: {json.dumps(owner)}, name: {json.dumps(name)})"
+            " { nameWithOwner isArchived stargazerCount description }"
+            for n, (_, (owner, name)) in enumerate(chunk)
+        )
+        try:
+            answer = client.request(
+                "POST", url, service=SERVICE, headers=_headers(), json_body={"query": f"query {{ {fields} }}"}
+            )
+            data = answer.json().get("data") if answer.status == 200 else None
+        except (LcllmError, ValueError, AttributeError) as exc:
+            result.error = (
+                exc if isinstance(exc, LcllmError) else NetworkError("GitHub GraphQL gave an unexpected answer")
+            )
+            data = None
+        if not isinstance(data, dict):
+            if result.error is None:
+                result.error = NetworkError(f"GitHub GraphQL answered HTTP {answer.status}")
+            result.unresolved.extend(key for key, _ in chunk)
+            continue
+        for n, (key, _) in enumerate(chunk):
+            node = data.get(f"r{n}")
+            full = node.get("nameWithOwner") if isinstance(node, dict) else None
+            if not isinstance(full, str) or full.count("/") != 1:
+                result.unresolved.append(key)
+                continue
+            new_owner, new_name = full.split("/")
+            desc = node.get("description")
+            result.repos[key] = RepoInfo(
+                owner=new_owner,
+                name=new_name,
+                stars=_int(node.get("stargazerCount")) or 0,
+                description=desc.strip() if isinstance(desc, str) and desc.strip() else None,
+                archived=node.get("isArchived") is True,
+            )
+    return result

@@ -23,6 +23,14 @@ Requests may run side by side (:meth:`HttpClient.gather`: GitHub repositories, H
 (``LCLLM_HTTP_PER_HOST``, default 4). A service with a minimum interval between requests (arXiv, Semantic Scholar)
 is always asked one request at a time, whatever the concurrency.
 
+For a link check (:mod:`lcllm_cli.commands.links`), a request may leave redirects to the caller
+(``follow_redirects=False``: each 301/302 and its ``Location`` is seen), the configuration may space the starts of
+requests to one host (``host_interval``) and end the run at a ``deadline``: a request not started by then (or a
+retry that would wait past it) raises :class:`RequestFailed` with ``failure == "deadline"``. Every request that
+fails after its retries raises :class:`RequestFailed`, a :class:`NetworkError` that says how it failed
+(``failure``: ``timeout``, ``connect``, ``cutoff``, ``status``, ``wait``, ``deadline``) and with which ``status``.
+Hosts are told apart by name (``127.0.0.1`` and ``localhost`` are two hosts; the port does not count).
+
 A GitHub-style exhausted quota (403/429 with ``X-RateLimit-Remaining: 0`` and no ``Retry-After``) is not waited
 for (it resets within the hour): it raises :class:`RateLimitError` at once.
 """
@@ -68,6 +76,17 @@ class OfflineError(NetworkError):
 
 class RateLimitError(NetworkError):
     """A service's request quota is used up (or would be by the work asked for)."""
+
+
+class RequestFailed(NetworkError):
+    """A request that failed after its retries: ``failure`` says how (``timeout``, ``connect`` (no connection: DNS,
+    refused), ``cutoff`` (the connection failed mid-answer), ``status`` (an HTTP status still retried after the
+    last try, in ``status``), ``wait`` (the service asked to wait longer than allowed) or ``deadline``)."""
+
+    def __init__(self, message: str, *, failure: str, status: int | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.failure = failure
+        self.status = status
 
 
 class AnswerTooLargeError(NetworkError):
@@ -116,6 +135,8 @@ class HttpConfig:
     concurrency: int = DEFAULT_CONCURRENCY
     per_host: int = DEFAULT_PER_HOST
     sleep: Callable[[float], None] | None = field(default=None, repr=False)  # how to wait (None: time.sleep)
+    host_interval: float = 0.0  # the least seconds between the starts of two requests to one host
+    deadline: float | None = None  # a time.monotonic() after which no request starts (RequestFailed "deadline")
 
     @classmethod
     def from_env(cls, *, ttl: float | None = None, offline: bool = False, timeout: float | None = None) -> HttpConfig:
@@ -177,7 +198,14 @@ def _valid_unicode(value: Any) -> Any:
 _SECRET_HEADERS = ("x-api-key", "authorization")
 
 # Headers worth keeping in the cache (the rest are transport details).
-_KEPT_HEADERS = ("content-type", "retry-after", "x-ratelimit-remaining", "x-ratelimit-limit", "x-ratelimit-reset")
+_KEPT_HEADERS = (
+    "content-type",
+    "location",
+    "retry-after",
+    "x-ratelimit-remaining",
+    "x-ratelimit-limit",
+    "x-ratelimit-reset",
+)
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -219,6 +247,8 @@ class HttpClient:
         self._slots = threading.BoundedSemaphore(max(1, self.config.concurrency))  # in flight to all hosts
         self._service_turns: dict[str, threading.Lock] = {}
         self._here = threading.local()  # .origin: (scheme, host, port) this thread's current request is for
+        self._host_next: dict[str, float] = {}  # host -> the monotonic time its next request may start (queued)
+        self._host_started: dict[str, float] = {}  # the same, kept once a request holds its places (exact)
 
     def __enter__(self) -> HttpClient:
         return self
@@ -338,6 +368,7 @@ class HttpClient:
         validate: Callable[[bytes], str | None] | None = None,
         shown_url: str | None = None,
         prefix: int | None = None,
+        follow_redirects: bool = True,
     ) -> Answer:
         """Send one request (with retries), or answer it from the cache when ``cache_key`` is given.
 
@@ -348,7 +379,8 @@ class HttpClient:
         terms of its own; ``validate(body)`` names what is wrong with a 200 answer that cannot be used (a feed cut
         off), which is then retried like a dropped connection. ``shown_url`` is the URL messages name (default
         ``url``). ``prefix``: read at most that many bytes of the body and keep them (a web page's head, for its
-        title), instead of refusing a bigger answer.
+        title), instead of refusing a bigger answer. ``follow_redirects=False``: a 3xx answer is returned as it is
+        (its ``Location`` in ``headers["location"]``).
         """
         if cache_key is not None:
             stored = self.cached(cache_key)
@@ -376,6 +408,7 @@ class HttpClient:
                 validate=validate,
                 shown_url=shown_url or f"{method} {url}",
                 prefix=prefix,
+                follow_redirects=follow_redirects,
             )
         if cache_key is not None and answer.status in cache_statuses:
             self.remember(
@@ -416,6 +449,7 @@ class HttpClient:
         validate: Callable[[bytes], str | None] | None,
         shown_url: str,
         prefix: int | None = None,
+        follow_redirects: bool = True,
     ) -> Answer:
         import httpx
 
@@ -428,18 +462,36 @@ class HttpClient:
             self._pace(service, interval)
             problem: str
             retry_after: float | None = None
+            failed_status: int | None = None
+            failure = "timeout"
+            self._check_deadline(service, shown_url, 0.0)
             # A place of its host's, then one of all: released before any wait for a retry.
+            # With a host interval, the wait for the host's turn is spent holding its host's place only; the exact
+            # spacing is kept once a place of all is held too (a short wait, if any, since the turns were spaced).
             slot.acquire()
-            self._slots.acquire()
+            try:
+                self._space(host, self._host_next)
+                self._slots.acquire()
+            except BaseException:
+                slot.release()
+                raise
+            try:
+                self._space(host, self._host_started)
+                self._check_deadline(service, shown_url, 0.0)  # the places may have taken long to come
+            except BaseException:
+                self._slots.release()
+                slot.release()
+                raise
             self._count_in(host, 1)
             try:
-                resp, body = self._fetch(client, method, url, headers, json_body, service, prefix)
+                resp, body = self._fetch(client, method, url, headers, json_body, service, prefix, follow_redirects)
             except httpx.TimeoutException:
                 problem = f"no answer within {cfg.timeout:g} s"
             except httpx.TooManyRedirects:
                 raise NetworkError(f"{service}: too many redirects for {url}") from None
             except httpx.TransportError as exc:
                 problem = _transport_problem(exc)
+                failure = "connect" if problem.startswith("cannot connect") else "cutoff"
             else:
                 kept = {k: resp.headers[k] for k in _KEPT_HEADERS if k in resp.headers}
                 status = resp.status_code
@@ -462,6 +514,7 @@ class HttpClient:
                         body=body,
                     )
                 problem = unusable or f"HTTP {status}"
+                failure, failed_status = ("cutoff", None) if unusable else ("status", status)
                 retry_after = parse_retry_after(kept.get("retry-after"))
             finally:
                 self._last_sent[service] = time.monotonic()  # pacing counts from the end of the exchange
@@ -470,21 +523,49 @@ class HttpClient:
                 slot.release()
             if attempt >= retries:
                 tries = attempt + 1
-                raise NetworkError(
+                raise RequestFailed(
                     f"{service} request failed after {tries} {'try' if tries == 1 else 'tries'}: {problem}"
                     f" ({shown_url})",
                     hint="check your connection or try again later"
                     + ("" if "HTTP" in problem else "; --timeout or LCLLM_HTTP_TIMEOUT sets the timeout"),
+                    failure=failure,
+                    status=failed_status,
                 )
             if retry_after is not None and retry_after > cfg.max_wait:
-                raise NetworkError(
+                raise RequestFailed(
                     f"{service} asks to wait {retry_after:.0f} s before the next request ({problem})",
                     hint=f"try again later, or allow longer waits with LCLLM_HTTP_MAX_WAIT (now {cfg.max_wait:g} s)",
+                    failure="wait",
+                    status=failed_status,
                 )
             delay = retry_after if retry_after is not None else min(backoff * 2**attempt, cfg.max_wait)
+            self._check_deadline(service, shown_url, delay, problem)
             if delay > 0:
                 self._sleep(delay)
             attempt += 1
+
+    def _space(self, host: str, turns: dict[str, float]) -> None:
+        """Wait for ``host``'s next turn in ``turns`` (``host_interval`` after the previous one) and take it."""
+        interval = self.config.host_interval
+        if interval <= 0:
+            return
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, turns.get(host, 0.0))
+            turns[host] = start + interval
+        if start > now:
+            self._sleep(start - now)
+
+    def _check_deadline(self, service: str, shown_url: str, wait: float, problem: str | None = None) -> None:
+        """Raise :class:`RequestFailed` ("deadline") when ``wait`` seconds from now is past the run's deadline."""
+        deadline = self.config.deadline
+        if deadline is not None and time.monotonic() + wait > deadline:
+            why = f" ({problem})" if problem else ""
+            raise RequestFailed(
+                f"{service}: not asked before the run's deadline{why} ({shown_url})",
+                hint="allow the run more time",
+                failure="deadline",
+            )
 
     def _fetch(
         self,
@@ -495,6 +576,7 @@ class HttpClient:
         json_body: Any,
         service: str,
         prefix: int | None = None,
+        follow_redirects: bool = True,
     ) -> tuple[httpx.Response, bytes]:
         """One request, its body read in chunks: at most ``max_bytes``, all of it within ``timeout`` seconds."""
         import httpx
@@ -503,9 +585,11 @@ class HttpClient:
         deadline = time.monotonic() + self.config.timeout
         first = httpx.URL(url)
         self._here.origin = (first.scheme, first.host, first.port)
-        with client.stream(method, url, headers=dict(headers or {}), json=json_body) as resp:
+        with client.stream(
+            method, url, headers=dict(headers or {}), json=json_body, follow_redirects=follow_redirects
+        ) as resp:
             declared = resp.headers.get("content-length", "")
-            if prefix is None and declared.isdigit() and int(declared) > limit:
+            if prefix is None and method != "HEAD" and declared.isdigit() and int(declared) > limit:
                 raise too_large(service, url, limit)
             chunks: list[bytes] = []
             size = 0
