@@ -7,11 +7,16 @@ import subprocess
 
 
 def run_on_terminal(
-    argv: list[str], env: dict[str, str], *, columns: int | None = None, stderr_to_pipe: bool = False
+    argv: list[str],
+    env: dict[str, str],
+    *,
+    columns: int | None = None,
+    stderr_to_pipe: bool = False,
+    exit_code: int = 0,
 ) -> tuple[bytes, str]:
     """Run ``argv`` with its stdout (and stderr, unless ``stderr_to_pipe``) on a new pseudo-terminal of ``columns``
     columns (the terminal's default size when None); returns what the terminal showed and what went to the stderr
-    pipe. The command must exit 0."""
+    pipe. The command must exit with ``exit_code``."""
     primary, secondary = os.openpty()
     if columns is not None:
         import fcntl
@@ -39,5 +44,5 @@ def run_on_terminal(
         chunks.append(data)
     os.close(primary)
     errors = proc.stderr.read() if proc.stderr else ""
-    assert proc.wait(timeout=60) == 0, errors
+    assert proc.wait(timeout=60) == exit_code, errors
     return b"".join(chunks), errors

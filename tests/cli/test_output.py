@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -313,3 +314,26 @@ def test_the_escape_pattern_finds_exactly_the_characters_shown_escaped() -> None
 
     assert {c for c in range(0x110000) if _NEEDS_ESCAPE.match(chr(c))} == set(_UNSHOWABLE)
     assert shown("a\x1b[31mb\u202ec\td\ne") == "a\\x1b[31mb\\u202ec\td\ne"
+
+
+# --------------------------------------------------------------------------------------------- a silent service
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_a_terminal_is_told_which_service_is_silent_and_the_budget_ends_the_wait(tmp_path: Path) -> None:
+    from tests.stubserver import Reply, StubServer
+
+    def silent(req: object) -> Reply:
+        time.sleep(8)
+        return Reply(404)
+
+    path = tmp_path / "entries.toml"
+    with StubServer(silent) as srv:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LCLLM_")}
+        env.update(LCLLM_GITHUB_API_URL=srv.url, LCLLM_NETWORK_BUDGET="5", XDG_CACHE_HOME=str(tmp_path), TERM="xterm")
+        shown, _ = run_on_terminal([LCLLM, "--file", str(path), "add", "https://github.com/o/r"], env, exit_code=1)
+        out = shown.decode("utf-8")
+        assert len(srv.requests) == 1  # asked once: the budget ended the wait, no retry was started
+    assert "waiting for GitHub: no answer for 3 s" in out  # shown while waiting
+    assert "GitHub did not answer within this run's network budget of 5 s" in out  # and the one line at the end
+    assert "Traceback" not in out and not path.exists()  # nothing was written

@@ -452,3 +452,66 @@ def test_a_failed_request_says_how_it_failed(srv: StubServer, tmp_path: Path) ->
     with c, pytest.raises(RequestFailed) as refused:
         c.request("GET", "http://127.0.0.1:9/x", service="Test")
     assert refused.value.failure == "connect" and refused.value.status is None
+
+
+# ------------------------------------------------------------------------------------------ the network budget
+
+
+def _silent(req: Request) -> Reply:
+    time.sleep(3)  # accepts the connection and says nothing (for longer than any budget below)
+    return ok()
+
+
+def test_a_silent_service_ends_at_the_budget_with_one_line_naming_it() -> None:
+    """A server that never answers costs the run its budget, not four timeouts and the backoff between them."""
+    with StubServer(_silent) as srv, HttpClient(HttpConfig(timeout=30, retries=3, backoff=0, budget=0.4)) as client:
+        with pytest.raises(NetworkError) as err:
+            client.request("GET", srv.url + "/x", service="GitHub")
+        assert len(srv.requests) == 1  # cut off in flight: no retry started after the budget ran out
+    assert err.value.message.startswith("GitHub did not answer within this run's network budget of 0.4 s")
+    assert "LCLLM_NETWORK_BUDGET" in (err.value.hint or "")
+
+
+def test_no_request_starts_once_the_budget_is_spent(srv: StubServer) -> None:
+    srv.handler = lambda req: Reply(503)
+    sleeps = Sleeps()
+    config = HttpConfig(retries=5, backoff=10.0, budget=5.0, sleep=sleeps)
+    with HttpClient(config) as client, pytest.raises(NetworkError, match="network budget of 5 s"):
+        client.request("GET", srv.url + "/x", service="S2")
+    assert len(srv.requests) == 1 and sleeps == []  # a 10 s backoff does not fit in what is left: none is waited
+
+
+def test_the_budget_comes_from_the_command_or_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lcllm_cli.sources.http import scale_budget
+
+    assert HttpConfig.from_env().budget == 45.0
+    assert HttpConfig.from_env(budget=None).budget is None
+    cfg = HttpConfig.from_env()
+    scale_budget(cfg, 10, 2.0)
+    assert cfg.budget == 65.0  # a run with more to do gets more time
+    monkeypatch.setenv("LCLLM_NETWORK_BUDGET", "2m")
+    cfg = HttpConfig.from_env()
+    scale_budget(cfg, 10, 2.0)
+    assert cfg.budget == 120.0  # what the user set stands
+    monkeypatch.setenv("LCLLM_NETWORK_BUDGET", "soon")
+    with pytest.raises(UsageError, match="LCLLM_NETWORK_BUDGET"):
+        HttpConfig.from_env()
+
+
+def test_waiting_names_the_service_a_request_is_in_flight_for() -> None:
+    import threading
+
+    from lcllm_cli.sources.http import waiting
+
+    with StubServer(lambda req: (time.sleep(0.5), ok())[1]) as srv, HttpClient(HttpConfig(retries=0)) as client:
+        worker = threading.Thread(target=client.request, args=("GET", srv.url + "/x"), kwargs={"service": "the Hub"})
+        worker.start()
+        seen = None
+        for _ in range(200):
+            seen = waiting()
+            if seen is not None:
+                break
+            time.sleep(0.005)
+        worker.join()
+    assert seen is not None and seen[0] == "the Hub"
+    assert waiting() is None  # nothing in flight any more

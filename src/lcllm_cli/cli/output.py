@@ -396,10 +396,13 @@ def say(message: str) -> None:
 
 @contextlib.contextmanager
 def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A rich progress bar on stderr (only on a terminal): yields ``update(task, done, total)``."""
+    """A rich progress bar on stderr (only on a terminal): yields ``update(task, done, total)``. While a request has
+    had no answer for a few seconds, a line says which service lcllm is waiting for, and for how long."""
     if not enabled or not sys.stderr.isatty():
         yield None
         return
+    import threading
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     tasks: dict[str, Any] = {}
@@ -417,4 +420,33 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | No
                 tasks[task] = bar.add_task(task, total=total)
             bar.update(tasks[task], completed=done, total=total)
 
-        yield update
+        stop = threading.Event()
+        watcher = threading.Thread(target=_say_who_is_silent, args=(bar, stop), daemon=True)
+        watcher.start()
+        try:
+            yield update
+        finally:
+            stop.set()
+            watcher.join(1.0)
+
+
+SILENT_AFTER = 3.0  # seconds without an answer before the progress bar names the service
+
+
+def _say_who_is_silent(bar: Any, stop: Any) -> None:
+    from rich.markup import escape
+
+    from lcllm_cli.sources.http import waiting
+
+    line = None
+    while not stop.wait(0.5):
+        silent = waiting()
+        if silent is not None and silent[1] >= SILENT_AFTER:
+            text = escape(f"waiting for {silent[0]}: no answer for {silent[1]:.0f} s")
+            if line is None:
+                line = bar.add_task(text, total=None)
+            else:
+                bar.update(line, description=text)
+        elif line is not None:
+            bar.remove_task(line)
+            line = None

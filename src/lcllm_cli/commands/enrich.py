@@ -552,7 +552,7 @@ def run(
     """
     from lcllm_cli.commands.workflow import fetch_then_apply
     from lcllm_cli.sources import github, hf, s2
-    from lcllm_cli.sources.http import HttpClient, HttpConfig
+    from lcllm_cli.sources.http import HttpClient, HttpConfig, scale_budget
 
     if not citations and not stars and not venues:
         raise UsageError("nothing to do", hint="give --citations, --venues, --stars, or none of them for all")
@@ -584,7 +584,11 @@ def run(
         repo_result = None
         hub_result = None
         venue_answers = None
-        with HttpClient(config or HttpConfig.from_env()) as client:
+        http_config = config or HttpConfig.from_env()
+        # each Semantic Scholar batch (500 papers, a second apart) and each repository or model its share of time
+        scale_budget(http_config, -(-len(paper_ids) // 500), 15.0)
+        scale_budget(http_config, len(repos) + len(models), 2.0)
+        with HttpClient(http_config) as client:
             try:
                 watch = 0
                 if repos:  # before anything else: a quota that cannot cover the work stops the run here

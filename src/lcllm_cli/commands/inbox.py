@@ -556,7 +556,7 @@ def gather(
     from lcllm_cli import store
     from lcllm_cli.dedupe import DuplicateIndex
     from lcllm_cli.sources import arxiv, hf, s2recs
-    from lcllm_cli.sources.http import HttpClient, HttpConfig
+    from lcllm_cli.sources.http import HttpClient, HttpConfig, scale_budget
 
     wanted = list(dict.fromkeys(s.strip().lower() for s in sources if s.strip()))
     unknown = [s for s in wanted if s not in SOURCES]
@@ -605,10 +605,12 @@ def gather(
         if source not in c.sources:
             c.sources.append(source)
 
-    http = HttpClient(config or HttpConfig.from_env())
+    http_config = config or HttpConfig.from_env()
     acfg = arxiv_config or arxiv.ArxivConfig.from_env()
     days = [(start + dt.timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
     steps = {"arxiv": len(report.plans), "s2": len(report.plans), "hf": len(days)}
+    scale_budget(http_config, sum(steps[name] for name in wanted if name in steps), acfg.delay + 15.0)
+    http = HttpClient(http_config)
     with http:
         for name in wanted:
             run = SourceRun(name)

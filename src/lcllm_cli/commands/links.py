@@ -810,7 +810,7 @@ def check(lib: Library, text: str | None, opts: LinkOptions, report: LinksReport
 
     started = time.monotonic()
     work = collect(lib, text, opts)
-    config = HttpConfig.from_env(ttl=0.0, timeout=opts.timeout)
+    config = HttpConfig.from_env(ttl=0.0, timeout=opts.timeout, budget=None)  # the run's deadline is its own
     config.concurrency = opts.concurrency
     config.per_host = opts.per_host
     config.host_interval = opts.interval

@@ -100,7 +100,7 @@ def run(
     from lcllm_cli.commands.workflow import fetch_then_apply
     from lcllm_cli.ids import ArxivId
     from lcllm_cli.sources import arxiv
-    from lcllm_cli.sources.http import HttpClient, HttpConfig, OfflineError
+    from lcllm_cli.sources.http import HttpClient, HttpConfig, OfflineError, scale_budget
 
     report = RefreshReport(dry_run=dry_run)
 
@@ -115,12 +115,15 @@ def run(
         ids = list(dict.fromkeys(ids))
         report.papers = len(ids)
 
-        http = HttpClient(config or HttpConfig.from_env())  # the run's one client: its cache, and arXiv's requests
+        http_config = config or HttpConfig.from_env()
+        acfg = arxiv_config or arxiv.ArxivConfig.from_env()
+        scale_budget(http_config, -(-len(ids) // max(1, acfg.batch_size)), acfg.delay + 15.0)  # a batch's share
+        http = HttpClient(http_config)  # the run's one client: its cache, and arXiv's requests
         with http:
             result = arxiv.fetch_cached(
                 [ArxivId(i) for i in ids],
                 http,
-                config=arxiv_config,
+                config=acfg,
                 progress=(lambda d, t: progress("arXiv", d, t)) if progress else None,
             )
         report.cache_hits, report.requests, report.error = http.cache_hits, result.requests, result.error

@@ -39,6 +39,9 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import itertools
+import math
+import os
 import re
 import threading
 import time
@@ -63,6 +66,7 @@ DEFAULT_MAX_WAIT = 120.0
 DEFAULT_TTL = 24 * 3600.0
 DEFAULT_MAX_ANSWER_MB = 16.0
 DEFAULT_CONCURRENCY = 8
+DEFAULT_BUDGET = 45.0  # seconds of network a command may spend (add; others scale it to their work)
 DEFAULT_PER_HOST = 4
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -137,12 +141,26 @@ class HttpConfig:
     sleep: Callable[[float], None] | None = field(default=None, repr=False)  # how to wait (None: time.sleep)
     host_interval: float = 0.0  # the least seconds between the starts of two requests to one host
     deadline: float | None = None  # a time.monotonic() after which no request starts (RequestFailed "deadline")
+    # seconds the whole run may spend on the network, from the client's creation: retries and waits fit inside it,
+    # and a request in flight is cut off when it runs out (LCLLM_NETWORK_BUDGET; None: no budget)
+    budget: float | None = None
 
     @classmethod
-    def from_env(cls, *, ttl: float | None = None, offline: bool = False, timeout: float | None = None) -> HttpConfig:
+    def from_env(
+        cls,
+        *,
+        ttl: float | None = None,
+        offline: bool = False,
+        timeout: float | None = None,
+        budget: float | None = DEFAULT_BUDGET,
+    ) -> HttpConfig:
+        """``budget``: the command's own network budget in seconds (``LCLLM_NETWORK_BUDGET`` wins over it)."""
         if timeout is not None and not timeout > 0:
             raise UsageError(f"the timeout must be more than 0 seconds, not {timeout:g}")
+        if os.environ.get("LCLLM_NETWORK_BUDGET", "").strip():
+            budget = env_number("LCLLM_NETWORK_BUDGET", DEFAULT_BUDGET, parse=parse_duration, positive=True)
         return cls(
+            budget=budget,
             timeout=timeout if timeout is not None else _env_float("LCLLM_HTTP_TIMEOUT", DEFAULT_TIMEOUT),
             retries=int(env_number("LCLLM_HTTP_RETRIES", DEFAULT_RETRIES, integer=True)),
             backoff=_env_float("LCLLM_HTTP_BACKOFF", DEFAULT_BACKOFF),
@@ -153,6 +171,14 @@ class HttpConfig:
             concurrency=int(env_number("LCLLM_HTTP_CONCURRENCY", DEFAULT_CONCURRENCY, integer=True, positive=True)),
             per_host=int(env_number("LCLLM_HTTP_PER_HOST", DEFAULT_PER_HOST, integer=True, positive=True)),
         )
+
+
+def scale_budget(config: HttpConfig, requests: int, seconds_each: float) -> None:
+    """Give a run that has ``requests`` requests to make its share: the command's budget plus ``seconds_each`` a
+    request. A budget the user set (``LCLLM_NETWORK_BUDGET``) is left as it is."""
+    if config.budget is None or os.environ.get("LCLLM_NETWORK_BUDGET", "").strip():
+        return
+    config.budget += max(0, requests) * seconds_each
 
 
 @dataclass(slots=True)
@@ -236,6 +262,13 @@ class HttpClient:
     def __init__(self, config: HttpConfig | None = None) -> None:
         self.config = config or HttpConfig()
         self.cache = Cache(self.config.cache_dir)
+        budget = self.config.budget
+        # the run's end: the configured deadline, or the budget from now, whichever comes first
+        self._deadline = min(
+            self.config.deadline if self.config.deadline is not None else math.inf,
+            time.monotonic() + budget if budget is not None else math.inf,
+        )
+        self._budget_ends = budget is not None and self._deadline != self.config.deadline
         self.requests = 0  # requests actually sent (retries included)
         self.cache_hits = 0
         self.peak_per_host: dict[str, int] = {}  # the most requests in flight at once to each host
@@ -483,9 +516,12 @@ class HttpClient:
                 slot.release()
                 raise
             self._count_in(host, 1)
+            token = _waiting_on(service)
             try:
                 resp, body = self._fetch(client, method, url, headers, json_body, service, prefix, follow_redirects)
             except httpx.TimeoutException:
+                if self._budget_ends and time.monotonic() >= self._deadline - 0.01:
+                    raise self._over_budget(service, shown_url) from None
                 problem = f"no answer within {cfg.timeout:g} s"
             except httpx.TooManyRedirects:
                 raise NetworkError(f"{service}: too many redirects for {url}") from None
@@ -518,6 +554,7 @@ class HttpClient:
                 retry_after = parse_retry_after(kept.get("retry-after"))
             finally:
                 self._last_sent[service] = time.monotonic()  # pacing counts from the end of the exchange
+                _IN_FLIGHT.pop(token, None)
                 self._count_in(host, -1)
                 self._slots.release()
                 slot.release()
@@ -556,11 +593,19 @@ class HttpClient:
         if start > now:
             self._sleep(start - now)
 
+    def _over_budget(self, service: str, shown_url: str, why: str = "") -> RequestFailed:
+        return RequestFailed(
+            f"{service} did not answer within this run's network budget of {self.config.budget:g} s{why} ({shown_url})",
+            hint="check your connection or try again later; LCLLM_NETWORK_BUDGET allows a longer wait",
+            failure="deadline",
+        )
+
     def _check_deadline(self, service: str, shown_url: str, wait: float, problem: str | None = None) -> None:
         """Raise :class:`RequestFailed` ("deadline") when ``wait`` seconds from now is past the run's deadline."""
-        deadline = self.config.deadline
-        if deadline is not None and time.monotonic() + wait > deadline:
+        if time.monotonic() + wait > self._deadline:
             why = f" ({problem})" if problem else ""
+            if self._budget_ends:
+                raise self._over_budget(service, shown_url, why)
             raise RequestFailed(
                 f"{service}: not asked before the run's deadline{why} ({shown_url})",
                 hint="allow the run more time",
@@ -582,11 +627,18 @@ class HttpClient:
         import httpx
 
         limit = self.config.max_bytes
-        deadline = time.monotonic() + self.config.timeout
+        now = time.monotonic()
+        deadline = min(now + self.config.timeout, self._deadline)  # the run's end cuts a request in flight too
         first = httpx.URL(url)
         self._here.origin = (first.scheme, first.host, first.port)
+        t = max(0.001, deadline - now)
         with client.stream(
-            method, url, headers=dict(headers or {}), json=json_body, follow_redirects=follow_redirects
+            method,
+            url,
+            headers=dict(headers or {}),
+            json=json_body,
+            follow_redirects=follow_redirects,
+            timeout=httpx.Timeout(t, connect=t, read=t, write=t, pool=t),
         ) as resp:
             declared = resp.headers.get("content-length", "")
             if prefix is None and method != "HEAD" and declared.isdigit() and int(declared) > limit:
@@ -602,11 +654,30 @@ class HttpClient:
                     raise too_large(service, url, limit)
                 chunks.append(chunk)
                 if time.monotonic() > deadline:
-                    raise httpx.ReadTimeout(f"no complete answer within {self.config.timeout:g} s")
+                    raise httpx.ReadTimeout(f"no complete answer within {t:g} s")
         return resp, b"".join(chunks)
 
 
 _NO_TURN = contextlib.nullcontext()
+
+# Requests in flight in this process, for the terminal to say which service it is waiting for (see waiting()).
+_IN_FLIGHT: dict[int, tuple[str, float]] = {}
+_TOKENS = itertools.count()
+
+
+def _waiting_on(service: str) -> int:
+    token = next(_TOKENS)
+    _IN_FLIGHT[token] = (service, time.monotonic())
+    return token
+
+
+def waiting() -> tuple[str, float] | None:
+    """The service whose request has been in flight the longest in this process, and for how many seconds."""
+    try:
+        service, since = min(list(_IN_FLIGHT.values()), key=lambda item: item[1])
+    except ValueError:
+        return None
+    return service, time.monotonic() - since
 
 
 def caught(fn: Callable[[T], R], item: T) -> R | LcllmError:
