@@ -242,10 +242,12 @@ def run(
             _target(lib, opts.to)
         from concurrent.futures import ThreadPoolExecutor
 
-        from lcllm_cli.sources.http import HttpClient, HttpConfig
+        from lcllm_cli.sources.http import HttpClient, HttpConfig, scale_budget
 
         # What add asks is asked now (ttl 0), and kept: --offline adds from the answers of earlier runs.
         http_config = HttpConfig.from_env(timeout=timeout, offline=opts.offline, ttl=0.0)
+        # 45 s, and more for a long --from list: each arXiv batch beyond the first its share
+        scale_budget(http_config, -(-len(good) // max(1, config.batch_size)) - 1, config.delay + 15.0)
         if config.sleep is not None:
             http_config.sleep = config.sleep
         with HttpClient(http_config) as client:
