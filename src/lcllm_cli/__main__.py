@@ -7,6 +7,7 @@ from __future__ import annotations
 # a name not in this table load every command, exactly as before. tests/cli/test_startup.py checks this table
 # against the commands the modules register.
 COMMAND_MODULES: dict[str, str] = {
+    "init": "init",
     "add": "add",
     "inbox": "inbox",
     "edit": "edit",
@@ -23,7 +24,7 @@ COMMAND_MODULES: dict[str, str] = {
     "enrich": "refresh",
 }
 # Options of the main callback that take a value (see lcllm_cli.cli.app.main).
-_VALUE_OPTIONS = ("--file", "-f")
+_VALUE_OPTIONS = ("--file", "-f", "--list", "-l")
 
 # Set by main() before lcllm_cli.cli is imported; read by lcllm_cli.cli (None: register every command).
 SELECTED: str | None = None
@@ -130,7 +131,7 @@ def command_module(args: list[str]) -> str | None:
         if arg in _VALUE_OPTIONS:
             i += 2
             continue
-        if arg.startswith("--file=") or (arg.startswith("-f") and not arg.startswith("--")):
+        if arg.startswith(("--file=", "--list=")) or (arg[:2] in ("-f", "-l") and not arg.startswith("--")):
             i += 1
             continue
         if arg.startswith("-"):

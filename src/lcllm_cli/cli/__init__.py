@@ -11,7 +11,7 @@ import sys
 from lcllm_cli.cli.app import app
 
 # Importing a module registers its commands on ``app`` (in this order in --help).
-COMMAND_MODULES = ("add", "inbox", "edit", "section", "browse", "dedupe", "export", "importing", "refresh")
+COMMAND_MODULES = ("init", "add", "inbox", "edit", "section", "browse", "dedupe", "export", "importing", "refresh")
 
 
 def _selected() -> str | None:
