@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from lcllm_cli import store
 from lcllm_cli.cli import app
 from lcllm_cli.exporters.markdown import between_markers
+from tests.arxiv_stub import ArxivStub, generated_authors
 from tests.plaza import FILES, github_anchors, paper, write_workspace
 
 runner = CliRunner()
@@ -216,5 +217,43 @@ def test_list_all_searches_every_list_with_a_list_column(ws: Path) -> None:
 def test_list_all_outside_a_workspace_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["list", "--all"])
+    assert result.exit_code == 2
+    assert "lcllm.toml" in result.output
+
+
+def test_a_paper_two_lists_hold_is_fetched_once_and_filled_in_both(ws: Path, arxiv: ArxivStub) -> None:
+    """refresh of one list, then of another: the paper both hold is answered from the cache the first filled."""
+    first = runner.invoke(app, ["-l", "long-context", "refresh"])
+    assert first.exit_code == 0, first.output
+    assert sorted(arxiv.sent_ids) == ["2309.00071", "2312.17044", "2402.13753"]
+    second = runner.invoke(app, ["-l", "rag", "refresh"])
+    assert second.exit_code == 0, second.output
+    assert sorted(arxiv.sent_ids) == ["2005.11401", "2309.00071", "2312.17044", "2402.13753"]  # LongRoPE not again
+    assert "1 answers from the cache" in second.output
+    (in_long,) = [e for e in store.load(ws / "lists" / "long-context.toml").entries if e.arxiv == "2402.13753"]
+    (in_rag,) = [e for e in store.load(ws / "lists" / "rag.toml").entries if e.arxiv == "2402.13753"]
+    assert in_rag.authors == in_long.authors == generated_authors("2402.13753")
+
+
+def test_refresh_all_runs_every_list_and_asks_each_paper_once(ws: Path, arxiv: ArxivStub) -> None:
+    result = runner.invoke(app, ["refresh", "--all", "--json"])
+    assert result.exit_code == 0, result.output
+    reports = json.loads(result.stdout)
+    assert [r["list"] for r in reports] == ["long-context", "rag", "agents"]
+    assert sorted(arxiv.sent_ids) == ["2005.11401", "2210.03629", "2309.00071", "2312.17044", "2402.13753"]
+    for name in ("long-context", "rag", "agents"):
+        assert all(
+            e.authors == generated_authors(e.arxiv or "")
+            for e in store.load(ws / "lists" / f"{name}.toml").entries
+            if e.arxiv
+        )
+    refused = runner.invoke(app, ["refresh", "--all", "2402.13753"])
+    assert refused.exit_code == 2
+
+
+def test_enrich_all_needs_a_workspace_and_no_ids(ws: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    assert runner.invoke(app, ["enrich", "--all", "2402.13753"]).exit_code == 2
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    result = runner.invoke(app, ["--file", str(elsewhere / "entries.toml"), "enrich", "--all"])
     assert result.exit_code == 2
     assert "lcllm.toml" in result.output
