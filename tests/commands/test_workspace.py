@@ -148,6 +148,17 @@ def test_check_is_green_after_export_and_names_the_stale_list(ws: Path) -> None:
     ]
 
 
+def test_check_with_list_checks_that_list_and_its_page(ws: Path) -> None:
+    export()
+    with store.edit(ws / "lists" / "rag.toml") as lib:
+        lib.add_entry(paper("Dense Passage Retrieval for Open-Domain Question Answering", "2004.04906"))
+    assert runner.invoke(app, ["-l", "agents", "check"]).exit_code == 0
+    result = runner.invoke(app, ["-l", "rag", "check", "-q"])
+    assert result.exit_code == 1
+    assert "rag: " in result.output and "out of date" in result.output
+    assert "agents" not in result.output and "index" not in result.output
+
+
 def test_check_says_the_index_is_stale_when_a_list_gains_a_section(ws: Path) -> None:
     export()
     with store.edit(ws / "lists" / "agents.toml") as lib:

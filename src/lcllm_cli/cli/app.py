@@ -18,8 +18,6 @@ from lcllm_cli.errors import LcllmError
 if TYPE_CHECKING:
     import click  # typer's click (vendored as typer._click by recent typer): only for the annotations
 
-    from lcllm_cli.workspace import Workspace
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Panels group the commands in --help.
@@ -106,14 +104,6 @@ class State:
         from lcllm_cli.workspace import entries_path
 
         return entries_path(self.file, self.list_name)
-
-    def workspace(self) -> Workspace | None:
-        """The workspace a command over every list works on, or None: no lcllm.toml, or --list / --file given."""
-        from lcllm_cli.workspace import current
-
-        if self.list_name is not None:
-            return None
-        return current(self.file)
 
 
 def state(ctx: typer.Context) -> State:

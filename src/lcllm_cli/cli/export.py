@@ -112,11 +112,15 @@ def _export_workspace(ctx: typer.Context, stars: bool | None) -> bool:
 def _check_workspace(ctx: typer.Context, as_json: bool, quiet: bool) -> bool:
     """`lcllm check` in a workspace: every list, its page and the index, each finding with its list's name."""
     from lcllm_cli.commands.workspace import check_all
+    from lcllm_cli.workspace import current
 
-    ws = state(ctx).workspace()
+    st = state(ctx)
+    ws = current(st.file)
     if ws is None:
         return False
-    report = check_all(ws)
+    if st.list_name is not None:
+        ws.get(st.list_name)  # an unknown name is an error naming the lists
+    report = check_all(ws, only=st.list_name)
     if as_json:
         print_json(report.to_dict())
         if not report.ok:

@@ -315,8 +315,9 @@ def _page_status(path: Path, current: str | None, want: str) -> FileStatus:
     return text_status(path, current, want)
 
 
-def check_all(ws: Workspace) -> WorkspaceCheckReport:
-    """Check every list (valid, no duplicates), its Markdown page and the index; write nothing."""
+def check_all(ws: Workspace, *, only: str | None = None) -> WorkspaceCheckReport:
+    """Check every list (valid, no duplicates), its Markdown page and the index; write nothing. ``only``: that list
+    and its page alone (the index and cross-listing need every list)."""
     from lcllm_cli import store
     from lcllm_cli.commands import check
     from lcllm_cli.errors import StoreError
@@ -325,6 +326,8 @@ def check_all(ws: Workspace) -> WorkspaceCheckReport:
     libs: list[Library | None] = []
     pages: list[str | None] = []
     for spec in ws.lists:
+        if only is not None and spec.name != only:
+            continue
         result = check.run(spec.entries, [])
         report.lists.append((spec.name, result))
         lib = None
@@ -341,7 +344,7 @@ def check_all(ws: Workspace) -> WorkspaceCheckReport:
         want = page_text(lib, current)
         result.files.append(_page_status(spec.markdown, current, want))
         pages.append(want)
-    if all(lib is not None for lib in libs):
+    if only is None and all(lib is not None for lib in libs):
         good = [lib for lib in libs if lib is not None]
         if ws.index is not None:
             current = _read(ws.index)
