@@ -175,9 +175,9 @@ def _check_workspace(ctx: typer.Context, as_json: bool, quiet: bool) -> bool:
         "README.md beside entries.toml, when it has the markers) is what `lcllm export --markdown --in-place` "
         "would write. Exits 0 when all is well, 1 otherwise (saying what differs); writes nothing. "
         "For CI and pre-commit hooks.\n\n"
-        "In a workspace (lcllm.toml), with no FILE and no --list: every list, its Markdown page and the index, "
-        "each finding named by its list; items in several lists are reported, and fail the check only when the "
-        'workspace says cross_listing = "forbid".\n\n'
+        "In a workspace (lcllm.toml), with no FILE: every list, its Markdown page and the index, each finding "
+        "named by its list; items in several lists are reported, and fail the check only when the workspace says "
+        'cross_listing = "forbid". With --list NAME: that list and its page.\n\n'
         "Example: `lcllm check README.md`"
     ),
 )
