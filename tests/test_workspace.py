@@ -138,6 +138,16 @@ def test_the_launcher_skips_the_value_of_list_to_find_the_command() -> None:
         ('[workspace]\ncounts = "yes"\n', "counts must be a boolean"),
         ("[workspace\n", "not valid TOML"),
         ('[lists]\nname = "a"\n', "unknown table 'lists'"),
+        (
+            '[workspace]\nindex = "README.md"\n[[list]]\nname = "a"\nentries = "a.toml"\nmarkdown = "README.md"\n',
+            "the markdown of list 'a' is also the index",
+        ),
+        (
+            '[[list]]\nname = "a"\nentries = "a.toml"\nmarkdown = "x.md"\n'
+            '[[list]]\nname = "b"\nentries = "b.toml"\nmarkdown = "x.md"\n',
+            "the markdown of list 'b' is also the markdown of list 'a'",
+        ),
+        ('[[list]]\nname = "a"\nentries = "a.toml"\nmarkdown = "a.toml"\n', "is also the entries of list 'a'"),
     ],
 )
 def test_schema_mistakes_are_one_line_each(tmp_path: Path, text: str, says: str) -> None:

@@ -151,7 +151,25 @@ def loads(text: str, path: Path) -> Workspace:
         entries_seen[key] = name
         markdown = _relative(root, table["markdown"], path, f"{where}.markdown") if "markdown" in table else None
         ws.lists.append(ListSpec(name, entries, markdown, table.get("title")))
+    _distinct_files(ws)
     return ws
+
+
+def _distinct_files(ws: Workspace) -> None:
+    """No page is another list's page, the index, or an entries file: an export would write one over the other."""
+    owner: dict[str, str] = {os.path.normpath(spec.entries): f"the entries of list {spec.name!r}" for spec in ws.lists}
+    if ws.index is not None:
+        key = os.path.normpath(ws.index)
+        if key in owner:
+            raise _bad(ws.path, f"workspace.index is also {owner[key]}")
+        owner[key] = "the index"
+    for spec in ws.lists:
+        if spec.markdown is None:
+            continue
+        key = os.path.normpath(spec.markdown)
+        if key in owner:
+            raise _bad(ws.path, f"the markdown of list {spec.name!r} is also {owner[key]}")
+        owner[key] = f"the markdown of list {spec.name!r}"
 
 
 def load(path: Path) -> Workspace:
