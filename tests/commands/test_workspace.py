@@ -268,3 +268,13 @@ def test_enrich_all_needs_a_workspace_and_no_ids(ws: Path, tmp_path_factory: pyt
     result = runner.invoke(app, ["--file", str(elsewhere / "entries.toml"), "enrich", "--all"])
     assert result.exit_code == 2
     assert "lcllm.toml" in result.output
+
+
+def test_export_of_one_list_links_a_list_whose_page_is_not_written_yet(ws: Path) -> None:
+    (ws / "docs" / FILES["agents"]).unlink()
+    export("-l", "rag")
+    assert not (ws / "docs" / FILES["agents"]).exists()
+    assert "  - [Planning](docs/llm_agents.md#planning)" in (ws / "README.md").read_text(encoding="utf-8")
+    export()
+    assert (ws / "docs" / FILES["agents"]).read_text(encoding="utf-8").startswith("# Awesome LLM agents\n")
+    assert runner.invoke(app, ["check"]).exit_code == 0

@@ -92,7 +92,7 @@ def _href(target: Path, base: Path) -> str:
 def render_index(ws: Workspace, libs: list[Library], pages: list[str | None]) -> str:
     """The index's marked part: per list its link and its sections as nested links to the list's anchors (and
     entry counts when the workspace asks for them)."""
-    from lcllm_cli.exporters.markdown import escape
+    from lcllm_cli.exporters.markdown import _sections, escape
 
     base = (ws.index or ws.path).parent
     out: list[str] = []
@@ -109,8 +109,6 @@ def render_index(ws: Workspace, libs: list[Library], pages: list[str | None]) ->
         per_section: dict[str, int] = {}
         for entry in lib.entries:
             per_section[entry.section] = per_section.get(entry.section, 0) + 1
-        from lcllm_cli.exporters.markdown import _sections
-
         for sec, (level, text, anchor) in zip(_sections(lib, lib.entries), anchors, strict=True):
             n = f" ({per_section.get(sec.name, 0)})" if ws.counts else ""
             out.append("  " * (level - top + 1) + f"- [{escape(text)}]({href}#{anchor}){n}")
@@ -188,8 +186,8 @@ def export_all(ws: Workspace, *, only: str | None = None, star_counts: bool | No
             pages.append(None)
             continue
         current = _read(spec.markdown)
-        if only is not None and spec.name != only:
-            pages.append(current)
+        if only is not None and spec.name != only:  # not written now: its anchors as its page has them (or will)
+            pages.append(current if current is not None else page_text(lib, None, star_counts))
             continue
         text = page_text(lib, current, star_counts)
         changed = _write(spec.markdown, text, current)
