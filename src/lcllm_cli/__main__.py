@@ -5,7 +5,7 @@ from __future__ import annotations
 from lcllm_cli.commandmap import COMMAND_MODULES  # which module of lcllm_cli.cli registers each command
 
 # Options of the main callback that take a value (see lcllm_cli.cli.app.main).
-_VALUE_OPTIONS = ("--file", "-f")
+_VALUE_OPTIONS = ("--file", "-f", "--list", "-l")
 
 # Set by main() before lcllm_cli.cli is imported; read by lcllm_cli.cli (None: register every command).
 SELECTED: str | None = None
@@ -19,14 +19,19 @@ TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
     "[OPTIONS] COMMAND [ARGS]...",
     "Keep a curated awesome list of papers as a real bibliography.\n"
     "\n"
-    "The list lives in entries.toml (in the current directory, or --file / LCLLM_FILE). Typical "
-    "session: `lcllm import README.md`, `lcllm add 2402.13753`, `lcllm dedupe`, `lcllm export "
+    "The list lives in entries.toml (in the current directory or the nearest one above it, or --file "
+    "/ LCLLM_FILE); a repository of several lists names them in lcllm.toml (pick one with --list). "
+    "Typical session: `lcllm import README.md`, `lcllm add 2402.13753`, `lcllm dedupe`, `lcllm export "
     "--markdown -o README.md`.",
     [
         (
             "Options",
             [
-                ("-f, --file <path>", "The entries file to work on (default: ./entries.toml).  [env var: LCLLM_FILE]"),
+                (
+                    "-f, --file <path>",
+                    "The entries file to work on (default: entries.toml here or above).  [env var: LCLLM_FILE]",
+                ),
+                ("-l, --list NAME", "The list of the workspace (lcllm.toml) to work on."),
                 ("--version", "Print the version and exit."),
                 ("-h, --help", "Show this message and exit."),
             ],
@@ -34,6 +39,11 @@ TOP_HELP: tuple[str, str, list[tuple[str, list[tuple[str, str]]]]] = (
         (
             "Build the list",
             [
+                (
+                    "init",
+                    "Start an empty list (entries.toml here, or --file) with a title, or, with --workspace --from "
+                    "README.md, make a workspace of the lists an index links to.",
+                ),
                 (
                     "add",
                     "Add papers from arXiv by id or URL (up to 100 ids per request), GitHub repositories, Hugging "
@@ -137,7 +147,7 @@ def command_module(args: list[str]) -> str | None:
         if arg in _VALUE_OPTIONS:
             i += 2
             continue
-        if arg.startswith("--file=") or (arg.startswith("-f") and not arg.startswith("--")):
+        if arg.startswith(("--file=", "--list=")) or (arg[:2] in ("-f", "-l") and not arg.startswith("--")):
             i += 1
             continue
         if arg.startswith("-"):

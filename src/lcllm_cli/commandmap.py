@@ -8,6 +8,7 @@ from __future__ import annotations
 # a name not in this table load every command, exactly as before. tests/cli/test_startup_fast_paths.py checks
 # this table against the commands the modules register; lcllm_cli.cli registers the modules in its order.
 COMMAND_MODULES: dict[str, str] = {
+    "init": "init",
     "add": "add",
     "inbox": "inbox",
     "edit": "edit",

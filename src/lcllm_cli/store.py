@@ -73,13 +73,12 @@ _TYPE_NAMES = {
 
 
 def find_file(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The list to work on: ``--file``, else ``$LCLLM_FILE``, else ``./entries.toml``."""
-    if explicit:
-        return Path(explicit)
-    env = os.environ.get("LCLLM_FILE")
-    if env:
-        return Path(env)
-    return Path.cwd() / DEFAULT_FILENAME
+    """The list to work on: ``--file``, else ``$LCLLM_FILE``, else the nearest ``lcllm.toml`` (its only list) or
+    ``entries.toml`` in the current directory or above, else ``./entries.toml`` (see :mod:`lcllm_cli.workspace`,
+    which also takes ``--list``)."""
+    from lcllm_cli.workspace import entries_path
+
+    return entries_path(explicit)
 
 
 # --------------------------------------------------------------------------------------------- reading

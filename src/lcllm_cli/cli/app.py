@@ -77,7 +77,8 @@ app = typer.Typer(
     cls=_Group,
     help=(
         "Keep a curated awesome list of papers as a real bibliography.\n\n"
-        "The list lives in entries.toml (in the current directory, or --file / LCLLM_FILE). "
+        "The list lives in entries.toml (in the current directory or the nearest one above it, or --file / "
+        "LCLLM_FILE); a repository of several lists names them in lcllm.toml (pick one with --list). "
         "Typical session: `lcllm import README.md`, `lcllm add 2402.13753`, `lcllm dedupe`, "
         "`lcllm export --markdown -o README.md`."
     ),
@@ -96,12 +97,14 @@ class State:
     """Options given before the command, shared with every command through ``ctx.obj``."""
 
     file: Path | None = None
+    list_name: str | None = None  # --list: which list of the workspace (lcllm.toml)
 
     @property
     def path(self) -> Path:
-        from lcllm_cli.store import find_file
+        """The entries file of the one list the command works on (see lcllm_cli.workspace.entries_path)."""
+        from lcllm_cli.workspace import entries_path
 
-        return find_file(self.file)
+        return entries_path(self.file, self.list_name)
 
 
 def state(ctx: typer.Context) -> State:
@@ -124,7 +127,17 @@ def main(
             "--file",
             "-f",
             envvar="LCLLM_FILE",
-            help="The entries file to work on (default: ./entries.toml).",
+            help="The entries file to work on (default: entries.toml here or above).",
+            show_default=False,
+        ),
+    ] = None,
+    list_name: Annotated[
+        str | None,
+        typer.Option(
+            "--list",
+            "-l",
+            metavar="NAME",
+            help="The list of the workspace (lcllm.toml) to work on.",
             show_default=False,
         ),
     ] = None,
@@ -133,7 +146,7 @@ def main(
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = False,
 ) -> None:
-    ctx.obj = State(file=file)
+    ctx.obj = State(file=file, list_name=list_name)
 
 
 def report_error(exc: LcllmError) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +21,9 @@ from lcllm_cli.cli.output import (
     terminal_width,
 )
 
+if TYPE_CHECKING:
+    from lcllm_cli.model import Entry
+
 _FLAT = str.maketrans({"\t": " ", "\n": " ", "\r": " "})  # a cell of the tab-separated output stays one cell
 _LIST_COLUMNS = (
     Column("id", overflow="none"),
@@ -37,7 +40,8 @@ _LIST_COLUMNS = (
     help=(
         "List entries as a table (id or kind, title, first author, year, section); piped or redirected, as "
         "tab-separated lines (the count goes to stderr).\n\n"
-        "Example: `lcllm list --section Papers --search rope`"
+        "--all (in a workspace, lcllm.toml) lists the entries of every list, with a column naming the list.\n\n"
+        "Example: `lcllm list --section Papers --search rope`, `lcllm list --all --search rope`"
     ),
 )
 def list_cmd(
@@ -51,12 +55,18 @@ def list_cmd(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the entries as a JSON array, one entry per line.")
     ] = False,
+    all_lists: Annotated[
+        bool, typer.Option("--all", "-a", help="Every list of the workspace (lcllm.toml), with a list column.")
+    ] = False,
 ) -> None:
     from lcllm_cli import store
     from lcllm_cli.commands import browse
     from lcllm_cli.importers.apply import section_key
     from lcllm_cli.model import entry_to_dict
 
+    if all_lists:
+        _list_all(ctx, section=section, search=search, kind=kind, as_json=as_json)
+        return
     lib = store.load(state(ctx).path)
     if section:  # a path ("Chinese/Foundation") or a heading text only one section has
         section = section_key(lib, section)
@@ -80,6 +90,48 @@ def list_cmd(
     )
     sys.stdout.write("".join(line + "\n" for line in lines))
     sys.stdout.write(dim(f"{len(entries)} of {len(lib.entries)} entries", style) + "\n")
+    sys.stdout.flush()
+
+
+def _list_all(ctx: typer.Context, *, section: str | None, search: str | None, kind: str | None, as_json: bool) -> None:
+    from lcllm_cli import store
+    from lcllm_cli.commands import browse
+    from lcllm_cli.errors import UsageError
+    from lcllm_cli.importers.apply import section_key
+    from lcllm_cli.model import entry_to_dict
+    from lcllm_cli.workspace import FILENAME, current
+
+    ws = current(state(ctx).file)
+    if ws is None:
+        raise UsageError(f"--all needs a workspace ({FILENAME}); none was found here or above")
+    found: list[tuple[str, list[Entry]]] = []
+    total = 0
+    for spec in ws.lists:
+        lib = store.load(spec.entries)
+        total += len(lib.entries)
+        wanted = section
+        if section:
+            try:
+                wanted = section_key(lib, section)
+            except UsageError:  # a name several sections of this list have: as typed
+                wanted = section
+        found.append((spec.name, browse.filter_entries(lib, section=wanted, search=search, kind=kind)))
+    count = sum(len(entries) for _, entries in found)
+    if as_json:
+        print_json_list({"list": name, **entry_to_dict(e)} for name, entries in found for e in entries)
+        return
+    rows = [[name, *row] for name, entries in found for row in browse.rows(entries)]
+    if not is_terminal():
+        for row in rows:
+            sys.stdout.write(shown("\t".join(cell.translate(_FLAT) for cell in row)) + "\n")
+        sys.stdout.flush()
+        sys.stderr.write(f"{count} of {total} entries in {len(ws.lists)} lists\n")
+        return
+    style = styled()
+    columns = (Column("list", max_width=20), *_LIST_COLUMNS)
+    lines = table_lines(columns, [[shown(cell) for cell in row] for row in rows], terminal_width(), style=style)
+    sys.stdout.write("".join(line + "\n" for line in lines))
+    sys.stdout.write(dim(f"{count} of {total} entries in {len(ws.lists)} lists", style) + "\n")
     sys.stdout.flush()
 
 

@@ -31,7 +31,9 @@ MAX_TABLE_GROUPS = 500  # a list with more groups than this gets one plain line 
         "of the first member, the newest version, every link and every field.\n\n"
         "On a terminal it asks before merging; elsewhere pass --yes. --dry-run only shows, --check exits 1 "
         "when duplicates exist (for CI).\n\n"
-        "Example: `lcllm dedupe --dry-run`, `lcllm dedupe --yes`, `lcllm dedupe --check`"
+        "--across (in a workspace, lcllm.toml) reports the items that several lists hold, by the same rules; it "
+        "changes nothing, since listing a paper in two lists is the curator's choice (--check exits 1 on them).\n\n"
+        "Example: `lcllm dedupe --dry-run`, `lcllm dedupe --yes`, `lcllm dedupe --check`, `lcllm dedupe --across`"
     ),
 )
 def dedupe_cmd(
@@ -42,9 +44,15 @@ def dedupe_cmd(
         bool, typer.Option("--check", help="Change nothing; exit 1 when duplicates exist (for CI).")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the groups (and what was done) as JSON.")] = False,
+    across: Annotated[
+        bool, typer.Option("--across", help="Report the items that appear in several lists of the workspace.")
+    ] = False,
 ) -> None:
     from lcllm_cli.commands.dedupe import run
 
+    if across:
+        _across(ctx, as_json=as_json, check=check)
+        return
     merge = not (dry_run or check)
     confirm = None if yes or not merge else _confirmer(as_json)
     report = run(state(ctx).path, merge=merge, confirm=confirm)
@@ -144,3 +152,24 @@ def _show_plain(report: DedupeReport) -> None:
         for k, (i, e) in enumerate(zip(group.indexes, members, strict=True)):
             lines.append(("  keep " if k == 0 else "  fold ") + _member(i, e))
     sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _across(ctx: typer.Context, *, as_json: bool, check: bool) -> None:
+    from lcllm_cli.commands.workspace import across
+    from lcllm_cli.errors import UsageError
+    from lcllm_cli.workspace import FILENAME, current
+
+    ws = current(state(ctx).file)
+    if ws is None:
+        raise UsageError(f"--across needs a workspace ({FILENAME}); none was found here or above")
+    report = across(ws)
+    if as_json:
+        print_json(report.to_dict())
+    elif not report.groups:
+        say(f"no item appears in more than one of the {report.lists} lists ({report.entries} entries)")
+    else:
+        say(f"in several of the {report.lists} lists: {_n(len(report.groups), 'item')}")
+        for group in report.groups:
+            say(shown(f"  {group.line()}"))
+    if check and report.groups:
+        raise typer.Exit(1)

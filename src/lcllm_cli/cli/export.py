@@ -33,6 +33,9 @@ from lcllm_cli.errors import UsageError
         "--html writes one self-contained page (styles and script inline, nothing fetched when viewed) with every "
         "entry, a search box that filters as you type, a section filter, sorting by date, citations or stars, and "
         "an anchor per entry; without JavaScript it is a plain list. For GitHub Pages: docs/pages.md.\n\n"
+        "In a workspace (lcllm.toml), `lcllm export` with no format writes every list's Markdown page (its marked "
+        "part, or the whole page when it has no markers) and the index; with --list, that list's page and the "
+        "index.\n\n"
         "Examples: `lcllm export --markdown --in-place README.md` · `lcllm export --bibtex -o refs.bib` · "
         "`lcllm export --bibtex --kind paper --ascii` · `lcllm export --csl-json -o refs.json` · "
         "`lcllm export --html -o site/index.html`"
@@ -69,6 +72,10 @@ def export_cmd(
 ) -> None:
     from lcllm_cli.commands.export import ExportOptions, run
 
+    if not (markdown or bibtex or csl_json or html or output or in_place or kind or ascii_) and _export_workspace(
+        ctx, stars
+    ):
+        return
     if markdown + bibtex + csl_json + html > 1:
         raise UsageError("give one of --markdown, --bibtex, --csl-json and --html")
     opts = ExportOptions(
@@ -98,6 +105,83 @@ def export_cmd(
         info(f"{report.written} is already up to date ({report.count} {what})")
 
 
+def _export_workspace(ctx: typer.Context, stars: bool | None) -> bool:
+    """`lcllm export` with no format in a workspace: every list's page and the index (with --list: that list's
+    page and the index). False when there is no workspace (the list goes to stdout, as before)."""
+    from lcllm_cli.commands.workspace import export_all
+    from lcllm_cli.workspace import current
+
+    st = state(ctx)
+    ws = current(st.file)
+    if ws is None:
+        return False
+    if st.list_name is not None:
+        ws.get(st.list_name)  # an unknown name is an error naming the lists
+    report = export_all(ws, only=st.list_name, star_counts=stars)
+    for f in report.files:
+        what = f"{f.list}: {f.path}" if f.list else f"index {f.path}"
+        info(f"wrote {what}" if f.changed else f"{what} is already up to date")
+    return True
+
+
+def _check_workspace(ctx: typer.Context, as_json: bool, quiet: bool) -> bool:
+    """`lcllm check` in a workspace: every list, its page and the index, each finding with its list's name."""
+    from lcllm_cli.commands.workspace import check_all
+    from lcllm_cli.workspace import current
+
+    st = state(ctx)
+    ws = current(st.file)
+    if ws is None:
+        return False
+    if st.list_name is not None:
+        ws.get(st.list_name)  # an unknown name is an error naming the lists
+    report = check_all(ws, only=st.list_name)
+    if as_json:
+        print_json(report.to_dict())
+        if not report.ok:
+            raise typer.Exit(1)
+        return True
+
+    def out(text: str, err: bool = False) -> None:
+        typer.echo(shown(text), err=err)
+
+    def diff(lines: list[str]) -> None:
+        if not quiet:
+            for line in lines:
+                out("  " + line)
+
+    for name, r in report.lists:
+        if not r.valid:
+            out(f"{name}: error: {r.error}", err=True)
+            continue
+        out(f"{name}: {r.entries_file}: valid, {r.entries} entries")
+        if r.duplicates:
+            out(f"{name}: {len(r.duplicates)} group(s) of duplicates; run `lcllm --list {name} dedupe`")
+            for line in r.duplicates:
+                out(f"  {line}")
+        for status in r.files:
+            if status.up_to_date:
+                out(f"{name}: {status.path}: up to date")
+            else:
+                out(f"{name}: {status.path}: out of date (+{status.added} -{status.removed} lines); run `lcllm export`")
+                diff(status.diff)
+    if report.index is not None:
+        if report.index.up_to_date:
+            out(f"index: {report.index.path}: up to date")
+        else:
+            added, removed = report.index.added, report.index.removed
+            out(f"index: {report.index.path}: out of date (+{added} -{removed} lines); run `lcllm export`")
+            diff(report.index.diff)
+    if report.cross:
+        verdict = 'forbidden by cross_listing = "forbid"' if report.cross_forbidden else "allowed"
+        out(f"{len(report.cross)} item(s) appear in several lists ({verdict}); see `lcllm dedupe --across`")
+        for line in report.cross:
+            out(f"  {line}")
+    if not report.ok:
+        raise typer.Exit(1)
+    return True
+
+
 @command(
     "check",
     panel=CLEAN,
@@ -106,6 +190,9 @@ def export_cmd(
         "README.md beside entries.toml, when it has the markers) is what `lcllm export --markdown --in-place` "
         "would write. Exits 0 when all is well, 1 otherwise (saying what differs); writes nothing. "
         "For CI and pre-commit hooks.\n\n"
+        "In a workspace (lcllm.toml), with no FILE: every list, its Markdown page and the index, each finding "
+        "named by its list; items in several lists are reported, and fail the check only when the workspace says "
+        'cross_listing = "forbid". With --list NAME: that list and its page.\n\n'
         "Links are checked offline too: spaces, trailing punctuation, unbalanced parentheses, http where the "
         "site serves https, empty and placeholder links, a link repeated in one entry; each with its line.\n\n"
         "--links checks every link over the network instead (arXiv papers by the API in batches, GitHub and "
@@ -161,6 +248,8 @@ def check_cmd(
         _check_links(ctx, strict, fix, dry_run, "json" if as_json else fmt, skip or [], timeout, deadline)
         return
 
+    if not files and _check_workspace(ctx, as_json, quiet):
+        return
     report = run(state(ctx).path, files or None)
     if as_json:
         print_json(report.to_dict())

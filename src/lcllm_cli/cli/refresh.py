@@ -32,12 +32,36 @@ TimeoutOpt = Annotated[
     typer.Option("--timeout", metavar="SECONDS", help="Per-request timeout (default 30, or LCLLM_HTTP_TIMEOUT)."),
 ]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="Show what would change; write nothing.")]
+AllOpt = Annotated[
+    bool,
+    typer.Option(
+        "--all",
+        "-a",
+        help="Every list of the workspace (lcllm.toml), one after the other; a paper several lists hold is asked "
+        "about once (the cache answers for the others).",
+    ),
+]
 IdsArg = Annotated[
     list[str] | None,
     typer.Argument(
         metavar="[ID...]", help="Only these entries (arXiv id, URL, citation key or title).", show_default=False
     ),
 ]
+
+
+def _lists(ctx: typer.Context, all_lists: bool, idents: list[str] | None) -> list[tuple[str | None, Any]]:
+    """(name, entries file) of each list to work on: with --all, every list of the workspace; else the one list."""
+    if not all_lists:
+        return [(None, state(ctx).path)]
+    from lcllm_cli.errors import UsageError
+    from lcllm_cli.workspace import FILENAME, current
+
+    if idents:
+        raise UsageError("--all works on every paper of every list; give IDs with --list NAME instead")
+    ws = current(state(ctx).file)
+    if ws is None:
+        raise UsageError(f"--all needs a workspace ({FILENAME}); none was found here or above")
+    return [(spec.name, spec.entries) for spec in ws.lists]
 
 
 def _http_config(ttl: str | None, offline: bool, timeout: float | None) -> Any:
@@ -131,12 +155,41 @@ def enrich_cmd(
     timeout: TimeoutOpt = None,
     dry_run: DryRunOpt = False,
     as_json: JsonOpt = False,
+    all_lists: AllOpt = False,
 ) -> None:
+    targets = _lists(ctx, all_lists, idents)
+    reports: list[dict[str, Any]] = []
+    errors: list[Any] = []
+    for name, path in targets:
+        if name is not None and not as_json:
+            typer.echo(f"{name}: {path}")
+        errors += _enrich_one(
+            path, idents, citations, venues, stars, offline, ttl, timeout, dry_run, as_json, reports, name
+        )
+    if as_json and all_lists:
+        print_json(reports)
+    if errors:
+        _raise_all(errors)
+
+
+def _enrich_one(
+    path: Any,
+    idents: list[str] | None,
+    citations: bool,
+    venues: bool,
+    stars: bool,
+    offline: bool,
+    ttl: str | None,
+    timeout: float | None,
+    dry_run: bool,
+    as_json: bool,
+    reports: list[dict[str, Any]],
+    name: str | None,
+) -> list[Any]:
     from lcllm_cli.commands.enrich import run
 
     both = not citations and not stars and not venues
     config = _http_config(ttl, offline, timeout)
-    path = state(ctx).path
     with progress_bar(not as_json) as update:
         report = run(
             path,
@@ -148,7 +201,9 @@ def enrich_cmd(
             dry_run=dry_run,
             progress=update,
         )
-    if as_json:
+    if as_json and name is not None:
+        reports.append({"list": name, **report.to_dict()})
+    elif as_json:
         print_json(report.to_dict())
     else:
         if report.changes:
@@ -177,8 +232,7 @@ def enrich_cmd(
         for url in report.missing_repos:
             where = "the Hugging Face Hub" if url.startswith("https://huggingface.co/") else "GitHub"
             typer.echo(f"not found on {where}: {url}", err=True)
-    if report.errors:
-        _raise_all(report.errors)
+    return list(report.errors)
 
 
 def _raise_all(errors: list[Any]) -> None:
@@ -209,7 +263,37 @@ def refresh_cmd(
     ttl: TtlOpt = None,
     timeout: TimeoutOpt = None,
     as_json: JsonOpt = False,
+    all_lists: AllOpt = False,
 ) -> None:
+    targets = _lists(ctx, all_lists, idents)
+    reports: list[dict[str, Any]] = []
+    errors: list[Any] = []
+    missing = False
+    for name, path in targets:
+        if name is not None and not as_json:
+            typer.echo(f"{name}: {path}")
+        error, missed = _refresh_one(path, idents, dry_run, offline, ttl, timeout, as_json, reports, name)
+        errors += [error] if error is not None else []
+        missing = missing or missed
+    if as_json and all_lists:
+        print_json(reports)
+    if errors:
+        _raise_all(errors)
+    if missing:
+        raise typer.Exit(1)
+
+
+def _refresh_one(
+    path: Any,
+    idents: list[str] | None,
+    dry_run: bool,
+    offline: bool,
+    ttl: str | None,
+    timeout: float | None,
+    as_json: bool,
+    reports: list[dict[str, Any]],
+    name: str | None,
+) -> tuple[Any, bool]:
     from lcllm_cli.commands.refresh import run
     from lcllm_cli.sources.arxiv import ArxivConfig
 
@@ -217,14 +301,16 @@ def refresh_cmd(
     arxiv_config = ArxivConfig.from_env(timeout=timeout)
     with progress_bar(not as_json) as update:
         report = run(
-            state(ctx).path,
+            path,
             idents=idents or None,
             dry_run=dry_run,
             config=config,
             arxiv_config=arxiv_config,
             progress=update,
         )
-    if as_json:
+    if as_json and name is not None:
+        reports.append({"list": name, **report.to_dict()})
+    elif as_json:
         print_json(report.to_dict())
     else:
         if report.changes:
@@ -244,7 +330,4 @@ def refresh_cmd(
             typer.echo(f"not an arXiv paper, skipped: {shown(ident)}", err=True)
         for arxiv_id in report.missing:
             typer.echo(f"not on arXiv: {arxiv_id}", err=True)
-    if report.error:
-        _raise_all([report.error])
-    if report.missing:
-        raise typer.Exit(1)
+    return report.error, bool(report.missing)

@@ -157,3 +157,19 @@ def run(entries_path: Path, files: list[Path] | None = None) -> CheckReport:
         body = render(lib, full=False)
         report.files = [file_status(p, body) for p in files]
     return report
+
+
+def text_status(path: Path, have: str, want: str) -> FileStatus:
+    """Compare a whole file's text ``have`` with ``want`` (what the export would write), as :func:`file_status`
+    compares a marked part (used for the pages and the index of a workspace)."""
+    have_lines = have.replace("\r\n", "\n").split("\n")
+    want_lines = want.replace("\r\n", "\n").split("\n")
+    if have_lines == want_lines:
+        return FileStatus(str(path), True)
+    diff = list(difflib.unified_diff(have_lines, want_lines, f"{path} (now)", f"{path} (export)", lineterm="", n=1))
+    added = sum(1 for d in diff if d.startswith("+") and not d.startswith("+++"))
+    removed = sum(1 for d in diff if d.startswith("-") and not d.startswith("---"))
+    shown = diff[:MAX_DIFF_LINES] + (
+        [f"... ({len(diff) - MAX_DIFF_LINES} more diff lines)"] if len(diff) > MAX_DIFF_LINES else []
+    )
+    return FileStatus(str(path), False, added, removed, shown)
