@@ -74,6 +74,8 @@ def parse(text: str) -> dict[str, Job]:
         elif where == "steps" and (m := re.fullmatch(r"        ([\w-]+): ?(.*)", line)):
             step = job.steps[-1]
             key, value = m[1], m[2]
+            if value != "|":
+                value = re.sub(r"\s+#.*$", "", value)  # a comment after a plain value
             if key == "run" and value == "|":
                 block = []
                 while i < len(lines) and (lines[i].startswith("          ") or not lines[i].strip()):
@@ -192,6 +194,18 @@ def world(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str], InboxStub]]:
             [str(BIN / "lcllm"), "export", "--markdown", "--in-place", "README.md"], cwd=repo, check=True, env=env
         )
         yield repo, env, services
+
+
+PAGES = ROOT / "docs" / "github-pages.yml"
+
+
+def test_the_pages_workflow_checks_the_list_and_builds_the_page(world: tuple[Path, dict[str, str], InboxStub]) -> None:
+    repo, env, _ = world
+    ran = run_job(parse(PAGES.read_text(encoding="utf-8"))["page"], repo, env)
+    assert ran.steps == ["run", "run"]  # lcllm check, then the page
+    page = (repo / "site" / "index.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") or page.lower().startswith("<!doctype html>")
+    assert "Long Context Scaling" in page and "A post that is gone" in page
 
 
 def test_the_local_runner_reads_every_run_step_of_the_workflow() -> None:
