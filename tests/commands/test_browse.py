@@ -217,3 +217,25 @@ def test_show_and_list_give_a_hub_model_its_label_likes_and_downloads(tmp_path: 
     assert code == 0 and "project" in out and "tiny-long-7b" in out and "acme" in out and "Models" in out
     code, out = invoke(path, "list", "--kind", "project", "--json")
     assert [(e["likes"], e["downloads"], e["labels"]) for e in json.loads(out)] == [(42, 1234, ["🤗", "🔥"])]
+
+
+def test_remove_names_a_section_it_leaves_empty(tmp_path: Path) -> None:
+    from lcllm_cli.model import Entry, Library, Section
+
+    path = tmp_path / "entries.toml"
+    lib = Library(sections=[Section("Papers"), Section("Old")])
+    lib.add_entries(
+        [
+            Entry(kind="paper", title="Kept", arxiv="2401.00001", section="Papers"),
+            Entry(kind="link", title="Lonely", url="https://example.org/l", section="Old"),
+        ]
+    )
+    store.save(lib, path)
+    result = runner.invoke(app, ["--file", str(path), "remove", "Lonely", "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["empty_sections"] == ["Old"]
+    assert store.load(path).section_names() == ["Papers", "Old"]  # the section stays, named as empty
+    store.save(lib, path)
+    result = runner.invoke(app, ["--file", str(path), "remove", "Lonely"])
+    assert "note: section 'Old' has no entries any more" in result.stderr
+    assert runner.invoke(app, ["--file", str(path), "remove", "Kept", "--json"]).stdout.count("Papers") == 1

@@ -191,22 +191,20 @@ def remove_cmd(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be removed; write nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print what was removed as JSON.")] = False,
 ) -> None:
-    from lcllm_cli import store
-    from lcllm_cli.commands import browse
+    from lcllm_cli.commands.browse import remove_entries
 
-    if dry_run:
-        removed, missing = browse.remove(store.load(state(ctx).path), idents, every=every)
-    else:
-        with store.edit(state(ctx).path) as lib:
-            removed, missing = browse.remove(lib, idents, every=every)
+    report = remove_entries(state(ctx).path, idents, every=every, dry_run=dry_run)
     verb = "would remove" if dry_run else "removed"
     if as_json:
-        print_json(
-            {"dry_run": dry_run, "removed": [{"id": e.ident, "title": e.title} for e in removed], "missing": missing}
-        )
+        print_json(report.to_dict())
     else:
-        sys.stdout.write("".join(shown(f"{verb} {entry.ident}: {entry.title}") + "\n" for entry in removed))
+        sys.stdout.write("".join(shown(f"{verb} {entry.ident}: {entry.title}") + "\n" for entry in report.removed))
         sys.stdout.flush()
-        sys.stderr.write("".join(shown(f"not in the list: {ident}") + "\n" for ident in missing))
-    if missing:
+        sys.stderr.write("".join(shown(f"not in the list: {ident}") + "\n" for ident in report.missing))
+        for sec in report.empty_sections:
+            sys.stderr.write(
+                shown(f"note: section {sec!r} has no entries any more (it stays in the list and its table of contents)")
+                + "\n"
+            )
+    if report.missing:
         raise typer.Exit(1)

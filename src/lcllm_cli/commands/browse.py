@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from pathlib import Path
+
 from lcllm_cli.errors import NotFoundError, UsageError
 from lcllm_cli.model import Entry, Library, entry_to_dict
 
@@ -126,3 +129,42 @@ def remove(lib: Library, idents: list[str], *, every: bool = False) -> tuple[lis
     removed = [lib.entries[i] for i in sorted(drop)]
     lib.entries[:] = [e for i, e in enumerate(lib.entries) if i not in drop]
     return removed, missing
+
+
+@dataclass(slots=True)
+class RemoveReport:
+    """What ``lcllm remove`` did (or would, with ``dry_run``)."""
+
+    removed: list[Entry] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # names that matched nothing
+    empty_sections: list[str] = field(default_factory=list)  # sections the removal left without entries
+    dry_run: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "dry_run": self.dry_run,
+            "removed": [{"id": e.ident, "title": e.title} for e in self.removed],
+            "missing": self.missing,
+            "empty_sections": self.empty_sections,
+        }
+
+
+def remove_entries(path: Path, idents: list[str], *, every: bool = False, dry_run: bool = False) -> RemoveReport:
+    """Remove the named entries from the list at ``path`` (one write; none with ``dry_run``)."""
+    from lcllm_cli import store
+
+    report = RemoveReport(dry_run=dry_run)
+
+    def work(lib: Library) -> None:
+        before = {e.section for e in lib.entries}
+        report.removed, report.missing = remove(lib, idents, every=every)
+        used = {e.section for e in lib.entries}
+        paths = lib.section_paths()
+        report.empty_sections = [paths.get(s, s) for s in lib.section_names() if s in before - used]
+
+    if dry_run:
+        work(store.load(path))
+    else:
+        with store.edit(path) as lib:
+            work(lib)
+    return report
