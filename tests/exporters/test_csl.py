@@ -230,3 +230,38 @@ def test_hostile_text_stays_data_and_reads_back_exactly() -> None:
     back = parse(text)
     assert back.problems == []
     assert back.library.entries == lib.entries
+
+
+def test_a_published_version_is_the_items_venue_and_reads_back_exactly() -> None:
+    """Issue 18 in CSL-JSON: the published version found by enrich gives the type, container, year, volume, pages
+    and DOI; the preprint's number stays; the item reads back to the same entry."""
+    from lcllm_cli.importers.csl import parse
+    from lcllm_cli.model import Publication
+
+    conf = longrope(
+        venue="ICLR 2024",
+        publication=Publication("ICLR 2024", "Semantic Scholar", type="conference", year=2024, pages="1-12"),
+    )
+    journal = longrope(
+        key="ding2024journal",
+        arxiv="2402.13754",
+        publication=Publication(
+            "TMLR", "doi.org", type="journal", year=2025, doi="10.5555/tmlr.7", volume="3", pages="1-20"
+        ),
+    )
+    items = json.loads(render([conf, journal]).text)
+    assert (items[0]["type"], items[0]["container-title"], items[0]["issued"], items[0]["page"]) == (
+        "paper-conference",
+        "ICLR 2024",
+        {"date-parts": [[2024]]},
+        "1-12",
+    )
+    assert items[0]["number"] == "arXiv:2402.13753"  # the preprint can still be found
+    assert (items[1]["type"], items[1]["container-title"], items[1]["volume"], items[1]["DOI"]) == (
+        "article-journal",
+        "TMLR",
+        "3",
+        "10.5555/tmlr.7",
+    )
+    back = parse(render([conf, journal]).text)
+    assert back.problems == [] and back.library.entries == [conf, journal]

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lcllm_cli import fieldkinds
-from lcllm_cli.model import Citations, Entry, Link
+from lcllm_cli.model import Citations, Entry, Link, Publication
 from lcllm_cli.urls import github_repo, is_web_url
 
 CUSTOM = "lcllm"  # the key under an item's "custom" object that holds lcllm's own fields
@@ -125,18 +125,28 @@ def item(entry: Entry, key: str) -> dict[str, Any]:
             out["author"] = names
         if venue is None and entry.venue and entry.venue.strip().lower() != "arxiv":
             venue = entry.venue
+        pub = entry.publication
+        if pub is not None:  # the published version found by enrich: its own name, kind, year, volume and pages
+            venue = pub.venue
+            kind = {"conference": "inproceedings", "journal": "article"}.get(pub.type or "") or venue_kind(pub.venue)
+            out["type"] = {"inproceedings": "paper-conference", "article": "article-journal"}.get(kind or "", "article")
         if venue and _clean(venue).strip():
             out["container-title"] = _clean(venue)
-        issued = _issued(entry)
+        issued = _issued(entry) if pub is None or pub.year is None else {"date-parts": [[pub.year]]}
         if issued:
             out["issued"] = issued
+        if pub is not None and pub.volume and _clean(pub.volume).strip():
+            out["volume"] = _clean(pub.volume)
+        if pub is not None and pub.pages and _clean(pub.pages).strip():
+            out["page"] = _clean(pub.pages)
         arxiv_id = entry.arxiv if entry.arxiv and fieldkinds.is_arxiv_id(entry.arxiv) else None
         if arxiv_id:
             out["number"] = f"arXiv:{arxiv_id}"
             out["archive"] = "arXiv"
             url = arxiv_url(entry)
-        if entry.doi and fieldkinds.is_doi(entry.doi):
-            out["DOI"] = entry.doi
+        doi = pub.doi if pub is not None and pub.doi and fieldkinds.is_doi(pub.doi) else entry.doi
+        if doi and fieldkinds.is_doi(doi):
+            out["DOI"] = doi
     else:
         out["type"] = "software" if entry.kind == "project" else "webpage"
         out["title"] = rich_title(entry.title)
@@ -164,6 +174,8 @@ def _plain(value: object) -> object:
         if value.no_badge:
             link["no_badge"] = True
         return link
+    if isinstance(value, Publication):
+        return {k: v for k, v in ((f, getattr(value, f)) for f in value.__dataclass_fields__) if v is not None}
     if isinstance(value, Citations):
         return {k: v for k, v in (("count", value.count), ("source", value.source), ("url", value.url),
                                   ("date", value.date)) if v is not None}  # fmt: skip

@@ -25,7 +25,7 @@ from typing import Any
 from lcllm_cli.errors import ImportFileError
 from lcllm_cli.importers import ImportResult, Problem
 from lcllm_cli.keys import valid_key
-from lcllm_cli.model import Citations, Entry, Library, Link, validate_entry
+from lcllm_cli.model import Citations, Entry, Library, Link, Publication, validate_entry
 
 PAPERS_SECTION = "Papers"
 PROJECTS_SECTION = "Projects"
@@ -217,6 +217,8 @@ def _apply_custom(entry: Entry, custom: dict[str, Any], line: int, problems: lis
             value = [Link(v["label"], v["url"], v.get("stars"), v.get("no_badge", False)) for v in value]
         elif name == "citations":
             value = Citations(**value)
+        elif name == "publication":
+            value = Publication(**value)
         elif isinstance(value, list | dict):
             value = type(value)(value)
         changes[name] = value
