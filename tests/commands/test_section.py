@@ -201,3 +201,14 @@ def test_remove_refuses_a_section_with_subsections_and_a_bad_to(tmp_path: Path) 
     code, _, err = cli(path, "remove", "Nowhere")
     assert code == 2 and "no section 'Nowhere'" in err
     assert path.read_bytes() == before
+
+
+def test_rename_keeps_the_sections_own_arxiv_query(tmp_path: Path) -> None:
+    path = make(tmp_path / "entries.toml")
+    lib = store.load(path)
+    lib.sections[0].query = 'abs:"long context"'
+    lib.sections[0].categories = ["cs.CL"]
+    store.save(lib, path)
+    assert cli(path, "rename", "Papers", "Core papers")[0] == 0
+    sec = store.load(path).sections[0]
+    assert (sec.name, sec.query, sec.categories) == ("Core papers", 'abs:"long context"', ["cs.CL"])

@@ -4,7 +4,7 @@ and :func:`resolve`, the one way every command (``add``, ``edit``, ``move``, ``s
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lcllm_cli.errors import UsageError
@@ -165,7 +165,8 @@ def rename(path: Path, old: str, new: str) -> SectionReport:
         before = lib.section_paths()[key]
         parent_path = before.rpartition("/")[0] or None
         new_key = _key_for(lib, text, parent_path, besides=key)
-        lib.sections[index] = Section(new_key, sec.level, text if new_key != text else None)
+        # the same section under its new heading (its arXiv query and categories, if any, stay with it)
+        lib.sections[index] = replace(sec, name=new_key, heading=text if new_key != text else None)
         for entry in lib.entries:
             if entry.section == key:
                 entry.section = new_key
