@@ -289,3 +289,21 @@ def test_anchors_are_the_citation_keys() -> None:
     for e in lib.entries[:5]:
         assert f'id="{e.key}"' in text and f'href="#{e.key}"' in text
     assert re.search(r'<li class="entry" id="zhao2023length"', text)
+
+
+def test_a_published_version_and_a_hub_models_likes_are_shown() -> None:
+    from lcllm_cli.model import Publication
+
+    paper = Entry(
+        kind="paper", title="YaRN", arxiv="2309.00071", venue="arXiv", published="2023-08-31", authors=["Bowen Peng"],
+        publication=Publication("ICLR 2024", "Semantic Scholar", type="conference", year=2024),
+    )  # fmt: skip
+    model = Entry(
+        kind="project", title="tiny-long-7b", url="https://huggingface.co/acme/tiny-long-7b", owner="acme",
+        labels=["🤗"], likes=42, section="Models",
+    )  # fmt: skip
+    lib = Library(entries=[paper, model])
+    keys.assign_keys(lib)
+    text = visible(render(lib, lib.entries))
+    assert "ICLR 2024" in text and "ICLR 2024 2024" not in text and "arXiv 2023" not in text
+    assert "acme" in text and "🤗" in text and "likes: 42" in text

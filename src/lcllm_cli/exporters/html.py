@@ -185,8 +185,11 @@ def _entry(entry: Entry, i: int, home: str) -> str:
     if authors:
         out.append(f'<div class="authors">{authors}</div>')
     meta = []
-    venue = entry.venue or ("arXiv" if arxiv else "")
-    year = entry.year_value
+    pub = entry.publication  # the published version found by enrich: where the paper appeared, and when
+    venue = pub.venue if pub is not None else entry.venue or ("arXiv" if arxiv else "")
+    year = pub.year if pub is not None and pub.year else entry.year_value
+    if venue and year and str(year) in venue:
+        year = None  # "ICLR 2024 2024"
     if venue or year:
         meta.append(" ".join(p for p in (_t(venue), str(year) if year else "") if p))
     if entry.arxiv and arxiv:
@@ -196,6 +199,8 @@ def _entry(entry: Entry, i: int, home: str) -> str:
         meta.append(f"citations: {entry.citations.count:,}")
     if stars is not None:
         meta.append(f"stars: {stars:,}")
+    if entry.likes is not None:  # a Hugging Face model, dataset or Space
+        meta.append(f"likes: {entry.likes:,}")
     out.append(f'<div class="meta">{" · ".join(meta)}</div>')
     links = []
     if arxiv:
