@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -105,19 +105,29 @@ def export_cmd(
         info(f"{report.written} is already up to date ({report.count} {what})")
 
 
-def _export_workspace(ctx: typer.Context, stars: bool | None) -> bool:
-    """`lcllm export` with no format in a workspace: every list's page and the index (with --list: that list's
-    page and the index). False when there is no workspace (the list goes to stdout, as before)."""
-    from lcllm_cli.commands.workspace import export_all
+def _workspace(ctx: typer.Context) -> tuple[Any, str | None] | None:
+    """The workspace the command runs in and the --list it names (an unknown name is an error naming the lists),
+    or None outside a workspace."""
     from lcllm_cli.workspace import current
 
     st = state(ctx)
     ws = current(st.file)
     if ws is None:
-        return False
+        return None
     if st.list_name is not None:
-        ws.get(st.list_name)  # an unknown name is an error naming the lists
-    report = export_all(ws, only=st.list_name, star_counts=stars)
+        ws.get(st.list_name)
+    return ws, st.list_name
+
+
+def _export_workspace(ctx: typer.Context, stars: bool | None) -> bool:
+    """`lcllm export` with no format in a workspace: every list's page and the index (with --list: that list's
+    page and the index). False when there is no workspace (the list goes to stdout, as before)."""
+    from lcllm_cli.commands.workspace import export_all
+
+    found = _workspace(ctx)
+    if found is None:
+        return False
+    report = export_all(found[0], only=found[1], star_counts=stars)
     for f in report.files:
         what = f"{f.list}: {f.path}" if f.list else f"index {f.path}"
         info(f"wrote {what}" if f.changed else f"{what} is already up to date")
@@ -127,15 +137,11 @@ def _export_workspace(ctx: typer.Context, stars: bool | None) -> bool:
 def _check_workspace(ctx: typer.Context, as_json: bool, quiet: bool) -> bool:
     """`lcllm check` in a workspace: every list, its page and the index, each finding with its list's name."""
     from lcllm_cli.commands.workspace import check_all
-    from lcllm_cli.workspace import current
 
-    st = state(ctx)
-    ws = current(st.file)
-    if ws is None:
+    found = _workspace(ctx)
+    if found is None:
         return False
-    if st.list_name is not None:
-        ws.get(st.list_name)  # an unknown name is an error naming the lists
-    report = check_all(ws, only=st.list_name)
+    report = check_all(found[0], only=found[1])
     if as_json:
         print_json(report.to_dict())
         if not report.ok:

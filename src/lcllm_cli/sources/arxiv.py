@@ -35,7 +35,7 @@ from lcllm_cli.model import ARXIV_FIELDS, DEFAULT_SECTION, Entry
 if TYPE_CHECKING:
     import arxiv
 
-    from lcllm_cli.sources.http import HttpClient
+    from lcllm_cli.sources.http import Answer, HttpClient
 
 DEFAULT_URL = "https://export.arxiv.org/api/query"
 DEFAULT_TIMEOUT = 30.0
@@ -307,12 +307,14 @@ def _malformed(body: bytes) -> str | None:
     return None
 
 
-def _fetch_batch(client: HttpClient, batch: list[str], config: ArxivConfig) -> list[arxiv.Result]:
-    url = query_url(config.url, batch)
+def _ask(client: HttpClient, url: str, config: ArxivConfig, cache_key: str | None = None) -> Answer:
+    """One request to arXiv's API, with its pacing (the 3 s rule counts every request), tries and backoff; a feed
+    cut off is retried like a dropped connection; an HTTP error is raised as arXiv words it."""
     answer = client.request(
         "GET",
         url,
         service="arXiv",
+        cache_key=cache_key,
         min_interval=config.delay,
         retries=config.tries - 1,
         backoff=config.backoff,
@@ -321,6 +323,11 @@ def _fetch_batch(client: HttpClient, batch: list[str], config: ArxivConfig) -> l
     )
     if answer.status != 200:
         raise _http_error(answer.status, answer.text, config.url)
+    return answer
+
+
+def _fetch_batch(client: HttpClient, batch: list[str], config: ArxivConfig) -> list[arxiv.Result]:
+    answer = _ask(client, query_url(config.url, batch), config)
     body = answer.body  # the bytes as they came: this request has no cache key, so the answer is always fresh
     results = parse_feed(body)
     if len(results) < len(batch):
@@ -502,19 +509,7 @@ def search(
     cache while it is fresh (the cache key is the request itself). Raises :class:`NetworkError`."""
     config = config or ArxivConfig.from_env()
     url = search_url(config.url, search_query(query, since, until, categories), max_results)
-    answer = http.request(
-        "GET",
-        url,
-        service="arXiv",
-        cache_key=f"arxiv-search:{url}",
-        min_interval=config.delay,
-        retries=config.tries - 1,
-        backoff=config.backoff,
-        validate=_malformed,
-        shown_url=config.url,
-    )
-    if answer.status != 200:
-        raise _http_error(answer.status, answer.text, config.url)
+    answer = _ask(http, url, config, cache_key=f"arxiv-search:{url}")
     body = answer.body or answer.text.encode("utf-8")
     if not re.search(rb"<(?:\w+:)?feed\b", body[:4096]) or _malformed(body):
         raise NetworkError(
