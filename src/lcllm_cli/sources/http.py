@@ -34,7 +34,7 @@ import email.utils
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -509,7 +509,9 @@ class HttpClient:
                 raise too_large(service, url, limit)
             chunks: list[bytes] = []
             size = 0
-            for chunk in resp.iter_bytes():  # as the bytes arrive: a trickle must meet the deadline too
+            # As the bytes arrive (a trickle must meet the deadline too), decoded a little at a time: a gzip bomb
+            # (a megabyte inflating to gigabytes) is refused at the cap of decoded bytes without ever holding more.
+            for chunk in _decoded(resp, service, url, (limit if prefix is None else prefix) + 1):
                 size += len(chunk)
                 if prefix is not None and size >= prefix:
                     chunks.append(chunk[: len(chunk) - (size - prefix)])
@@ -523,6 +525,55 @@ class HttpClient:
 
 
 _NO_TURN = contextlib.nullcontext()
+_INFLATED = {"gzip": 16 + 15, "x-gzip": 16 + 15, "deflate": 15}  # zlib window bits per Content-Encoding
+
+
+def _decoded(resp: httpx.Response, service: str, url: str, most: int) -> Iterator[bytes]:
+    """The body of ``resp`` decoded as its ``Content-Encoding`` says, in pieces, never inflating more than ``most``
+    bytes in all (gzip and deflate are inflated here with a bound; other codings are left to httpx). An answer that
+    does not decode is a :class:`NetworkError` naming the service."""
+    import zlib
+
+    import httpx
+
+    coding = resp.headers.get("content-encoding", "").strip().lower()
+    bits = _INFLATED.get(coding)
+    try:
+        if coding in ("", "identity"):
+            yield from resp.iter_raw()
+            return
+        if bits is None:
+            yield from resp.iter_bytes()
+            return
+        inflate = zlib.decompressobj(bits)
+        first = True
+        left = most
+        for raw in resp.iter_raw():
+            if first and bits == 15 and raw and (raw[0] & 0x0F) != 8:  # "deflate" sent raw, without its zlib header
+                inflate = zlib.decompressobj(-15)
+            first = False
+            data = raw
+            while data and left > 0:
+                piece = inflate.decompress(data, left)
+                left -= len(piece)
+                data = inflate.unconsumed_tail
+                if piece:
+                    yield piece
+                if inflate.eof:
+                    break
+            if left <= 0:
+                yield b"\0"  # one byte more than allowed: the caller refuses the answer
+                return
+        tail = inflate.flush()
+        if tail:
+            yield tail
+        if not inflate.eof:
+            raise zlib.error("the compressed stream ends before its end")
+    except (zlib.error, httpx.DecodingError) as exc:
+        raise NetworkError(
+            f"{service} sent an answer that cannot be decoded ({coding or 'content'}: {_describe(exc)}) for {url}",
+            hint="check that the service URL points at the real API",
+        ) from None
 
 
 def caught(fn: Callable[[T], R], item: T) -> R | LcllmError:
