@@ -398,22 +398,24 @@ def test_a_gzip_bomb_is_refused_at_the_cap_of_decoded_bytes_without_inflating_it
     from tests.stubserver import Reply, StubServer
 
     bomb = gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)
-    with StubServer(lambda req: Reply(200, bomb, {"Content-Encoding": "gzip"}, "application/json")) as srv:
-        with HttpClient(HttpConfig(timeout=20, retries=0, max_bytes=1024 * 1024)) as client:
-            tracemalloc.start()
-            try:
-                with pytest.raises(AnswerTooLargeError, match="larger than 1 MB"):
-                    client.request("GET", srv.url + "/bomb", service="Bomb")
-                peak = tracemalloc.get_traced_memory()[1]
-            finally:
-                tracemalloc.stop()
+    with (
+        StubServer(lambda req: Reply(200, bomb, {"Content-Encoding": "gzip"}, "application/json")) as srv,
+        HttpClient(HttpConfig(timeout=20, retries=0, max_bytes=1024 * 1024)) as client,
+    ):
+        tracemalloc.start()
+        try:
+            with pytest.raises(AnswerTooLargeError, match="larger than 1 MB"):
+                client.request("GET", srv.url + "/bomb", service="Bomb")
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
     assert peak < 16 * 1024 * 1024, peak
 
 
 def test_a_broken_gzip_answer_is_one_clear_error_naming_the_service() -> None:
     from tests.stubserver import Reply, StubServer
 
-    with StubServer(lambda req: Reply(200, b"\x1f\x8b\x08\0broken", {"Content-Encoding": "gzip"}, "text/html")) as srv:
-        with HttpClient(HttpConfig(timeout=5, retries=0)) as client:
-            with pytest.raises(NetworkError, match="Broken sent an answer that cannot be decoded"):
-                client.request("GET", srv.url + "/x", service="Broken")
+    broken = Reply(200, b"\x1f\x8b\x08\0broken", {"Content-Encoding": "gzip"}, "text/html")
+    with StubServer(lambda req: broken) as srv, HttpClient(HttpConfig(timeout=5, retries=0)) as client:
+        with pytest.raises(NetworkError, match="Broken sent an answer that cannot be decoded"):
+            client.request("GET", srv.url + "/x", service="Broken")
