@@ -122,3 +122,93 @@ def test_full_disk_during_write_keeps_the_old_file(tmp_path: Path, monkeypatch: 
     assert "No space left on device" in result.output and "free some disk space" in result.output
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["entries.toml"]  # no lock file, no temporary
+
+
+# --------------------------------------------------------------------------------------------- SIGKILL of real commands
+
+LCLLM = Path(sys.executable).with_name("lcllm")
+KILLS_PER_COMMAND = 6
+
+
+def _dupes_library(n: int) -> Library:
+    """A big list where every tenth paper repeats an earlier one (by arXiv id): dedupe has work to do."""
+    lib = Library(title="big")
+    for i in range(n):
+        k = i - 1 if i % 10 == 9 else i
+        lib.add_entries(
+            [Entry(kind="paper", title=f"Paper {k} " + "y" * 150, arxiv=f"2301.{k:05d}", version=1, authors=["A B"])]
+        )
+    return lib
+
+
+def _kill_case(command: str, tmp_path: Path, env: dict[str, str]) -> tuple[list[str], dict[Path, bytes]]:
+    """The arguments of ``command`` and the files it may change, each with its content before."""
+    path = tmp_path / "entries.toml"
+    files: dict[Path, bytes] = {}
+    if command == "import":
+        store.save(big_library(50), path)
+        source = tmp_path / "other.md"
+        other = Library(title="other")
+        other.add_entries(
+            [Entry(kind="paper", title=f"Imported {i} " + "z" * 150, arxiv=f"2302.{i:05d}") for i in range(1500)]
+        )
+        from lcllm_cli.exporters.markdown import render
+
+        source.write_text(render(other), encoding="utf-8")
+        args = ["import", str(source)]
+    elif command == "add":
+        store.save(big_library(1000), path)
+        args = ["add", "2403.00001", "2403.00002"]
+    elif command == "dedupe":
+        store.save(_dupes_library(1000), path)
+        args = ["dedupe", "--yes"]
+    else:
+        store.save(big_library(2000), path)
+        readme = tmp_path / "README.md"
+        readme.write_text("# Hand\n\n<!-- lcllm:start -->\nold\n<!-- lcllm:end -->\n\nfooter\n", encoding="utf-8")
+        files[readme] = readme.read_bytes()
+        args = ["export", "--markdown", "--in-place", str(readme)]
+    files[path] = path.read_bytes()
+    return ["--file", str(path), *args], files
+
+
+@pytest.mark.parametrize("command", ["import", "add", "dedupe", "export --in-place"])
+def test_sigkill_at_random_points_of_a_command_leaves_each_file_old_or_new(
+    tmp_path: Path, command: str, arxiv: object
+) -> None:
+    """Issue 21: a real ``lcllm`` killed at random moments (from start-up to the rename) leaves each file it
+    writes byte for byte the old one or the new one (the new one as an uninterrupted run writes it), and a rerun
+    completes the work."""
+    env = {**os.environ, "LCLLM_ARXIV_DELAY": "0", "LCLLM_ARXIV_BACKOFF": "0", "XDG_CACHE_HOME": str(tmp_path / "c")}
+    name = command.split()[0]
+    ref_dir, run_dir = tmp_path / "reference", tmp_path / "killed"
+    ref_dir.mkdir()
+    run_dir.mkdir()
+    argv, files = _kill_case(name, ref_dir, env)
+    started = time.monotonic()
+    done = subprocess.run([str(LCLLM), *argv], env=env, capture_output=True, text=True, timeout=120)
+    took = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    new = {p.name: p.read_bytes() for p in files}
+    assert any(new[p.name] != old for p, old in files.items()), "the command changed nothing"
+    rng = random.Random(f"kill-{command}")
+    outcomes = {"old": 0, "new": 0}
+    for k in range(KILLS_PER_COMMAND):
+        for p in run_dir.iterdir():
+            p.unlink()
+        argv, files = _kill_case(name, run_dir, env)
+        proc = subprocess.Popen([str(LCLLM), *argv], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # half the kills early (start-up, reading, fetching), half late (rendering, writing, the rename)
+        time.sleep(took * (rng.uniform(0.05, 0.6) if k % 2 else rng.uniform(0.6, 1.0)))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        for p, old in files.items():
+            now = p.read_bytes()
+            assert now in (old, new[p.name]), f"{p.name} is neither the old file nor the new one"
+            outcomes["old" if now == old else "new"] += 1
+        # a rerun after the kill ends with the new files
+        again = subprocess.run([str(LCLLM), *argv], env=env, capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0 and "Traceback" not in again.stderr, again.stderr
+        for p in files:
+            assert p.read_bytes() == new[p.name], p.name
+    assert sum(outcomes.values()) == KILLS_PER_COMMAND * len(files)
