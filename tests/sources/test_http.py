@@ -416,6 +416,9 @@ def test_a_broken_gzip_answer_is_one_clear_error_naming_the_service() -> None:
     from tests.stubserver import Reply, StubServer
 
     broken = Reply(200, b"\x1f\x8b\x08\0broken", {"Content-Encoding": "gzip"}, "text/html")
-    with StubServer(lambda req: broken) as srv, HttpClient(HttpConfig(timeout=5, retries=0)) as client:
-        with pytest.raises(NetworkError, match="Broken sent an answer that cannot be decoded"):
-            client.request("GET", srv.url + "/x", service="Broken")
+    with (
+        StubServer(lambda req: broken) as srv,
+        HttpClient(HttpConfig(timeout=5, retries=0)) as client,
+        pytest.raises(NetworkError, match="Broken sent an answer that cannot be decoded"),
+    ):
+        client.request("GET", srv.url + "/x", service="Broken")

@@ -351,16 +351,9 @@ class HttpClient:
         title), instead of refusing a bigger answer.
         """
         if cache_key is not None:
-            stored = self.cached(cache_key)
-            if isinstance(stored, dict):
-                return Answer(
-                    status=int(stored.get("status", 200)),
-                    text=str(stored.get("text", "")),
-                    url=str(stored.get("url", url)),
-                    headers=dict(stored.get("headers", {})),
-                    from_cache=True,
-                    redirected=bool(stored.get("redirected", False)),
-                )
+            stored = _answer_from_cache(self.cached(cache_key), url)
+            if stored is not None:
+                return stored
         self.require_online(f"{service} ({method} {url})")
         # A paced service is asked one request at a time: its turn is held from the pause to the last retry.
         with self._turn(service) if min_interval > 0 else _NO_TURN:
@@ -574,6 +567,22 @@ def _decoded(resp: httpx.Response, service: str, url: str, most: int) -> Iterato
             f"{service} sent an answer that cannot be decoded ({coding or 'content'}: {_describe(exc)}) for {url}",
             hint="check that the service URL points at the real API",
         ) from None
+
+
+def _answer_from_cache(stored: Any, url: str) -> Answer | None:
+    """The answer a cache record holds, or None (a miss, asked again) when any part of it is not what
+    :meth:`HttpClient.request` stores: a damaged or edited record never reaches a parser as if a service sent it."""
+    if not isinstance(stored, dict):
+        return None
+    status, text, where = stored.get("status", 200), stored.get("text", ""), stored.get("url", url)
+    headers, redirected = stored.get("headers", {}), stored.get("redirected", False)
+    if type(status) is not int or not isinstance(text, str) or not isinstance(where, str):
+        return None
+    if not isinstance(headers, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
+        return None
+    if not isinstance(redirected, bool):
+        return None
+    return Answer(status=status, text=text, url=where, headers=headers, from_cache=True, redirected=redirected)
 
 
 def caught(fn: Callable[[T], R], item: T) -> R | LcllmError:
