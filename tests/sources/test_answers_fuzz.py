@@ -28,7 +28,6 @@ from lcllm_cli.sources import arxiv, doi, github, hf, oembed, openreview, pages,
 from lcllm_cli.sources.http import Answer, HttpClient, HttpConfig
 from tests.arxiv_stub import ArxivStub
 
-
 KEYS = [
     *("id", "author", "likes", "downloads", "title", "DOI", "URL", "issued", "date-parts", "given", "family"),
     *("literal", "container-title", "notes", "content", "value", "venue", "venueid", "authors", "html"),
