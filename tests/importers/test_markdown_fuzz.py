@@ -87,7 +87,9 @@ def test_fuzz_recombined_lines_never_crash(pieces: list[str]) -> None:
 
 def test_fuzz_imports_into_an_existing_list_lose_nothing(tmp_path: Path) -> None:
     """Issue 21: fuzzed Markdown and BibTeX imported into a list through the command: no traceback, and every
-    entry the list held is still there, unchanged but for the citation key an import assigns (an import adds; it never drops or rewrites what it found)."""
+    entry the list held is still there, unchanged but for the citation key an import assigns (an import adds; it
+    never drops or rewrites what it found)."""
+
     from typer.testing import CliRunner
 
     from lcllm_cli.cli import app
