@@ -542,9 +542,12 @@ def _decoded(resp: httpx.Response, service: str, url: str, most: int) -> Iterato
         first = True
         left = most
         for raw in resp.iter_raw():
-            if first and bits == 15 and raw and (raw[0] & 0x0F) != 8:  # "deflate" sent raw, without its zlib header
-                inflate = zlib.decompressobj(-15)
-            first = False
+            if first and bits == 15 and raw:  # "deflate" comes zlib-wrapped or raw: the first bytes tell (as httpx)
+                try:
+                    zlib.decompressobj(15).decompress(raw[:2])
+                except zlib.error:
+                    inflate = zlib.decompressobj(-15)
+            first = first and not raw
             data = raw
             while data and left > 0:
                 piece = inflate.decompress(data, left)
