@@ -34,6 +34,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
         "LCLLM_FILE",
         "GITHUB_TOKEN",
         "S2_API_KEY",
+        "HF_TOKEN",
         "LCLLM_LOCK_TIMEOUT",
     ):
         monkeypatch.delenv(var, raising=False)
@@ -45,6 +46,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     monkeypatch.setenv("LCLLM_OPENREVIEW_API_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("LCLLM_S2_RECS_URL", "http://127.0.0.1:9/recommendations/v1")
     monkeypatch.setenv("LCLLM_HF_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("LCLLM_OEMBED_URL", "http://127.0.0.1:9/oembed")
 
 
 @pytest.fixture

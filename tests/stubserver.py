@@ -17,6 +17,8 @@ address (all of 127.0.0.0/8 is the machine itself on Linux): a second host for t
 
 from __future__ import annotations
 
+import socket
+import struct
 import sys
 import threading
 import time
@@ -44,6 +46,8 @@ class Reply:
     drop: bool = False  # close the connection without answering
     truncate_to: int | None = None  # send only the first N bytes of the body, then close
     drip: float | None = None  # send the body one byte at a time, this many seconds apart
+    reset_after: int | None = None  # send only the first N bytes of the body, then reset the connection (RST)
+    content_length: str | None = None  # the Content-Length to declare (default: the body's true length)
 
     @classmethod
     def close(cls) -> Reply:
@@ -94,11 +98,19 @@ class StubServer:
                 data = reply.body.encode("utf-8") if isinstance(reply.body, str) else reply.body
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
-                self.send_header("Content-Length", str(len(data)))
+                declared = str(len(data)) if reply.content_length is None else reply.content_length
+                self.send_header("Content-Length", declared)
                 for k, v in reply.headers.items():
                     self.send_header(k, v)
                 self.end_headers()
                 if self.command == "HEAD":
+                    return
+                if reply.reset_after is not None:
+                    self.wfile.write(data[: reply.reset_after])
+                    self.wfile.flush()
+                    # SO_LINGER with a zero timeout: close() sends a TCP reset instead of an orderly end.
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.close_connection = True
                     return
                 if reply.truncate_to is not None:
                     self.wfile.write(data[: reply.truncate_to])

@@ -193,8 +193,10 @@ def _pages(web: Web, req: Request) -> Reply:
 
 
 def _api(req: Request) -> Reply:
+    if req.path.lower() == "/gh/repos/old-owner/tool":  # moved: GitHub answers 301 to the repository by its id
+        return Reply(301, "", headers={"Location": "/gh/repositories/4242"})
     repos = {
-        "/gh/repos/old-owner/tool": ("new-owner", "tool"),
+        "/gh/repositories/4242": ("new-owner", "tool"),
         "/gh/repos/microsoft/llmlingua": ("microsoft", "LLMLingua"),
         "/gh/repos/kept/archived": ("kept", "archived"),
         "/gh/repos/fine/repo": ("fine", "repo"),

@@ -8,6 +8,7 @@ write, and a sample must compile with pdflatex + bibtex while TeX opens no file 
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -19,7 +20,9 @@ from hypothesis import strategies as st
 
 from lcllm_cli import keys
 from lcllm_cli.exporters.bibtex import render
+from lcllm_cli.exporters.markdown import render as render_md
 from lcllm_cli.model import Citations, Entry, Library, Link
+from tests.exporters.test_markdown_security import unsafe_constructs
 
 PIECES = [
     *"{}\\$%#&_^~@,=\"'\n\t ab",
@@ -131,3 +134,94 @@ def test_a_hostile_sample_compiles_and_opens_no_file_it_did_not_name(tmp_path: P
     assert outside == [], outside
     assert not any(p.endswith(("passwd", "hostname")) for p in opened), opened
     assert not (tmp_path / "pwned").exists()
+
+
+# --------------------------------------------------------------------------------------------- issue 21
+
+MD_PIECES = [
+    *PIECES,
+    "\x1b[31m",
+    "\x1b]0;title\x07",
+    "\x9b2J",
+    "# heading",
+    "\n## injected section\n",
+    "\n- [injected item](https://evil.example)\n",
+    "[x](https://evil.example)",
+    "](javascript:alert(1))",
+    "<script>alert(1)</script>",
+    "<!-- lcllm:end -->",
+    "```",
+    "    indented",
+    "|",
+    "*",
+    "_",
+    "&amp;",
+    "\u2028",
+]
+md_hostile = st.lists(st.sampled_from(MD_PIECES), max_size=8).map("".join)
+
+
+def sourced_library(section: str, page: str, post: str, venue: str, note: str) -> Library:
+    """The fields the new sources fill (a page's title, a post's text, a venue, a section name, a note), each
+    hostile; the entries' own URLs are plain."""
+    lib = Library(title="T")
+    lib.ensure_section(section or "S")
+    lib.ensure_section("Plain")
+    where = section or "S"
+    lib.add_entries(
+        [
+            Entry(kind="link", title=page or "p", url="https://e.org/page", section=where, notes=note or None),
+            Entry(kind="link", title=post or "x", url="https://x.com/a/status/1", labels=["𝕏"], section=where),
+            Entry(
+                kind="paper", title=page or "t", venue=venue or None, year=2025, url="https://openreview.net/forum?id=A"
+            ),
+            Entry(
+                kind="project", title="tool", url="https://github.com/o/r", description=post or None, section="Plain"
+            ),
+        ]
+    )
+    for e in lib.entries:
+        if e.section is None:
+            e.section = where
+    keys.assign_keys(lib)
+    return lib
+
+
+def _plain(value: str) -> str:
+    """A harmless value that the export shows when it shows ``value`` (a word), or ``value`` itself when nothing of
+    it is visible (white space and control characters only, which an export drops)."""
+    return "w" if re.sub(r"[\x00-\x20\x7f-\x9f\u2028\u202e]", "", value) else value
+
+
+def _shape(markdown: str) -> tuple[list[str], int]:
+    """The block structure CommonMark reads (token types and heading levels, not their text) and the number of
+    links."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse(markdown)
+    blocks = [t.type + t.tag for t in tokens if t.type != "inline"]
+    links = sum(1 for t in tokens if t.children for c in t.children if c.type == "link_open")
+    return blocks, links
+
+
+@settings(max_examples=120, suppress_health_check=[HealthCheck.too_slow])
+@given(section=md_hostile, page=md_hostile, post=md_hostile, venue=md_hostile, note=md_hostile)
+def test_hostile_section_names_page_titles_posts_venues_and_notes_keep_their_place(
+    section: str, page: str, post: str, venue: str, note: str
+) -> None:
+    """Issue 21: the Markdown export of hostile values has the block structure and the links of the same list with
+    plain values (no heading, item, code block or link injected), no raw HTML, no control character; the BibTeX
+    reads back as one entry per entry with no other field."""
+    hostile_lib = sourced_library(section, page, post, venue, note)
+    plain_note = "\n".join(_plain(line) for line in note.split("\n") if line.strip())  # a line each: one item each
+    plain_lib = sourced_library(*(_plain(v) for v in (section, page, post, venue)), plain_note)
+    out = render_md(hostile_lib)
+    assert unsafe_constructs(out) == []
+    assert not any(c in out for c in "\x00\x1b\x07\x9b")
+    hostile_shape, plain_shape = _shape(out), _shape(render_md(plain_lib))
+    assert hostile_shape == plain_shape
+    parsed = bibtexparser.parse_string(bib(hostile_lib))
+    assert parsed.failed_blocks == []
+    assert [e.key for e in parsed.entries] == [e.key for e in hostile_lib.entries]
+    for entry in parsed.entries:
+        assert {f.key.lower() for f in entry.fields} <= WRITTEN

@@ -515,3 +515,69 @@ def test_waiting_names_the_service_a_request_is_in_flight_for() -> None:
         worker.join()
     assert seen is not None and seen[0] == "the Hub"
     assert waiting() is None  # nothing in flight any more
+
+
+def test_a_gzip_bomb_is_refused_at_the_cap_of_decoded_bytes_without_inflating_it() -> None:
+    """A megabyte of gzip inflating to 64 MB: refused once the decoded bytes pass the cap (1 MB), and never held
+    whole (httpx alone inflates each network chunk at once, ~64 MB for 64 KB of zeros)."""
+    import gzip
+    import tracemalloc
+
+    from lcllm_cli.sources.http import AnswerTooLargeError
+    from tests.stubserver import Reply, StubServer
+
+    bomb = gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)
+    with (
+        StubServer(lambda req: Reply(200, bomb, {"Content-Encoding": "gzip"}, "application/json")) as srv,
+        HttpClient(HttpConfig(timeout=20, retries=0, max_bytes=1024 * 1024)) as client,
+    ):
+        tracemalloc.start()
+        try:
+            with pytest.raises(AnswerTooLargeError, match="larger than 1 MB"):
+                client.request("GET", srv.url + "/bomb", service="Bomb")
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024, peak
+
+
+def test_a_broken_gzip_answer_is_one_clear_error_naming_the_service() -> None:
+    from tests.stubserver import Reply, StubServer
+
+    broken = Reply(200, b"\x1f\x8b\x08\0broken", {"Content-Encoding": "gzip"}, "text/html")
+    with (
+        StubServer(lambda req: broken) as srv,
+        HttpClient(HttpConfig(timeout=5, retries=0)) as client,
+        pytest.raises(NetworkError, match="Broken sent an answer that cannot be decoded"),
+    ):
+        client.request("GET", srv.url + "/x", service="Broken")
+
+
+@pytest.mark.parametrize("coding", ["gzip", "x-gzip", "deflate", "deflate (raw)", "identity"])
+def test_compressed_answers_are_decoded(coding: str) -> None:
+    """The bounded inflating of gzip and deflate gives the same bytes httpx would (zlib-wrapped and raw deflate
+    alike, as servers send both under ``deflate``); a page read for its head gets the head of the decoded bytes."""
+    import gzip
+    import zlib
+
+    from tests.stubserver import Reply, StubServer
+
+    text = json.dumps({"items": [f"value {n}" for n in range(5000)]})
+    raw = text.encode()
+    if coding in ("gzip", "x-gzip"):
+        body = gzip.compress(raw)
+    elif coding == "deflate":
+        body = zlib.compress(raw)
+    elif coding == "deflate (raw)":
+        pack = zlib.compressobj(6, zlib.DEFLATED, -15)
+        body = pack.compress(raw) + pack.flush()
+    else:
+        body = raw
+    header = {"Content-Encoding": coding.split()[0]}
+    with (
+        StubServer(lambda req: Reply(200, body, header, "application/json")) as srv,
+        HttpClient(HttpConfig(timeout=5, retries=0)) as client,
+    ):
+        assert client.request("GET", srv.url + "/x", service="Z").json() == json.loads(text)
+        head = client.request("GET", srv.url + "/y", service="Z", prefix=100)
+    assert head.body == raw[:100]

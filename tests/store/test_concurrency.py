@@ -154,3 +154,86 @@ def test_a_lock_held_too_long_is_one_clear_line_and_nothing_written(seeded: Path
     assert errors == [f"error: another lcllm process has held {seeded} for 0.5 s"]
     assert "LCLLM_LOCK_TIMEOUT" in err
     assert seeded.read_bytes() == before
+
+
+# --------------------------------------------------------------------------------------------- ten writers
+
+README_HEAD = "# Our reading list\n\nWritten by hand.\n\n"
+README_FOOT = "\n\n## Licence\n\nCC0, by hand too.\n"
+
+
+def _s2_counts(req: object) -> object:
+    import json as _json
+
+    from tests.stubserver import Reply
+
+    ids = _json.loads(req.body)["ids"] if req.body else []  # type: ignore[attr-defined]
+    items = [{"paperId": f"p{n}", "citationCount": 11} for n, _ in enumerate(ids)]
+    return Reply(200, _json.dumps(items), content_type="application/json")
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_ten_writers_of_mixed_commands_lose_nothing_and_never_interleave(
+    seeded: Path, env: dict[str, str], tmp_path: Path, seed_path: Path, round_: int
+) -> None:
+    """Issue 21: ten lcllm processes at once on one list (three adds, an import, a dedupe, an enrich, two edits, a
+    move, an export into a README), started in a random order at random moments: every one ends 0, and the list
+    holds exactly the merged seed, the six papers added, and each edit, move and count; the README's marked part
+    is one whole export, the hand-written text around it untouched."""
+    from tests.stubserver import StubServer
+
+    rng = random.Random(2100 + round_)
+    r = f"{round_:01d}"
+    added = [f"2407.{r}0001", f"2407.{r}0002", f"2407.{r}0003", f"2407.{r}0004"]
+    imported = [f"2408.{r}0001", f"2408.{r}0002"]
+    extra = tmp_path / "extra.md"
+    extra.write_text(
+        "# Extra\n\n## Imported\n"
+        + "".join(
+            f"- **Imported paper {i}**, `arXiv, {a}`, [arxiv](http://arxiv.org/abs/{a})\n"
+            for i, a in enumerate(imported)
+        ),
+        encoding="utf-8",
+    )
+    readme = tmp_path / "README.md"
+    readme.write_text(README_HEAD + "<!-- lcllm:start -->\nold\n<!-- lcllm:end -->" + README_FOOT, encoding="utf-8")
+    seed_arxiv = {e.arxiv for e in store.load(seeded).entries if e.arxiv}
+    with StubServer(_s2_counts) as s2:  # type: ignore[arg-type]
+        wenv = {**env, "LCLLM_S2_API_URL": s2.url + "/graph/v1", "LCLLM_S2_INTERVAL": "0", "LCLLM_LOCK_TIMEOUT": "60"}
+        jobs = [
+            ("add", added[0], added[1]),
+            ("add", added[2]),
+            ("add", added[3], "--section", "Later", "--new-section"),
+            ("import", str(extra)),
+            ("dedupe", "--yes"),
+            ("enrich", "--citations", "--ttl", "0"),
+            ("edit", "2402.13753", "--note", f"kept note {r}"),
+            ("edit", "2402.13718", "--highlight"),
+            ("move", "2312.17044", "--section", "Moved", "--new-section"),
+            ("export", "--markdown", "--in-place", str(readme)),
+        ]
+        rng.shuffle(jobs)
+        procs = []
+        for job in jobs:
+            procs.append((job, start(seeded, wenv, *job)))
+            time.sleep(rng.uniform(0, 0.15))
+        results = [(job, *finish(p)) for job, p in procs]
+    assert [(job[0], code) for job, code, _, _ in results] == [(job[0], 0) for job, _, _, _ in results], results
+    lib = store.load(seeded)
+    ids = [e.arxiv for e in lib.entries if e.arxiv]
+    assert len(lib.entries) == SEED_AFTER_DEDUPE + len(added) + len(imported)
+    assert len(ids) == len(set(ids))
+    for arxiv_id in added + imported:
+        assert ids.count(arxiv_id) == 1, arxiv_id
+    by_id = {e.arxiv: e for e in lib.entries if e.arxiv}
+    assert by_id["2402.13753"].notes == f"kept note {r}"
+    assert by_id["2402.13718"].highlight is True
+    assert by_id["2312.17044"].section == "Moved"
+    assert by_id[added[3]].section == "Later"
+    for arxiv_id in seed_arxiv:  # enrich read the list before or after the others: the seed's papers were there
+        assert by_id[arxiv_id].citations is not None and by_id[arxiv_id].citations.count == 11, arxiv_id
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith(README_HEAD + "<!-- lcllm:start -->\n") and text.endswith("<!-- lcllm:end -->" + README_FOOT)
+    inside = text[len(README_HEAD) : -len(README_FOOT)]
+    assert inside.count("<!-- lcllm:start -->") == 1 and inside.count("<!-- lcllm:end -->") == 1
+    assert "LongRoPE" in inside and "\nold\n" not in inside  # one whole export, from one state of the list

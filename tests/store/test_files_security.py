@@ -264,3 +264,57 @@ def test_a_number_from_the_environment_that_is_none_is_one_clear_line(
     with pytest.raises(UsageError) as info:
         readers[name]()
     assert name in info.value.message and value in info.value.message
+
+
+def _cut(p: Path) -> None:
+    p.write_bytes(p.read_bytes()[: p.stat().st_size // 2])
+
+
+def _in_the_way(p: Path) -> None:
+    p.unlink()
+    p.mkdir()
+    (p / "x").write_text("x")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    {
+        "cut in half": _cut,
+        "binary garbage": lambda p: p.write_bytes(os.urandom(4096)),
+        "empty": lambda p: p.write_bytes(b""),
+        "a marshalled list": lambda p: p.write_bytes(marshal.dumps([1, 2, 3])),
+        "a directory in its place": _in_the_way,
+    }.items(),
+    ids=lambda d: d if isinstance(d, str) else "",
+)
+def test_a_damaged_parse_cache_is_ignored_and_every_read_matches_the_file(tmp_path: Path, damage: object) -> None:
+    """Issue 21: whatever happened to the parse cache, what a command shows is what entries.toml holds."""
+    name, spoil = damage  # type: ignore[misc]
+    path = tmp_path / "entries.toml"
+    _big_list(path)
+    truth = invoke(path, "export", "--markdown")  # parses the file, writes the record
+    assert truth.exit_code == 0
+    (record,) = _records()
+    spoil(record)
+    again = invoke(path, "export", "--markdown")
+    assert again.exit_code == 0 and "Traceback" not in again.output, again.output
+    assert again.output == truth.output, name
+
+
+def test_a_parse_cache_on_a_full_disk_costs_nothing_but_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "entries.toml"
+    _big_list(path)
+    real = files.write_atomic
+
+    def full(target: Path, data: str | bytes) -> None:
+        if target.suffix == ".marshal":
+            from lcllm_cli.errors import StoreError
+
+            raise StoreError(f"cannot write {target}: No space left on device")
+        real(target, data)
+
+    monkeypatch.setattr(files, "write_atomic", full)
+    result = invoke(path, "export", "--markdown")
+    assert result.exit_code == 0 and "error:" not in result.output and "warning:" not in result.output
+    assert _records() == []
+    assert invoke(path, "remove", store.load(path).entries[0].ident).exit_code == 0  # writes still work

@@ -269,7 +269,14 @@ def dim(text: str, style: bool) -> str:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(dumps_json(data) + "\n")
+    sys.stdout.write(_inert_json(dumps_json(data)) + "\n")
+
+
+def _inert_json(text: str) -> str:
+    """JSON text with the characters a terminal acts on that JSON leaves raw (C1 controls such as the one-byte CSI
+    U+009B, bidi overrides and isolates, and the line breaks of ``str.splitlines``) written as ``\\uXXXX``: still
+    the same JSON (they occur only inside strings), and inert when printed on a terminal."""
+    return text.translate(_JSON_INERT) if _JSON_NEEDS.search(text) else text
 
 
 def print_json_list(items: Iterable[Any]) -> None:
@@ -288,9 +295,7 @@ def print_json_list(items: Iterable[Any]) -> None:
     lines: list[str] = []
     head = "["
     for item in items:
-        line = encode(item)
-        if "\u2028" in line or "\u2029" in line or "\x85" in line:  # line breaks to str.splitlines(): escaped
-            line = line.translate(_LINE_BREAKS)
+        line = _inert_json(encode(item))  # line breaks to str.splitlines() and terminal controls: escaped
         lines.append(line)
         if len(lines) == 1024:
             write(head + "\n" + ",\n".join(lines))
@@ -303,7 +308,11 @@ def print_json_list(items: Iterable[Any]) -> None:
     write("\n]\n")
 
 
-_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+_JSON_INERT = {c: f"\\u{c:04x}" for c in [*range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]} | {
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+_JSON_NEEDS = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 class _Unusual(Exception):

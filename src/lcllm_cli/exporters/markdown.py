@@ -167,7 +167,8 @@ def _arxiv(entry: Entry) -> str | None:
 
 def _venue(entry: Entry) -> str:
     arxiv = _arxiv(entry)
-    venue = collapse_ws(entry.venue or ("arXiv" if arxiv else "")).replace("`", "'")
+    # a code span shows its text as it is: control characters (a venue from a service) are dropped first
+    venue = collapse_ws(CONTROL.sub("", entry.venue or "") or ("arXiv" if arxiv else "")).replace("`", "'")
     parts = [p for p in (venue, arxiv) if p]
     return f"`{', '.join(parts)}`" if parts else ""
 

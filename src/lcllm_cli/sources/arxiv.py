@@ -179,12 +179,19 @@ def _to_cache(entry: Entry) -> dict[str, object]:
     return {"arxiv": entry.arxiv, **{name: getattr(entry, name) for name in ARXIV_FIELDS}}
 
 
-def _from_cache(data: object) -> Entry | None:
-    if not isinstance(data, dict) or not isinstance(data.get("title"), str):
+def _from_cache(data: object, arxiv_id: str) -> Entry | None:
+    """The paper a cache record holds, only when it is the paper ``arxiv_id`` and every field is one the list
+    would accept (checked as the store checks a read file): a damaged or tampered record is a miss, fetched again,
+    never a reason for a command to fail nor a foreign paper in the list."""
+    from lcllm_cli.errors import LcllmError
+    from lcllm_cli.store import _entry_from_dict
+
+    if not isinstance(data, dict) or not isinstance(data.get("title"), str) or data.get("arxiv") != arxiv_id:
         return None
+    fields = {k: data[k] for k in ("arxiv", *ARXIV_FIELDS) if data.get(k) is not None}
     try:
-        return Entry(kind="paper", **{k: data[k] for k in ("arxiv", *ARXIV_FIELDS) if k in data})
-    except TypeError:
+        return _entry_from_dict({"kind": "paper", **fields}, "a cached arXiv answer")
+    except (LcllmError, TypeError, ValueError):
         return None
 
 
@@ -208,7 +215,7 @@ def fetch_cached(
         stored = http.cached(_cache_key(config.url, arxiv_id))
         if isinstance(stored, dict) and stored.get("missing"):
             out.missing.append(arxiv_id)
-        elif (paper := _from_cache(stored)) is not None:
+        elif (paper := _from_cache(stored, arxiv_id)) is not None:
             out.entries[arxiv_id] = paper
         else:
             todo.append(arxiv_id)

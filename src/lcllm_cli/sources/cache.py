@@ -18,7 +18,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from lcllm_cli.files import replace_file
+from lcllm_cli.files import read_regular, replace_file
+
+FUTURE_SLACK = 300.0  # seconds a record may seem to come from the future (clocks differ a little)
 
 
 def default_cache_dir() -> Path:
@@ -43,12 +45,17 @@ class Cache:
         """The stored value, or None when absent, unreadable, for another key, or older than ``max_age`` s."""
         path = self.path_for(key)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            # only a regular file is read (a FIFO put in its place would wait forever), and nothing in it is
+            # trusted: damage of any kind (cut, binary, nested beyond reason) is a miss, fetched again
+            data = json.loads(read_regular(path).decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
             return None
         if not isinstance(data, dict) or data.get("key") != key or not isinstance(data.get("time"), int | float):
             return None
-        if max_age is not None and time.time() - data["time"] > max_age:
+        age = time.time() - data["time"]
+        if age < -FUTURE_SLACK:  # stored "in the future": a clock set wrong, or a forged record that would never age
+            return None
+        if max_age is not None and age > max_age:
             return None
         return data.get("value")
 
@@ -57,6 +64,10 @@ class Cache:
         text = json.dumps({"key": key, "time": time.time(), "value": value}, ensure_ascii=False)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if path.is_dir() and not path.is_symlink():  # something in the way of the record: only a file belongs
+                path.rmdir()
+            elif (path.exists() or path.is_symlink()) and not path.is_file():
+                path.unlink()  # a FIFO or device is never written into (replace_file would)
             replace_file(path, text, durable=False)
         except OSError as exc:
             if not self._warned:

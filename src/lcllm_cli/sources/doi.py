@@ -101,6 +101,11 @@ def fetch(dois: list[str], client: HttpClient) -> DoiResult:
         if paper is None:
             result.error = NetworkError(f"{SERVICE} gave no CSL-JSON record for {doi}", hint=hint)
             return result
+        if (paper.doi or "").lower() != doi.lower():
+            result.error = NetworkError(
+                f"{SERVICE} answered with the record of {paper.doi} when asked for {doi}", hint=hint
+            )
+            return result
         result.papers[doi] = paper
         result.records[doi] = data
     return result

@@ -213,7 +213,15 @@ def fetch_repos(
             result.statuses[key] = answer.status
         else:
             try:
-                result.repos[key] = _parse(answer.json(), owner, name)
+                info = _parse(answer.json(), owner, name)
+                if not answer.redirected and repo_key(info.owner, info.name) != repo_key(owner, name):
+                    # only a redirect (a renamed or transferred repository) may answer with another name
+                    result.error = NetworkError(
+                        f"GitHub answered about {info.owner}/{info.name} when asked for {owner}/{name}",
+                        hint="check LCLLM_GITHUB_API_URL (or unset it)",
+                    )
+                    return
+                result.repos[key] = info
             except (ValueError, TypeError, AttributeError):
                 result.error = NetworkError(f"GitHub gave an unexpected answer for {owner}/{name}")
 

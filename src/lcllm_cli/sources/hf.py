@@ -58,29 +58,36 @@ def fetch(keys: list[str], client: HttpClient) -> HubResult:
         headers["Authorization"] = f"Bearer {token}"
     result = HubResult()
 
-    def ask(key: str) -> Any:
+    def ask(key: str) -> tuple[Any, bool]:
+        """The Hub's JSON for ``key`` (None: it has no such repository) and whether a redirect led to it."""
         kind, rid = key.split("/", 1)
-        return get_json(
-            client,
-            f"{base}/api/{kind}/{rid}",
-            service=SERVICE,
-            what=rid,
-            cache_key=f"hf:{base}:{key}",
-            headers=headers,
-            missing=(401, 404),  # unknown, or private and gated: the Hub does not show it
+        answer = client.request(
+            "GET", f"{base}/api/{kind}/{rid}", service=SERVICE, headers=headers, cache_key=f"hf:{base}:{key}"
         )
+        if answer.status in (401, 404):  # unknown, or private and gated: the Hub does not show it
+            return None, False
+        if answer.status != 200:
+            raise NetworkError(f"{SERVICE} answered HTTP {answer.status} for {rid}")
+        try:
+            return answer.json(), answer.redirected
+        except ValueError:
+            raise NetworkError(f"{SERVICE} gave an unexpected answer for {rid}") from None
 
     unique = list(dict.fromkeys(keys))
-    for key, data in zip(unique, client.gather(ask, unique), strict=True):
+    for key, got in zip(unique, client.gather(ask, unique), strict=True):
         kind, rid = key.split("/", 1)
-        if isinstance(data, LcllmError):
-            result.error = data
+        if isinstance(got, LcllmError):
+            result.error = got
             return result
+        data, redirected = got
         if data is None:
             result.missing.append(key)
             continue
         try:
             hub_id = data.get("id") if isinstance(data.get("id"), str) and "/" in data["id"] else rid
+            if hub_id.lower() != rid.lower() and not redirected:  # only a move (a redirect) renames
+                result.error = NetworkError(f"{SERVICE} answered about {hub_id} when asked for {rid}")
+                return result
             author = data.get("author") if isinstance(data.get("author"), str) else hub_id.split("/", 1)[0]
             result.repos[key] = HubInfo(kind, hub_id, author, _count(data.get("likes")), _count(data.get("downloads")))
         except (AttributeError, TypeError):

@@ -45,7 +45,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -416,16 +416,9 @@ class HttpClient:
         (its ``Location`` in ``headers["location"]``).
         """
         if cache_key is not None:
-            stored = self.cached(cache_key)
-            if isinstance(stored, dict):
-                return Answer(
-                    status=int(stored.get("status", 200)),
-                    text=str(stored.get("text", "")),
-                    url=str(stored.get("url", url)),
-                    headers=dict(stored.get("headers", {})),
-                    from_cache=True,
-                    redirected=bool(stored.get("redirected", False)),
-                )
+            stored = _answer_from_cache(self.cached(cache_key), url)
+            if stored is not None:
+                return stored
         self.require_online(f"{service} ({method} {url})")
         # A paced service is asked one request at a time: its turn is held from the pause to the last retry.
         with self._turn(service) if min_interval > 0 else _NO_TURN:
@@ -570,7 +563,7 @@ class HttpClient:
                 )
             if retry_after is not None and retry_after > cfg.max_wait:
                 raise RequestFailed(
-                    f"{service} asks to wait {retry_after:.0f} s before the next request ({problem})",
+                    f"{service} asks to wait {_wait_text(retry_after)} before the next request ({problem})",
                     hint=f"try again later, or allow longer waits with LCLLM_HTTP_MAX_WAIT (now {cfg.max_wait:g} s)",
                     failure="wait",
                     status=failed_status,
@@ -645,7 +638,9 @@ class HttpClient:
                 raise too_large(service, url, limit)
             chunks: list[bytes] = []
             size = 0
-            for chunk in resp.iter_bytes():  # as the bytes arrive: a trickle must meet the deadline too
+            # As the bytes arrive (a trickle must meet the deadline too), decoded a little at a time: a gzip bomb
+            # (a megabyte inflating to gigabytes) is refused at the cap of decoded bytes without ever holding more.
+            for chunk in _decoded(resp, service, url, (limit if prefix is None else prefix) + 1):
                 size += len(chunk)
                 if prefix is not None and size >= prefix:
                     chunks.append(chunk[: len(chunk) - (size - prefix)])
@@ -659,6 +654,75 @@ class HttpClient:
 
 
 _NO_TURN = contextlib.nullcontext()
+_INFLATED = {"gzip": 16 + 15, "x-gzip": 16 + 15, "deflate": 15}  # zlib window bits per Content-Encoding
+
+
+def _decoded(resp: httpx.Response, service: str, url: str, most: int) -> Iterator[bytes]:
+    """The body of ``resp`` decoded as its ``Content-Encoding`` says, in pieces, never inflating more than ``most``
+    bytes in all (gzip and deflate are inflated here with a bound; other codings are left to httpx). An answer that
+    does not decode is a :class:`NetworkError` naming the service."""
+    import zlib
+
+    import httpx
+
+    coding = resp.headers.get("content-encoding", "").strip().lower()
+    bits = _INFLATED.get(coding)
+    try:
+        if coding in ("", "identity"):
+            yield from resp.iter_raw()
+            return
+        if bits is None:
+            yield from resp.iter_bytes()
+            return
+        inflate = zlib.decompressobj(bits)
+        first = True
+        left = most
+        for raw in resp.iter_raw():
+            if first and bits == 15 and raw:  # "deflate" comes zlib-wrapped or raw: the first bytes tell (as httpx)
+                try:
+                    zlib.decompressobj(15).decompress(raw[:2])
+                except zlib.error:
+                    inflate = zlib.decompressobj(-15)
+            first = first and not raw
+            data = raw
+            while data and left > 0:
+                piece = inflate.decompress(data, left)
+                left -= len(piece)
+                data = inflate.unconsumed_tail
+                if piece:
+                    yield piece
+                if inflate.eof:
+                    break
+            if left <= 0:
+                yield b"\0"  # one byte more than allowed: the caller refuses the answer
+                return
+        tail = inflate.flush()
+        if tail:
+            yield tail
+        if not inflate.eof:
+            raise zlib.error("the compressed stream ends before its end")
+    except (zlib.error, httpx.DecodingError) as exc:
+        raise NetworkError(
+            f"{service} sent an answer that cannot be decoded ({coding or 'content'}: {_describe(exc)}) for {url}",
+            hint="check that the service URL points at the real API",
+        ) from None
+
+
+def _answer_from_cache(stored: Any, url: str) -> Answer | None:
+    """The answer a cache record holds, or None (a miss, asked again) when any part of it is not what
+    :meth:`HttpClient.request` stores: a damaged or edited record never reaches a parser as if a service sent it."""
+    if not isinstance(stored, dict):
+        return None
+    status, text, where = stored.get("status", 200), stored.get("text", ""), stored.get("url", url)
+    headers, redirected = stored.get("headers", {}), stored.get("redirected", False)
+    if type(status) is not int or not isinstance(text, str) or not isinstance(where, str):
+        return None
+    if not isinstance(headers, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
+        return None
+    if not isinstance(redirected, bool):
+        return None
+    return Answer(status=status, text=text, url=where, headers=headers, from_cache=True, redirected=redirected)
+
 
 # Requests in flight in this process, for the terminal to say which service it is waiting for (see waiting()).
 _IN_FLIGHT: dict[int, tuple[str, float]] = {}
@@ -740,6 +804,11 @@ def _transport_problem(exc: Exception) -> str:
 def _describe(exc: Exception) -> str:
     text = str(exc).strip()
     return text[:120] if text else type(exc).__name__
+
+
+def _wait_text(seconds: float) -> str:
+    """A wait a service asked for, as a person would say it (an absurd Retry-After is not printed digit by digit)."""
+    return "more than a day" if seconds >= 2 * 86400 else f"{seconds:.0f} s"
 
 
 def _reset_phrase(reset: str | None) -> str:

@@ -28,6 +28,11 @@ def post_text(markup: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
 
 
+def _status_id(url: str) -> str | None:
+    m = re.search(r"/status(?:es)?/(\d+)", url)
+    return m.group(1) if m else None
+
+
 def fetch(url: str, client: HttpClient) -> Entry | None:
     """The post at ``url`` as a link labelled 𝕏 (None: oEmbed does not know it). Raises on trouble."""
     base = base_url()
@@ -37,6 +42,11 @@ def fetch(url: str, client: HttpClient) -> Entry | None:
     )
     if data is None:
         return None
+    if not isinstance(data, dict):
+        raise NetworkError(f"{SERVICE} gave an unexpected answer for {url}")
+    answered = data.get("url")
+    if isinstance(answered, str) and _status_id(answered) not in (None, _status_id(url)):
+        raise NetworkError(f"{SERVICE} answered about another post ({answered}) than {url}")
     try:
         author = " ".join(str(data.get("author_name") or "").split())
         text = post_text(str(data.get("html") or ""))

@@ -36,7 +36,11 @@ def fetch(note_id: str, client: HttpClient) -> Entry | None:
         notes = data.get("notes")
         if not notes:
             return None
-        content = notes[0]["content"]
+        # only the note asked for (an answer may hold others, or the same one twice)
+        mine = [n for n in notes if isinstance(n, dict) and note_id in (n.get("id"), n.get("forum"))]
+        if not mine:
+            return None
+        content = mine[0]["content"]
         title = " ".join(str(_value(content, "title") or "").split())
         authors = [" ".join(str(a).split()) for a in (_value(content, "authors") or []) if str(a).strip()]
         venue = " ".join(str(_value(content, "venue") or "").split()) or None

@@ -205,7 +205,32 @@ def _post_batch(client: HttpClient, url: str, chunk: list[str], pause: float) ->
             f"{SERVICE} gave an unexpected answer (expected a list of {len(chunk)} items)",
             hint="check LCLLM_S2_API_URL (or unset it)",
         )
-    return [_parse(item) for item in data]
+    papers = [_parse(item) for item in data]
+    for n, (asked, item) in enumerate(zip(chunk, data, strict=True)):
+        found = papers[n]
+        if found is not None and _answers_for_another(asked, item):
+            # A record naming another paper: its count and id are not this paper's (its venue may still be
+            # suggested, by the venue code, which shows the record's own id as the reason).
+            papers[n] = S2Paper(None, None, found.record)
+    return papers
+
+
+def _answers_for_another(asked: str, item: object) -> bool:
+    """True when ``item`` names, in its ``externalIds``, an arXiv id or DOI other than the one ``asked`` for: a
+    batch answer is matched by position, so a foreign item would put its counts on the wrong paper."""
+    if not isinstance(item, dict) or not isinstance(item.get("externalIds"), dict):
+        return False
+    ext = item["externalIds"]
+    kind, _, value = asked.partition(":")
+    named = ext.get({"ARXIV": "ArXiv", "DOI": "DOI"}.get(kind.upper(), ""))
+    if not isinstance(named, str) or not named.strip():
+        return False
+    if kind.upper() == "ARXIV":
+        from lcllm_cli.ids import try_parse_arxiv_id
+
+        mine, theirs = try_parse_arxiv_id(value), try_parse_arxiv_id(named)
+        return mine is not None and theirs is not None and mine.id != theirs.id
+    return named.strip().lower() != value.strip().lower()
 
 
 def _message(text: str) -> str:
