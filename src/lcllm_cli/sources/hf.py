@@ -62,7 +62,12 @@ def fetch(keys: list[str], client: HttpClient) -> HubResult:
         """The Hub's JSON for ``key`` (None: it has no such repository) and whether a redirect led to it."""
         kind, rid = key.split("/", 1)
         answer = client.request(
-            "GET", f"{base}/api/{kind}/{rid}", service=SERVICE, headers=headers, cache_key=f"hf:{base}:{key}"
+            "GET",
+            f"{base}/api/{kind}/{rid}",
+            service=SERVICE,
+            headers=headers,
+            cache_key=f"hf:{base}:{key}",
+            cache_statuses=(200, 401, 404),  # "no such repository" is an answer too: a rerun does not ask again
         )
         if answer.status in (401, 404):  # unknown, or private and gated: the Hub does not show it
             return None, False
