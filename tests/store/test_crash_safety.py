@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -163,6 +164,25 @@ def _kill_case(command: str, tmp_path: Path, env: dict[str, str]) -> tuple[list[
     elif command == "dedupe":
         store.save(_dupes_library(1000), path)
         args = ["dedupe", "--yes"]
+    elif command == "workspace":  # one export writes three pages and the index
+        from lcllm_cli.mdsyntax import MARKER_END, MARKER_START
+
+        toml = ["[workspace]", 'title = "Plaza"', 'index = "README.md"']
+        (tmp_path / "lists").mkdir()
+        for name in ("one", "two", "three"):
+            lib = big_library(700)
+            lib.title = f"List {name}"
+            store.save(lib, tmp_path / "lists" / f"{name}.toml")
+            page = tmp_path / f"{name}.md"
+            page.write_text(f"# List {name}\n\n{MARKER_START}\nold\n{MARKER_END}\n", encoding="utf-8")
+            files[page] = page.read_bytes()
+            toml += ["", "[[list]]", f'name = "{name}"', f'entries = "lists/{name}.toml"', f'markdown = "{name}.md"']
+        readme = tmp_path / "README.md"
+        readme.write_text(f"# Plaza\n\n{MARKER_START}\n{MARKER_END}\n", encoding="utf-8")
+        files[readme] = readme.read_bytes()
+        workspace = tmp_path / "lcllm.toml"
+        workspace.write_text("\n".join(toml) + "\n", encoding="utf-8")
+        return ["--file", str(workspace), "export"], files
     else:
         store.save(big_library(2000), path)
         readme = tmp_path / "README.md"
@@ -173,7 +193,7 @@ def _kill_case(command: str, tmp_path: Path, env: dict[str, str]) -> tuple[list[
     return ["--file", str(path), *args], files
 
 
-@pytest.mark.parametrize("command", ["import", "add", "dedupe", "export --in-place"])
+@pytest.mark.parametrize("command", ["import", "add", "dedupe", "export --in-place", "workspace export"])
 def test_sigkill_at_random_points_of_a_command_leaves_each_file_old_or_new(
     tmp_path: Path, command: str, arxiv: object
 ) -> None:
@@ -195,8 +215,8 @@ def test_sigkill_at_random_points_of_a_command_leaves_each_file_old_or_new(
     rng = random.Random(f"kill-{command}")
     outcomes = {"old": 0, "new": 0}
     for k in range(KILLS_PER_COMMAND):
-        for p in run_dir.iterdir():
-            p.unlink()
+        shutil.rmtree(run_dir)
+        run_dir.mkdir()
         argv, files = _kill_case(name, run_dir, env)
         proc = subprocess.Popen([str(LCLLM), *argv], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         # half the kills early (start-up, reading, fetching), half late (rendering, writing, the rename)
