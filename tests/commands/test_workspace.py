@@ -278,3 +278,29 @@ def test_export_of_one_list_links_a_list_whose_page_is_not_written_yet(ws: Path)
     export()
     assert (ws / "docs" / FILES["agents"]).read_text(encoding="utf-8").startswith("# Awesome LLM agents\n")
     assert runner.invoke(app, ["check"]).exit_code == 0
+
+
+def test_inbox_all_lists_each_lists_candidates(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`inbox --all`: every list in turn, each without what it holds (a paper one list has is new to another)."""
+    import datetime as dt
+
+    from tests.inbox_stub import InboxStub, Paper
+
+    day = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    with InboxStub() as services:
+        for name, value in services.env().items():
+            monkeypatch.setenv(name, value)
+        # LongRoPE is in the long-context list; to the others it is a candidate like any new paper
+        services.add_recommendation(Paper("2402.13753", "LongRoPE: Extending LLM Context Window", day))
+        services.add_recommendation(Paper("2412.00077", "A Brand New Paper", day))
+        result = runner.invoke(app, ["inbox", "--all", "--json", "--source", "s2"])
+        assert result.exit_code == 0, result.output
+        reports = json.loads(result.stdout)
+        assert [r["list"] for r in reports] == ["long-context", "rag", "agents"]
+        got = {r["list"]: sorted(c["id"] for c in r["candidates"]) for r in reports}
+        assert got["long-context"] == ["2412.00077"]
+        assert "2402.13753" in got["agents"]
+        text = runner.invoke(app, ["inbox", "--all", "--source", "s2"])
+        assert text.exit_code == 0 and "== long-context" in text.output and "== agents" in text.output
+        refused = runner.invoke(app, ["inbox", "--all", "--add", "1"])
+        assert refused.exit_code == 2 and "lcllm -l NAME inbox" in refused.output

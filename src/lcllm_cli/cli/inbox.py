@@ -100,13 +100,21 @@ def inbox_cmd(
         float | None, typer.Option("--timeout", metavar="SECONDS", help="Per-request timeout (default 30).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the candidates and every signal as JSON.")] = False,
+    all_lists: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            "-a",
+            help="Every list of the workspace (lcllm.toml), one after the other, each with its own numbers "
+            "(`lcllm -l NAME inbox --add N` then adds from that list's).",
+        ),
+    ] = False,
 ) -> None:
     from lcllm_cli.commands import inbox
     from lcllm_cli.errors import UsageError
     from lcllm_cli.sources.arxiv import ArxivConfig
     from lcllm_cli.sources.http import HttpConfig, parse_duration
 
-    path = state(ctx).path
     named = [p for v in picks or [] for p in v.replace(",", " ").split()]
     if add and reject:
         raise UsageError("--add and --reject name the same candidates", hint="run one, then the other")
@@ -123,6 +131,13 @@ def inbox_cmd(
     if interactive and not (is_terminal() and is_terminal(sys.stdin)):
         raise UsageError("-i needs a terminal", hint="use --add N and --reject N instead")
     arxiv_config = ArxivConfig.from_env(timeout=timeout)
+    if all_lists:
+        if picks or rejects or interactive:
+            raise UsageError(
+                "--all lists the candidates of every list", hint="add or reject with `lcllm -l NAME inbox`"
+            )
+        _every_list(ctx, since, until, source, section, ttl, offline, timeout, arxiv_config, limit, as_json)
+    path = state(ctx).path
     if picks or rejects:
         report = inbox.run(path, add=picks, reject=rejects, section=section, arxiv_config=arxiv_config, timeout=timeout)
         if as_json:
@@ -154,6 +169,50 @@ def inbox_cmd(
         _render(report, limit)
     _warn(report)
     raise typer.Exit(report.exit_code)
+
+
+def _every_list(
+    ctx: typer.Context,
+    since: str | None,
+    until: str | None,
+    source: str,
+    section: str | None,
+    ttl: str | None,
+    offline: bool,
+    timeout: float | None,
+    arxiv_config: object,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """`inbox --all`: each list of the workspace in turn (a source that fails for one list is named for it)."""
+    from lcllm_cli.cli.refresh import _lists
+    from lcllm_cli.commands import inbox
+    from lcllm_cli.sources.http import HttpConfig, parse_duration
+
+    reports = []
+    for name, path in _lists(ctx, True, None):
+        config = HttpConfig.from_env(
+            ttl=parse_duration(ttl) if ttl is not None else None, offline=offline, timeout=timeout
+        )
+        with progress_bar(not as_json) as update:
+            report = inbox.run(
+                path,
+                since=since,
+                until=until,
+                sources=source.split(","),
+                section=section,
+                config=config,
+                arxiv_config=arxiv_config,
+                progress=update,
+            )
+        reports.append((name, report))
+        if not as_json:
+            sys.stdout.write(f"{'' if len(reports) == 1 else chr(10)}== {shown(str(name))}\n")
+            _render(report, limit)
+            _warn(report)
+    if as_json:
+        print_json([{"list": name, **report.to_dict()} for name, report in reports])
+    raise typer.Exit(max(report.exit_code for _, report in reports))
 
 
 def _print_decisions(report: InboxReport) -> None:
