@@ -304,3 +304,26 @@ def test_inbox_all_lists_each_lists_candidates(ws: Path, monkeypatch: pytest.Mon
         assert text.exit_code == 0 and "== long-context" in text.output and "== agents" in text.output
         refused = runner.invoke(app, ["inbox", "--all", "--add", "1"])
         assert refused.exit_code == 2 and "lcllm -l NAME inbox" in refused.output
+
+
+def test_enrich_all_counts_every_list_and_asks_a_shared_paper_once(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.stubserver import Reply, Request, StubServer
+
+    asked: list[str] = []
+
+    def s2(req: Request) -> Reply:
+        ids = json.loads(req.body)["ids"]
+        asked.extend(ids)
+        papers = [{"paperId": f"p{n}", "citationCount": 100 + n, "externalIds": {}} for n in range(len(ids))]
+        return Reply(200, json.dumps(papers), content_type="application/json")
+
+    with StubServer(s2) as srv:
+        monkeypatch.setenv("LCLLM_S2_API_URL", srv.url + "/graph/v1")
+        monkeypatch.setenv("LCLLM_S2_INTERVAL", "0")
+        result = runner.invoke(app, ["enrich", "--all", "--citations", "--json"])
+    assert result.exit_code == 0, result.output
+    assert [r["list"] for r in json.loads(result.stdout)] == ["long-context", "rag", "agents"]
+    assert asked.count("ARXIV:2402.13753") == 1  # in two lists, asked once: the cache answers the second
+    for name in ("long-context", "rag", "agents"):
+        papers = [e for e in store.load(ws / "lists" / f"{name}.toml").entries if e.arxiv]
+        assert papers and all(e.citations is not None and e.citations.count >= 100 for e in papers), name
