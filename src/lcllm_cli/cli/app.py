@@ -186,3 +186,24 @@ def command(name: str | None = None, *, panel: str, **kwargs: Any) -> Callable[[
         return func
 
     return decorator
+
+
+def lists_to_work_on(ctx: typer.Context, all_lists: bool, idents: list[str] | None) -> list[tuple[str | None, Any]]:
+    """(name, entries file) of each list to work on: with --all, every list of the workspace; else the one list."""
+    if not all_lists:
+        return [(None, state(ctx).path)]
+    from lcllm_cli.errors import UsageError
+    from lcllm_cli.workspace import FILENAME, current
+
+    if idents:
+        raise UsageError("--all works on every paper of every list; give IDs with --list NAME instead")
+    ws = current(state(ctx).file)
+    if ws is None:
+        raise UsageError(f"--all needs a workspace ({FILENAME}); none was found here or above")
+    return [(spec.name, spec.entries) for spec in ws.lists]
+
+
+def http_config(ttl: str | None, offline: bool, timeout: float | None) -> Any:
+    from lcllm_cli.sources.http import HttpConfig, parse_duration
+
+    return HttpConfig.from_env(ttl=parse_duration(ttl) if ttl is not None else None, offline=offline, timeout=timeout)

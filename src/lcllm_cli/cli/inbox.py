@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from lcllm_cli.cli.app import BUILD, command, report_error, state
+from lcllm_cli.cli.app import BUILD, command, http_config, lists_to_work_on, report_error, state
 from lcllm_cli.cli.output import Column, dim, is_terminal, print_json, progress_bar, shown, styled, table_lines
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from lcllm_cli.commands.inbox import InboxReport
 
 _FLAT = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
@@ -113,7 +115,6 @@ def inbox_cmd(
     from lcllm_cli.commands import inbox
     from lcllm_cli.errors import UsageError
     from lcllm_cli.sources.arxiv import ArxivConfig
-    from lcllm_cli.sources.http import HttpConfig, parse_duration
 
     named = [p for v in picks or [] for p in v.replace(",", " ").split()]
     if add and reject:
@@ -131,12 +132,27 @@ def inbox_cmd(
     if interactive and not (is_terminal() and is_terminal(sys.stdin)):
         raise UsageError("-i needs a terminal", hint="use --add N and --reject N instead")
     arxiv_config = ArxivConfig.from_env(timeout=timeout)
+
+    def listing(path: Path) -> InboxReport:
+        """The candidates for the list at ``path``, with a progress bar on a terminal."""
+        with progress_bar(not as_json) as update:
+            return inbox.run(
+                path,
+                since=since,
+                until=until,
+                sources=source.split(","),
+                section=section,
+                config=http_config(ttl, offline, timeout),
+                arxiv_config=arxiv_config,
+                progress=update,
+            )
+
     if all_lists:
         if picks or rejects or interactive:
             raise UsageError(
                 "--all lists the candidates of every list", hint="add or reject with `lcllm -l NAME inbox`"
             )
-        _every_list(ctx, since, until, source, section, ttl, offline, timeout, arxiv_config, limit, as_json)
+        _every_list(ctx, listing, limit, as_json)
     path = state(ctx).path
     if picks or rejects:
         report = inbox.run(path, add=picks, reject=rejects, section=section, arxiv_config=arxiv_config, timeout=timeout)
@@ -145,18 +161,7 @@ def inbox_cmd(
         else:
             _print_decisions(report)
         raise typer.Exit(report.exit_code)
-    config = HttpConfig.from_env(ttl=parse_duration(ttl) if ttl is not None else None, offline=offline, timeout=timeout)
-    with progress_bar(not as_json) as update:
-        report = inbox.run(
-            path,
-            since=since,
-            until=until,
-            sources=source.split(","),
-            section=section,
-            config=config,
-            arxiv_config=arxiv_config,
-            progress=update,
-        )
+    report = listing(path)
     if as_json:
         print_json(report.to_dict())
     elif interactive:
@@ -171,40 +176,12 @@ def inbox_cmd(
     raise typer.Exit(report.exit_code)
 
 
-def _every_list(
-    ctx: typer.Context,
-    since: str | None,
-    until: str | None,
-    source: str,
-    section: str | None,
-    ttl: str | None,
-    offline: bool,
-    timeout: float | None,
-    arxiv_config: object,
-    limit: int,
-    as_json: bool,
-) -> None:
+def _every_list(ctx: typer.Context, listing: Callable[[Path], InboxReport], limit: int, as_json: bool) -> None:
     """`inbox --all`: each list of the workspace in turn (a source that fails for one list is named for it)."""
-    from lcllm_cli.cli.refresh import _lists
-    from lcllm_cli.commands import inbox
-    from lcllm_cli.sources.http import HttpConfig, parse_duration
 
     reports = []
-    for name, path in _lists(ctx, True, None):
-        config = HttpConfig.from_env(
-            ttl=parse_duration(ttl) if ttl is not None else None, offline=offline, timeout=timeout
-        )
-        with progress_bar(not as_json) as update:
-            report = inbox.run(
-                path,
-                since=since,
-                until=until,
-                sources=source.split(","),
-                section=section,
-                config=config,
-                arxiv_config=arxiv_config,
-                progress=update,
-            )
+    for name, path in lists_to_work_on(ctx, True, None):
+        report = listing(path)
         reports.append((name, report))
         if not as_json:
             sys.stdout.write(f"{'' if len(reports) == 1 else chr(10)}== {shown(str(name))}\n")

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from lcllm_cli.cli.app import CLEAN, command, state
+from lcllm_cli.cli.app import CLEAN, command, http_config, lists_to_work_on
 from lcllm_cli.cli.output import console, print_json, progress_bar, shown
 
 if TYPE_CHECKING:
@@ -47,27 +47,6 @@ IdsArg = Annotated[
         metavar="[ID...]", help="Only these entries (arXiv id, URL, citation key or title).", show_default=False
     ),
 ]
-
-
-def _lists(ctx: typer.Context, all_lists: bool, idents: list[str] | None) -> list[tuple[str | None, Any]]:
-    """(name, entries file) of each list to work on: with --all, every list of the workspace; else the one list."""
-    if not all_lists:
-        return [(None, state(ctx).path)]
-    from lcllm_cli.errors import UsageError
-    from lcllm_cli.workspace import FILENAME, current
-
-    if idents:
-        raise UsageError("--all works on every paper of every list; give IDs with --list NAME instead")
-    ws = current(state(ctx).file)
-    if ws is None:
-        raise UsageError(f"--all needs a workspace ({FILENAME}); none was found here or above")
-    return [(spec.name, spec.entries) for spec in ws.lists]
-
-
-def _http_config(ttl: str | None, offline: bool, timeout: float | None) -> Any:
-    from lcllm_cli.sources.http import HttpConfig, parse_duration
-
-    return HttpConfig.from_env(ttl=parse_duration(ttl) if ttl is not None else None, offline=offline, timeout=timeout)
 
 
 def _short(value: Any, name: str) -> str:
@@ -157,7 +136,7 @@ def enrich_cmd(
     as_json: JsonOpt = False,
     all_lists: AllOpt = False,
 ) -> None:
-    targets = _lists(ctx, all_lists, idents)
+    targets = lists_to_work_on(ctx, all_lists, idents)
     reports: list[dict[str, Any]] = []
     errors: list[Any] = []
     for name, path in targets:
@@ -189,7 +168,7 @@ def _enrich_one(
     from lcllm_cli.commands.enrich import run
 
     both = not citations and not stars and not venues
-    config = _http_config(ttl, offline, timeout)
+    config = http_config(ttl, offline, timeout)
     with progress_bar(not as_json) as update:
         report = run(
             path,
@@ -265,7 +244,7 @@ def refresh_cmd(
     as_json: JsonOpt = False,
     all_lists: AllOpt = False,
 ) -> None:
-    targets = _lists(ctx, all_lists, idents)
+    targets = lists_to_work_on(ctx, all_lists, idents)
     reports: list[dict[str, Any]] = []
     errors: list[Any] = []
     missing = False
@@ -297,7 +276,7 @@ def _refresh_one(
     from lcllm_cli.commands.refresh import run
     from lcllm_cli.sources.arxiv import ArxivConfig
 
-    config = _http_config(ttl, offline, timeout)
+    config = http_config(ttl, offline, timeout)
     arxiv_config = ArxivConfig.from_env(timeout=timeout)
     with progress_bar(not as_json) as update:
         report = run(
