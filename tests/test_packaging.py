@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from lcllm_cli import __version__
-from tests.paths import ROOT
+from tests.paths import ROOT, needs_index
 
 
 @pytest.fixture(scope="module")
@@ -77,5 +77,48 @@ def test_the_installed_wheel_runs_in_a_fresh_environment(wheel: Path, tmp_path: 
     md = subprocess.run(
         [str(python), "-m", "lcllm_cli", "export", "--markdown"], capture_output=True, text=True, env=env, cwd=tmp_path
     )
+    assert md.returncode == 0, md.stderr
+    assert md.stdout.startswith("# ") and "arxiv.org/abs/" in md.stdout
+
+
+@needs_index
+def test_pipx_install_of_the_checkout_gives_a_working_lcllm(tmp_path: Path) -> None:
+    """`pipx install .` as a user runs it: pipx makes a virtual environment of its own and pip-installs lcllm and its
+    dependencies into it from the package index; the `lcllm` it puts on the PATH tells its version and does the
+    README's main job."""
+    pipx = Path(sys.executable).with_name("pipx")
+    if not pipx.exists():
+        pytest.skip("pipx is not installed (it is in the test extra: pip install -e '.[test]')")
+    src = tmp_path / "lcllm"
+    shutil.copytree(
+        ROOT, src, ignore=shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info", "__pycache__")
+    )
+    home = tmp_path / "pipx"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIPX_", "VIRTUAL_ENV", "PYTHONPATH"))}
+    env.update(PIPX_HOME=str(home), PIPX_BIN_DIR=str(home / "bin"), PIPX_MAN_DIR=str(home / "man"))
+    proc = subprocess.run(
+        [str(pipx), "install", "--python", sys.executable, str(src)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    lcllm = home / "bin" / "lcllm"
+    version = subprocess.run([str(lcllm), "--version"], capture_output=True, text=True, env=env)
+    assert version.stdout.strip() == f"lcllm {__version__}", version.stdout + version.stderr
+    # the command runs from pipx's environment, not from this checkout's
+    where = subprocess.run(
+        [str(home / "venvs" / "lcllm" / "bin" / "python"), "-c", "import lcllm_cli; print(lcllm_cli.__file__)"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert where.stdout.strip().startswith(str(home / "venvs" / "lcllm")), where.stdout + where.stderr
+    work = tmp_path / "list"
+    work.mkdir()
+    shutil.copyfile(ROOT / "entries.toml", work / "entries.toml")
+    md = subprocess.run([str(lcllm), "export", "--markdown"], capture_output=True, text=True, env=env, cwd=work)
     assert md.returncode == 0, md.stderr
     assert md.stdout.startswith("# ") and "arxiv.org/abs/" in md.stdout
