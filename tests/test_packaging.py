@@ -18,15 +18,36 @@ from lcllm_cli import __version__
 from tests.paths import ROOT, needs_index
 
 
+def _copy_of_the_project(dest: Path) -> None:
+    """The checkout as a clone would hold it (no virtual environment, git data or build output), so the build leaves
+    the checkout as it was."""
+    shutil.copytree(
+        ROOT, dest, ignore=shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info", "__pycache__")
+    )
+
+
+def _assert_a_working_install(lcllm: list[str], python: Path, under: Path, env: dict[str, str], work: Path) -> None:
+    """`lcllm_cli` is imported from `under` (not from this checkout), `lcllm --version` tells the version, and the
+    README's main job runs on the shipped list in `work`."""
+    where = subprocess.run(
+        [str(python), "-c", "import lcllm_cli; print(lcllm_cli.__file__)"], capture_output=True, text=True, env=env
+    )
+    assert where.stdout.strip().startswith(str(under)), where.stdout + where.stderr
+    version = subprocess.run([*lcllm, "--version"], capture_output=True, text=True, env=env)
+    assert version.stdout.strip() == f"lcllm {__version__}", version.stdout + version.stderr
+    shutil.copyfile(ROOT / "entries.toml", work / "entries.toml")
+    md = subprocess.run([*lcllm, "export", "--markdown"], capture_output=True, text=True, env=env, cwd=work)
+    assert md.returncode == 0, md.stderr
+    assert md.stdout.startswith("# ") and "arxiv.org/abs/" in md.stdout
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The wheel pip builds from a copy of the project (the checkout is left as it was: no build/ folder)."""
     pytest.importorskip("wheel", reason="building a wheel without the network needs the wheel package (test extra)")
     tmp = tmp_path_factory.mktemp("wheel")
     src = tmp / "project"
-    shutil.copytree(
-        ROOT, src, ignore=shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info", "__pycache__")
-    )
+    _copy_of_the_project(src)
     out = tmp / "dist"
     proc = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(out), str(src)],
@@ -67,18 +88,7 @@ def test_the_installed_wheel_runs_in_a_fresh_environment(wheel: Path, tmp_path: 
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["PYTHONPATH"] = sysconfig.get_paths()["purelib"]
     python = venv / "bin" / "python"
-    where = subprocess.run(
-        [str(python), "-c", "import lcllm_cli; print(lcllm_cli.__file__)"], capture_output=True, text=True, env=env
-    )
-    assert where.stdout.strip().startswith(str(target)), where.stdout + where.stderr
-    version = subprocess.run([str(python), "-m", "lcllm_cli", "--version"], capture_output=True, text=True, env=env)
-    assert version.stdout.strip() == f"lcllm {__version__}"
-    shutil.copyfile(ROOT / "entries.toml", tmp_path / "entries.toml")
-    md = subprocess.run(
-        [str(python), "-m", "lcllm_cli", "export", "--markdown"], capture_output=True, text=True, env=env, cwd=tmp_path
-    )
-    assert md.returncode == 0, md.stderr
-    assert md.stdout.startswith("# ") and "arxiv.org/abs/" in md.stdout
+    _assert_a_working_install([str(python), "-m", "lcllm_cli"], python, target, env, tmp_path)
 
 
 @needs_index
@@ -90,9 +100,7 @@ def test_pipx_install_of_the_checkout_gives_a_working_lcllm(tmp_path: Path) -> N
     if not pipx.exists():
         pytest.skip("pipx is not installed (it is in the test extra: pip install -e '.[test]')")
     src = tmp_path / "lcllm"
-    shutil.copytree(
-        ROOT, src, ignore=shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info", "__pycache__")
-    )
+    _copy_of_the_project(src)
     home = tmp_path / "pipx"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIPX_", "VIRTUAL_ENV", "PYTHONPATH"))}
     env.update(PIPX_HOME=str(home), PIPX_BIN_DIR=str(home / "bin"), PIPX_MAN_DIR=str(home / "man"))
@@ -105,20 +113,7 @@ def test_pipx_install_of_the_checkout_gives_a_working_lcllm(tmp_path: Path) -> N
         timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    lcllm = home / "bin" / "lcllm"
-    version = subprocess.run([str(lcllm), "--version"], capture_output=True, text=True, env=env)
-    assert version.stdout.strip() == f"lcllm {__version__}", version.stdout + version.stderr
-    # the command runs from pipx's environment, not from this checkout's
-    where = subprocess.run(
-        [str(home / "venvs" / "lcllm" / "bin" / "python"), "-c", "import lcllm_cli; print(lcllm_cli.__file__)"],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    assert where.stdout.strip().startswith(str(home / "venvs" / "lcllm")), where.stdout + where.stderr
     work = tmp_path / "list"
     work.mkdir()
-    shutil.copyfile(ROOT / "entries.toml", work / "entries.toml")
-    md = subprocess.run([str(lcllm), "export", "--markdown"], capture_output=True, text=True, env=env, cwd=work)
-    assert md.returncode == 0, md.stderr
-    assert md.stdout.startswith("# ") and "arxiv.org/abs/" in md.stdout
+    venv = home / "venvs" / "lcllm"
+    _assert_a_working_install([str(home / "bin" / "lcllm")], venv / "bin" / "python", venv, env, work)
