@@ -102,10 +102,11 @@ def test_add_with_other_sites_among_good_ids_adds_the_good_and_names_the_rest(st
     ("name", "content", "message"),
     [
         ("binary.md", bytes(range(256)) * 4, "looks like a binary file"),
-        ("binary.bib", b"PK\x03\x04\x00\x00" + os.urandom(64), "looks like a binary file"),
+        ("binary.bib", b"PK\x03\x04\x00\x00" + bytes(range(7, 71)), "looks like a binary file"),
         ("latin1.md", "- [Caf\xe9](https://example.org)\n".encode("latin-1"), ""),
         ("missing.md", None, "no such file"),
     ],
+    ids=["binary-md", "zip-bib", "latin1-md", "missing-md"],
 )
 def test_import_of_an_unreadable_file_is_refused_and_the_list_kept(
     tmp_path: Path, name: str, content: bytes | None, message: str
