@@ -46,6 +46,14 @@ def test_list_json_filters_by_section_and_search(listfile: Path) -> None:
     assert len(json.loads(out)) == 10
 
 
+def test_list_section_is_named_as_every_command_names_one(listfile: Path) -> None:
+    code, out = invoke(listfile, "list", "--section", "PROJECTS", "--json")  # case does not matter
+    assert code == 0 and len(json.loads(out)) == 4 and json.loads(out)[0]["title"] == "LLMLingua"
+    code, out = invoke(listfile, "list", "--section", "Projetcs")  # a typo: an error naming the closest
+    assert code == 2
+    assert "no section 'Projetcs'" in out and "'Projects'" in out
+
+
 def test_list_table_shows_columns(listfile: Path) -> None:
     code, out = invoke(listfile, "list", "--search", "LongRoPE")
     assert code == 0

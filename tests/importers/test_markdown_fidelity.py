@@ -147,6 +147,24 @@ def test_import_section_path_puts_items_in_that_section(tmp_path: Path) -> None:
     assert bad.exit_code == 2
 
 
+def test_import_section_ignores_case_and_a_new_name_makes_a_new_section(tmp_path: Path) -> None:
+    path = tmp_path / "entries.toml"
+    path.write_text(store.dumps(parse(TREE).library), encoding="utf-8")
+    new = tmp_path / "new.md"
+    new.write_text("# X\n\n## Y\n\n- [D paper](https://example.com/d)\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["--file", str(path), "import", str(new), "--section", "chinese/FOUNDATION"])
+    assert res.exit_code == 0, res.output
+    lib = store.load(path)
+    d = next(e for e in lib.entries if e.url == "https://example.com/d")
+    assert lib.section_paths()[d.section] == "Chinese/Foundation"
+    new.write_text("# X\n\n## Y\n\n- [E paper](https://example.com/e)\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["--file", str(path), "import", str(new), "--section", "Brand  new"])
+    assert res.exit_code == 0, res.output
+    lib = store.load(path)
+    e = next(e for e in lib.entries if e.url == "https://example.com/e")
+    assert e.section == "Brand new" and "Brand new" in lib.section_names()
+
+
 def test_section_dataclass_text_defaults_to_name() -> None:
     assert Section("A").text == "A"
     assert Section("P/A", 3, "A").text == "A"

@@ -61,7 +61,7 @@ def list_cmd(
 ) -> None:
     from lcllm_cli import store
     from lcllm_cli.commands import browse
-    from lcllm_cli.importers.apply import section_key
+    from lcllm_cli.commands.section import resolve
     from lcllm_cli.model import entry_to_dict
 
     if all_lists:
@@ -69,7 +69,7 @@ def list_cmd(
         return
     lib = store.load(state(ctx).path)
     if section:  # a path ("Chinese/Foundation") or a heading text only one section has
-        section = section_key(lib, section)
+        section = resolve(lib, section)
     entries = browse.filter_entries(lib, section=section, search=search, kind=kind)
     if as_json:
         print_json_list(entry_to_dict(e) for e in entries)
@@ -96,8 +96,8 @@ def list_cmd(
 def _list_all(ctx: typer.Context, *, section: str | None, search: str | None, kind: str | None, as_json: bool) -> None:
     from lcllm_cli import store
     from lcllm_cli.commands import browse
+    from lcllm_cli.commands.section import resolve
     from lcllm_cli.errors import UsageError
-    from lcllm_cli.importers.apply import section_key
     from lcllm_cli.model import entry_to_dict
     from lcllm_cli.workspace import FILENAME, current
 
@@ -112,8 +112,8 @@ def _list_all(ctx: typer.Context, *, section: str | None, search: str | None, ki
         wanted = section
         if section:
             try:
-                wanted = section_key(lib, section)
-            except UsageError:  # a name several sections of this list have: as typed
+                wanted = resolve(lib, section)
+            except UsageError:  # a name this list has no section of, or several: as typed
                 wanted = section
         found.append((spec.name, browse.filter_entries(lib, section=wanted, search=search, kind=kind)))
     count = sum(len(entries) for _, entries in found)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lcllm_cli.importers.apply import ImportReport
+from lcllm_cli.model import Library
 
 
 def run(
@@ -20,11 +21,19 @@ def run(
     with no item in it would only create an empty list, so that is refused; ``dry_run`` writes nothing."""
     from lcllm_cli import importers, store
     from lcllm_cli.importers.apply import import_into
-    from lcllm_cli.model import Library
 
     result = importers.read(source, fmt, require_items=not path.exists())
     if dry_run:
         target = store.load(path) if path.exists() else Library()
-        return import_into(target, result, section=section, dedupe=dedupe)
+        return import_into(target, result, section=_section(target, section), dedupe=dedupe)
     with store.edit(path, create=True, title=result.library.title) as target:
-        return import_into(target, result, section=section, dedupe=dedupe)
+        return import_into(target, result, section=_section(target, section), dedupe=dedupe)
+
+
+def _section(target: Library, wanted: str | None) -> str | None:
+    """``--section`` named as every command names one; a name no section has is a new section."""
+    if wanted is None:
+        return None
+    from lcllm_cli.commands.section import resolve
+
+    return resolve(target, wanted, new_section=True)

@@ -304,11 +304,11 @@ def plans(lib: Library, only: str | None = None) -> list[Plan]:
 
 
 def _section_of(lib: Library, wanted: str) -> Section:
-    from lcllm_cli.importers.apply import section_key
+    from lcllm_cli.commands.section import resolve
 
-    key = section_key(lib, wanted)
+    key = resolve(lib, wanted)  # an unknown name is an error naming the closest sections
     for sec in lib.sections:
-        if sec.name == key or sec.name.casefold() == wanted.casefold():
+        if sec.name == key:
             return sec
     from lcllm_cli.errors import NotFoundError
 

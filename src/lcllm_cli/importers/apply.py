@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lcllm_cli.dedupe import DuplicateIndex, entry_keys, find_groups_keyed, merge_entries, merge_groups
-from lcllm_cli.errors import UsageError
 from lcllm_cli.gcpause import paused_gc
 from lcllm_cli.importers import ImportResult, Problem
 from lcllm_cli.model import Entry, Library
@@ -139,7 +138,8 @@ def import_into(
     Without ``dedupe``, import is faithful to its source: repeats within the file are all imported (and
     reported; merging them is ``lcllm dedupe``'s job), items already in the file are skipped and reported. With
     ``dedupe``, repeats are merged before they go in and items already in the file are merged into the entry
-    there (which keeps its position and section). ``section`` overrides the sections of the file.
+    there (which keeps its position and section). ``section``, a section key (as
+    :func:`lcllm_cli.commands.section.resolve` gives it), overrides the sections of the file.
     """
     with paused_gc():  # 100,000s of small objects: the cyclic collector's passes cost ~15% of the step, freeing nothing
         return _import_into(target, result, section=section, dedupe=dedupe)
@@ -150,8 +150,6 @@ def _import_into(target: Library, result: ImportResult, *, section: str | None, 
     repeats, keys = _find_repeats(result, dedupe, entry_keys(result.library.entries))
     report = ImportReport(problems=list(result.problems), repeats=repeats)
     src = result.library
-    if section is not None:
-        section = section_key(target, section)
     if not target.entries and not target.sections:
         if target.title in ("", "Awesome list"):
             target.title = src.title
@@ -185,13 +183,3 @@ def _import_into(target: Library, result: ImportResult, *, section: str | None, 
     skipped = {p.line for p in report.already_present if not p.merged}
     report.repeats = [r for r in report.repeats if r.merged or r.line not in skipped]
     return report
-
-
-def section_key(lib: Library, wanted: str) -> str:
-    """The section ``--section wanted`` names in ``lib`` (a key, a path or a unique heading text)."""
-    try:
-        return lib.resolve_section(wanted)
-    except ValueError as err:
-        raise UsageError(
-            f"--section {wanted!r} names several sections: {err}", hint="give the section's path, e.g. 'Parent/Name'"
-        ) from None
