@@ -23,13 +23,13 @@ two papers that merely share a code link are never grouped; a false merge is wor
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from lcllm_cli.gcpause import paused_gc as _no_gc
 from lcllm_cli.ids import may_name_arxiv, try_parse_arxiv_id
+from lcllm_cli.keys import fold
 from lcllm_cli.keys import surname as family_name
 from lcllm_cli.model import Entry, Library, Link
 from lcllm_cli.urls import host_label, url_key
@@ -69,22 +69,12 @@ def _latex_symbol(match: re.Match[str]) -> str:
     return _LATEX_SYMBOLS.get(match.group(1), " ")
 
 
-def _fold(text: str) -> str:
-    """Casefolded, compatibility-decomposed text without accents: ``ﬁ`` -> ``fi``, ``é`` -> ``e``."""
-    if text.isascii():  # (NFKD leaves ASCII as it is, and casefold() is lower() there)
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    if not decomposed.isascii():
-        decomposed = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return decomposed.casefold()
-
-
 def title_tokens(title: str) -> list[str]:
     """The words of a title: LaTeX markup, punctuation and letter case gone, symbols like ``∞`` kept."""
     s = title
     if "\\" in s or "$" in s or "{" in s:
         s = _LATEX_CMD.sub(_latex_symbol, s).replace("\\", " ").replace("{", "").replace("}", "")  # {A}ttention
-    return _NON_WORD.sub(" ", _fold(s).replace("_", " ")).split()
+    return _NON_WORD.sub(" ", fold(s).replace("_", " ")).split()
 
 
 def title_key(title: str) -> str:
@@ -154,7 +144,7 @@ _NOT_WORD_CHAR = re.compile(r"[^\w]")
 
 
 def _surname(author: str) -> str:
-    return _NOT_WORD_CHAR.sub("", _fold(family_name(author)))  # the one reading of a name, as citation keys
+    return _NOT_WORD_CHAR.sub("", fold(family_name(author)))  # the one reading of a name, as citation keys
 
 
 _ROUGH_URL = re.compile(r"\s*(?:[hH][tT][tT][pP][sS]?://)?(?:[wW]{3}\.)?([^/?#:]*)(?::(?:80|443))?([^?#]*)")

@@ -77,6 +77,7 @@ STOPWORDS = frozenset(
 )
 _FOLD = {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "đ": "d",
          "Đ": "D", "ð": "d", "þ": "th", "ı": "i"}  # fmt: skip
+_FOLD = str.maketrans(_FOLD)
 _NAME_SUFFIXES = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii", "iv"])
 _MATH = re.compile(r"\$[^$]*\$")
 
@@ -91,13 +92,21 @@ def valid_key(key: str | None) -> bool:
     return not any(unicodedata.category(c).startswith("C") for c in key)
 
 
-def ascii_fold(text: str) -> str:
-    """Lower-case ASCII letters and digits only: ``Miłoś`` -> ``milos``."""
+def fold(text: str) -> str:
+    """The one Unicode fold (citation keys and duplicate detection): case and accents gone, compatibility forms and
+    the letters NFKD leaves whole spelled out, other scripts and symbols kept: ``Miłoś`` -> ``milos``, ``ﬁ`` ->
+    ``fi``, ``Ærø`` -> ``aero``, ``长上下文`` as it is."""
     if text.isascii():  # most words and names: no letter to fold (_FOLD maps only non-ASCII ones), NFKD changes none
-        return _NOT_ALNUM.sub("", text.lower())
-    text = "".join(_FOLD.get(c, c) for c in text)
-    text = unicodedata.normalize("NFKD", text)
-    return _NOT_ALNUM.sub("", text.lower().encode("ascii", "ignore").decode())
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    if not text.isascii():
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return text.casefold()
+
+
+def ascii_fold(text: str) -> str:
+    """:func:`fold`, then lower-case ASCII letters and digits only: ``Miłoś Nowak-Ł.`` -> ``milosnowakl``."""
+    return _NOT_ALNUM.sub("", fold(text))
 
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")

@@ -65,18 +65,19 @@ _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 _TRACK = re.compile(r"\s+(poster|oral|spotlight|notable[- ]top[- ]\d+%?|main|conference|track)\b.*$", re.IGNORECASE)
 
 
-def _fold(name: str) -> str:
+def _plain(name: str) -> str:
+    """A venue name compared: case, white space and ``&`` for ``and`` aside."""
     return " ".join(name.casefold().replace("&", "and").split())
 
 
 def is_preprint(name: str | None) -> bool:
     """``name`` is a preprint server ("arXiv.org", "ArXiv", "CoRR", "bioRxiv", "SSRN"), or empty."""
-    return not name or not name.strip() or _PREPRINT.match(_fold(name)) is not None
+    return not name or not name.strip() or _PREPRINT.match(_plain(name)) is not None
 
 
 def accepted(name: str) -> bool:
     """False for OpenReview's "Submitted to ICLR 2025", "... Withdrawn Submission", "Rejected"."""
-    return _NOT_ACCEPTED.search(_fold(name)) is None
+    return _NOT_ACCEPTED.search(_plain(name)) is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +96,10 @@ def canonical(name: str | None, alternates: tuple[str, ...] = ()) -> Canonical |
     if name is None or is_preprint(name) or not accepted(name):
         return None
     given = " ".join(name.split())
-    if _WORKSHOP.search(_fold(given)):
+    if _WORKSHOP.search(_plain(given)):
         return Canonical(given, CONFERENCE, False)
     for candidate in (given, *alternates):
-        folded = _fold(_YEAR.sub(" ", candidate))
+        folded = _plain(_YEAR.sub(" ", candidate))
         for short, kind, pattern in _COMPILED:
             if pattern.search(folded):
                 return Canonical(short, kind, True)
