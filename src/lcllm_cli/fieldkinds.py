@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 
+from lcllm_cli.ids import try_parse_arxiv_id
+from lcllm_cli.mdsyntax import is_label
+
 # arXiv subject classes: cs.CL, math.GT, hep-th, astro-ph.CO, q-bio.NC, cond-mat.stat-mech
 _CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?\Z")
 # A DOI: "10." registrant "/" suffix; the suffix may hold most printable characters, never white space, quotes,
@@ -38,8 +41,6 @@ def doi_of(text: str) -> str | None:
 
 def is_arxiv_id(value: str) -> bool:
     """``value`` is an arXiv id in lcllm's stored form (no version, no prefix): 2402.13753, hep-th/9711200."""
-    from lcllm_cli.ids import try_parse_arxiv_id
-
     parsed = try_parse_arxiv_id(value)
     return parsed is not None and parsed.id == value and parsed.version is None
 
@@ -62,8 +63,6 @@ def problem(entry: object) -> str | None:
     doi = getattr(entry, "doi", None)
     if doi is not None and not is_doi(doi):
         return f"doi {doi!r} is not a DOI (like 10.18653/v1/2023.acl-long.1)"
-    from lcllm_cli.mdsyntax import is_label
-
     for lb in (*getattr(entry, "labels_before", ()), *getattr(entry, "labels", ())):
         if not is_label(lb):
             return f"labels holds {lb!r}, which is not an emoji or a :shortcode:"

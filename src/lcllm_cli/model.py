@@ -11,6 +11,8 @@ import operator
 from dataclasses import dataclass, field
 from typing import Literal
 
+from lcllm_cli.fieldkinds import problem
+
 Kind = Literal["paper", "project", "link"]
 KINDS: tuple[str, ...] = ("paper", "project", "link")
 
@@ -353,6 +355,4 @@ def validate_entry(entry: Entry) -> str | None:
         return "version must be 1 or more"
     if entry.version is not None and entry.arxiv is None:
         return "version given without an arxiv id"
-    from lcllm_cli.fieldkinds import problem
-
     return problem(entry)

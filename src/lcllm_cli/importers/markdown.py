@@ -117,18 +117,22 @@ class _LinkScanner:
         self.text = ""
         self.found: list[_Link] = []
 
-    def __call__(self, s: str) -> list[_Link]:
+    def __call__(self, s: str, at: int = 0) -> list[_Link]:
+        """The links of ``s[at:]``, at their places in ``s``."""
         text, found = self.text, self.found
         if s and len(s) <= len(text) and text.endswith(s):
             off = len(text) - len(s)
-            if not off:
-                return list(found)
-            if not any(link.start < off < link.end for link in found):
+            cut = off + at
+            if not any(link.start < cut < link.end for link in found):
+                if not off:  # s is the text scanned: its links as they are, from the cut on
+                    return [link for link in found if link.start >= at] if at else list(found)
                 return [
                     _Link(link.text, link.url, link.image, link.start - off, link.end - off)
                     for link in found
-                    if link.start >= off
+                    if link.start >= cut
                 ]
+        if at:  # a link straddles the cut, or another text: s[at:] alone, moved to its place in s
+            return [_Link(lk.text, lk.url, lk.image, lk.start + at, lk.end + at) for lk in self(s[at:])]
         if "](" not in s:  # no link can be there: most detail lines and plain items
             found = []
         else:
@@ -479,19 +483,19 @@ class _Parser:
         if not m:
             return None
         title = collapse_ws(_unescape(m["title"])).strip()
-        rest = m["rest"]
+        rest_at = m.start("rest")  # the text after the title: body[rest_at:], links at their places in body
         entry = Entry(kind="paper", title=title)
-        links = self._links(rest)
-        # Remove link spans so that the italic author run and code span are found outside them.
+        links = self._links(body, rest_at)
+        # The rest with its link spans blanked out, so that the italic author run and code span are found outside them.
         pieces: list[str] = []
-        pos = 0
+        pos = rest_at
         for link in links:
             if link.end > pos:
                 start = max(link.start, pos)
-                pieces.append(rest[pos:start])
+                pieces.append(body[pos:start])
                 pieces.append(" " * (link.end - start))
                 pos = link.end
-        pieces.append(rest[pos:])
+        pieces.append(body[pos:])
         plain_s = "".join(pieces)
 
         code = _CODE_SPAN.search(plain_s)
@@ -503,9 +507,9 @@ class _Parser:
             if entry.authors_elided and head != len(entry.authors) - 1:  # (None, the default, means that)
                 entry.authors_head = head
 
-        prev_end = 0
+        prev_end = rest_at
         for idx, link in enumerate(links):
-            before = rest[prev_end : link.start]
+            before = body[prev_end : link.start]
             prev_end = link.end
             if link.image:
                 continue  # star badges and other images: derived from the repository link
@@ -539,7 +543,7 @@ class _Parser:
                 label = label or repo[1]  # type: ignore[index]
             link_obj = Link(_clean_label(label) or "link", url, no_badge=bool(repo) and not badge)
             if badge:
-                link_obj.stars = _stars_after(rest, links[idx + 1].end)
+                link_obj.stars = _stars_after(body, links[idx + 1].end)
                 self.lib.star_counts = self.lib.star_counts or link_obj.stars is not None
             entry.links.append(link_obj)
         if entry.citations is None:
