@@ -77,6 +77,8 @@ def url_key(url: str) -> str:
         if len(segs) >= 3:
             segs[1], segs[2] = segs[1].lower(), segs[2].lower().removesuffix(".git")
         path = "/".join(segs)
+    if not parts.query:
+        return f"{host}{path}"
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _NOISE_PARAMS.match(k)]
     q = ("?" + urlencode(sorted(query))) if query else ""
     return f"{host}{path}{q}"

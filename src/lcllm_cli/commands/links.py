@@ -38,9 +38,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from lcllm_cli.config import env_number
 from lcllm_cli.errors import LcllmError, NetworkError, UsageError
+from lcllm_cli.urls import is_web_url
 
 if TYPE_CHECKING:
     from lcllm_cli.model import Entry, Library
@@ -112,10 +114,6 @@ class Finding:
 
 def url_problems(url: str) -> list[str]:
     """What is wrong with the text of one link (empty when nothing is)."""
-    from urllib.parse import urlsplit
-
-    from lcllm_cli.urls import is_web_url
-
     if _CLEAN.fullmatch(url) and url[-1] not in _TRAILING:
         return []
     s = url.strip()
