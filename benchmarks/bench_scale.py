@@ -3,23 +3,25 @@
     .venv/bin/python benchmarks/bench_scale.py [--sizes 1000 10000 100000] [--runs 5] [--runs-large 3]
 
 The lists come from benchmarks/synth.py (5-10 authors, 2-3 links, dates, venue, planted duplicates), made once and
-cached (benchmarks/_lists.py). For each size, each figure is one unmeasured warm-up run and then ``--runs`` measured
-runs (``--runs-large`` from 100k up), each a fresh ``lcllm`` process with stdout to /dev/null, taken in turns (run 1
-of every figure, then run 2, ...: a slow spell of the machine falls on one run of several figures, not on all the
-runs of one; a speed probe is among them):
+cached (benchmarks/_lists.py). For each size, each figure is ``--runs`` measured runs (``--runs-large`` from 100k
+up), each a fresh ``lcllm`` process with stdout to /dev/null, taken in turns (run 1 of every figure, then run 2,
+...: a slow spell of the machine falls on one run of several figures, not on all the runs of one; a speed probe is
+among them):
 
-* ``list --json``, ``export --markdown``, ``export --bibtex`` (citation keys already stored, so read-only) and
-  ``dedupe --dry-run`` read the list; lcllm's parse cache (keyed by the file's bytes) is warm after the warm-up;
-* ``import LIST.md`` reads the Markdown export of the list into a new entries.toml (a new file every run; no
-  warm-up run from 100k, as there is no cache to fill);
-* ``check`` (validity and duplicates: what a pre-commit hook or CI job runs), no target of its own;
-* ``list --json, cold`` runs with an empty cache every time: the TOML is parsed and validated (a CI runner with no
-  cache of its own reads like this);
-* ``export --bibtex, first`` runs on the list before it had keys: it assigns and stores them (a write).
+* ``list --json``, ``export --markdown``, ``export --bibtex``, ``dedupe --dry-run`` and ``check`` (validity,
+  duplicates and link lint: what a pre-commit hook or CI job runs) read the list;
+* ``import LIST.md`` reads the Markdown export of the list into a new entries.toml (a new file every run);
+* ``export --bibtex, no keys`` runs on the list as it was before its entries had citation keys (export assigns
+  them in memory and never writes the list);
+* ``list --json, warm cache`` is the one figure with lcllm's parse cache filled (by the run before): what the cache
+  buys a second command on an unchanged list. It has no budget of its own.
+
+Every other figure runs with an empty cache directory every time (issue 14's budget: a CI runner or a fresh clone
+reads like this), so the TOML is parsed and validated in each.
 
 The baseline of a size is a fresh Python parsing its entries.toml as lcllm does (rtoml in pieces): the cost of reading
 the TOML at all; tomli's figure is shown beside it (benchmarks/bench_toml.py compares the parsers).
-Targets (issue 8): under 1 s at 10k and under 10 s at 100k, under 1 GB, and 100k no more than 12x the 10k figure.
+Budget (issue 14): under 1 s at 10k; 100k within 10x of the 10k figure and under 1 GB.
 """
 
 from __future__ import annotations
@@ -39,9 +41,9 @@ from _lists import Lists, prepare
 from _measure import PROBE, Row, Spec, format_table, interleaved, measure
 
 LCLLM = str(Path(sys.executable).with_name("lcllm"))
-TARGET_S = {10_000: 1.0, 100_000: 10.0}
+TARGET_S = {10_000: 1.0}
 MAX_MB = 1024
-MAX_GROWTH = 12.0
+MAX_GROWTH = 10.0
 
 
 def child_env(cache: Path) -> dict[str, str]:
@@ -79,58 +81,41 @@ def _size_rows(lists: Lists, runs: int, previous: dict[str, Row], *, dedupe_scor
         tmp = Path(tmp_name)
         work = tmp / "entries.toml"
         shutil.copyfile(lists.toml, work)
-        env = child_env(tmp / "cache")
         f = ["--file", str(work)]
-
-        target_file = tmp / "imported.toml"
-
-        def fresh_target(_: int) -> None:
-            target_file.unlink(missing_ok=True)
-
         cold_cache = tmp / "cold-cache"
+        cold = child_env(cold_cache)  # emptied before every run of the budgeted figures
+        warm = child_env(tmp / "cache")
 
         def empty_cache(_: int) -> None:
             shutil.rmtree(cold_cache, ignore_errors=True)
 
-        first = tmp / "first.toml"
+        target_file = tmp / "imported.toml"
+        import_argv = [LCLLM, "--file", str(target_file), "import", str(lists.markdown)]
 
-        def unkeyed(_: int) -> None:
-            shutil.copyfile(lists.nokeys, first)
+        def fresh_target(run: int) -> None:
+            empty_cache(run)
+            target_file.unlink(missing_ok=True)
 
-        large = n >= 100_000
+        unkeyed_file = tmp / "nokeys.toml"
+        shutil.copyfile(lists.nokeys, unkeyed_file)
+
+        def cold_spec(name: str, argv: list[str], before: Callable[[int], None] = empty_cache) -> Spec:
+            return Spec(name, argv, before, warm_up=False, env=cold)
+
         specs = [
-            Spec("speed probe", [sys.executable, "-c", PROBE], warm_up=False, env=env),
-            Spec("baseline: TOML parse", [sys.executable, "-c", _PARSE, str(work)], env=env),
-            Spec("tomli.loads", [sys.executable, "-c", _TOMLI, str(work)], env=env),
-            Spec("list --json", [LCLLM, *f, "list", "--json"], env=env),
-            Spec("export --markdown", [LCLLM, *f, "export", "--markdown"], env=env),
-            Spec("export --bibtex", [LCLLM, *f, "export", "--bibtex"], env=env),
-            # no warm-up from 100k: there is no cache to fill
-            Spec(
-                "import LIST.md",
-                [LCLLM, "--file", str(target_file), "import", str(lists.markdown)],
-                fresh_target,
-                warm_up=not large,
-                env=child_env(tmp / "cache-import"),  # (its own: the records it writes never push out the list's)
-            ),
-            Spec("dedupe --dry-run", [LCLLM, *f, "dedupe", "--dry-run"], env=env),
-            Spec("check", [LCLLM, *f, "check"], env=env),
-            Spec(
-                "list --json, cold",
-                [LCLLM, *f, "list", "--json"],
-                empty_cache,
-                warm_up=False,
-                env=child_env(cold_cache),
-            ),
-            Spec(
-                "export --bibtex, first",
-                [LCLLM, "--file", str(first), "export", "--bibtex"],
-                unkeyed,
-                warm_up=not large,
-                env=child_env(tmp / "cache-first"),
-            ),
+            Spec("speed probe", [sys.executable, "-c", PROBE], warm_up=False, env=warm),
+            Spec("baseline: TOML parse", [sys.executable, "-c", _PARSE, str(work)], env=warm),
+            Spec("tomli.loads", [sys.executable, "-c", _TOMLI, str(work)], env=warm),
+            cold_spec("list --json", [LCLLM, *f, "list", "--json"]),
+            cold_spec("export --markdown", [LCLLM, *f, "export", "--markdown"]),
+            cold_spec("export --bibtex", [LCLLM, *f, "export", "--bibtex"]),
+            cold_spec("import LIST.md", import_argv, fresh_target),
+            cold_spec("dedupe --dry-run", [LCLLM, *f, "dedupe", "--dry-run"]),
+            cold_spec("check", [LCLLM, *f, "check"]),
+            cold_spec("export --bibtex, no keys", [LCLLM, "--file", str(unkeyed_file), "export", "--bibtex"]),
+            Spec("list --json, warm cache", [LCLLM, *f, "list", "--json"], env=warm),  # the warm-up fills the cache
         ]
-        dedupe_note = _dedupe_note(lists, f, env) if dedupe_score else ""
+        dedupe_note = _dedupe_note(lists, f, warm) if dedupe_score else ""
         figures = interleaved(specs, runs)
     base = figures["baseline: TOML parse"]
     note = f"`python -c '{PROBE}'`: the machine's speed meanwhile"
@@ -149,7 +134,7 @@ def _size_rows(lists: Lists, runs: int, previous: dict[str, Row], *, dedupe_scor
                 target_mb=MAX_MB,
                 base=base,
                 smaller=previous.get(name),
-                max_growth=MAX_GROWTH if targeted and large else None,
+                max_growth=MAX_GROWTH if targeted and n >= 100_000 else None,
                 note=note,
                 section=section,
             )
@@ -160,13 +145,9 @@ def _size_rows(lists: Lists, runs: int, previous: dict[str, Row], *, dedupe_scor
     row("export --bibtex")
     row("import LIST.md")
     row("dedupe --dry-run", note=dedupe_note)
-    row(
-        "check",
-        targeted=False,
-        note="valid? duplicates? (the pre-commit/CI command; exits 1: the list has planted duplicates)",
-    )
-    row("list --json, cold", targeted=False, note="empty parse cache: TOML parsed and validated")
-    row("export --bibtex, first", targeted=False, note="assigns and stores every citation key (read, render, write)")
+    row("check", note="valid? duplicates? link lint? (the pre-commit/CI command; exits 1: planted duplicates)")
+    row("export --bibtex, no keys", note="keys assigned in memory; the list is never written")
+    row("list --json, warm cache", targeted=False, note="the parse cache filled by the run before: its gain")
     return out
 
 
