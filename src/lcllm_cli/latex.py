@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 # A math span: $...$ whose content starts and ends with a non-space and looks like math (a command, a
 # sub/superscript or braces), e.g. ``$\infty$``, ``$O(n^2)$``. "$5 and $10" is not math.
@@ -217,9 +217,9 @@ def _split_math(text: str) -> list[tuple[bool, str]]:
     return out
 
 
-def _balanced(s: str) -> bool:
-    if "{" not in s and "}" not in s:  # no brace at all (a backslash only skips the character after it)
-        return True
+def brace_depths(s: str) -> Iterator[tuple[int, int]]:
+    """(index, brace depth just after it) of each character of ``s`` but escaped ones: a backslash and the
+    character after it are passed over, so ``\\{`` opens no group."""
     depth = 0
     i = 0
     while i < len(s):
@@ -231,9 +231,17 @@ def _balanced(s: str) -> bool:
             depth += 1
         elif c == "}":
             depth -= 1
-            if depth < 0:
-                return False
+        yield i, depth
         i += 1
+
+
+def _balanced(s: str) -> bool:
+    if "{" not in s and "}" not in s:  # no brace at all (a backslash only skips the character after it)
+        return True
+    depth = 0
+    for _, depth in brace_depths(s):
+        if depth < 0:
+            return False
     return depth == 0
 
 

@@ -136,7 +136,7 @@ def inbox_cmd(
     def listing(path: Path) -> InboxReport:
         """The candidates for the list at ``path``, with a progress bar on a terminal."""
         with progress_bar(not as_json) as update:
-            return inbox.run(
+            return inbox.gather(
                 path,
                 since=since,
                 until=until,
@@ -155,7 +155,9 @@ def inbox_cmd(
         _every_list(ctx, listing, limit, as_json)
     path = state(ctx).path
     if picks or rejects:
-        report = inbox.run(path, add=picks, reject=rejects, section=section, arxiv_config=arxiv_config, timeout=timeout)
+        report = inbox.decide(
+            path, add=picks, reject=rejects, section=section, arxiv_config=arxiv_config, timeout=timeout
+        )
         if as_json:
             print_json(report.to_dict())
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -10,7 +11,10 @@ from lcllm_cli.cli.app import CLEAN, command, http_config, lists_to_work_on
 from lcllm_cli.cli.output import console, print_json, progress_bar, shown
 
 if TYPE_CHECKING:
-    from lcllm_cli.commands.enrich import Change
+    from pathlib import Path
+
+    from lcllm_cli.commands.enrich import Change, EnrichReport
+    from lcllm_cli.commands.refresh import RefreshReport
 
 OfflineOpt = Annotated[
     bool,
@@ -136,19 +140,11 @@ def enrich_cmd(
     as_json: JsonOpt = False,
     all_lists: AllOpt = False,
 ) -> None:
-    targets = lists_to_work_on(ctx, all_lists, idents)
-    reports: list[dict[str, Any]] = []
-    errors: list[Any] = []
-    for name, path in targets:
-        if name is not None and not as_json:
-            typer.echo(f"{name}: {path}")
-        errors += _enrich_one(
-            path, idents, citations, venues, stars, offline, ttl, timeout, dry_run, as_json, reports, name
-        )
-    if as_json and all_lists:
-        print_json(reports)
-    if errors:
-        _raise_all(errors)
+    def one(path: Path) -> EnrichReport:
+        return _enrich_one(path, idents, citations, venues, stars, offline, ttl, timeout, dry_run, as_json)
+
+    reports = _each_list(ctx, all_lists, idents, as_json, one)
+    _raise_all([exc for report in reports for exc in report.errors])
 
 
 def _enrich_one(
@@ -162,9 +158,7 @@ def _enrich_one(
     timeout: float | None,
     dry_run: bool,
     as_json: bool,
-    reports: list[dict[str, Any]],
-    name: str | None,
-) -> list[Any]:
+) -> EnrichReport:
     from lcllm_cli.commands.enrich import run
 
     both = not citations and not stars and not venues
@@ -180,11 +174,7 @@ def _enrich_one(
             dry_run=dry_run,
             progress=update,
         )
-    if as_json and name is not None:
-        reports.append({"list": name, **report.to_dict()})
-    elif as_json:
-        print_json(report.to_dict())
-    else:
+    if not as_json:
         if report.changes:
             _changes_table(report.changes)
         if report.suggestions:
@@ -211,12 +201,32 @@ def _enrich_one(
         for url in report.missing_repos:
             where = "the Hugging Face Hub" if url.startswith("https://huggingface.co/") else "GitHub"
             typer.echo(f"not found on {where}: {url}", err=True)
-    return list(report.errors)
+    return report
+
+
+def _each_list(
+    ctx: typer.Context, all_lists: bool, idents: list[str] | None, as_json: bool, one: Callable[[Path], Any]
+) -> list[Any]:
+    """The reports of ``one`` (entries file -> report, its text printed) on the list, or with --all on every list
+    of the workspace, each named first; with --json, prints them (for --all, a JSON list with each list's name)."""
+    done: list[tuple[str | None, Any]] = []
+    for name, path in lists_to_work_on(ctx, all_lists, idents):
+        if name is not None and not as_json:
+            typer.echo(f"{name}: {path}")
+        done.append((name, one(path)))
+    if as_json and all_lists:
+        print_json([{"list": name, **report.to_dict()} for name, report in done])
+    elif as_json:
+        print_json(done[0][1].to_dict())
+    return [report for _, report in done]
 
 
 def _raise_all(errors: list[Any]) -> None:
+    """Report every error, then exit with the first one's code; nothing when there is none."""
     from lcllm_cli.cli.app import report_error
 
+    if not errors:
+        return
     for exc in errors:
         report_error(exc)
     raise typer.Exit(errors[0].exit_code)
@@ -244,21 +254,12 @@ def refresh_cmd(
     as_json: JsonOpt = False,
     all_lists: AllOpt = False,
 ) -> None:
-    targets = lists_to_work_on(ctx, all_lists, idents)
-    reports: list[dict[str, Any]] = []
-    errors: list[Any] = []
-    missing = False
-    for name, path in targets:
-        if name is not None and not as_json:
-            typer.echo(f"{name}: {path}")
-        error, missed = _refresh_one(path, idents, dry_run, offline, ttl, timeout, as_json, reports, name)
-        errors += [error] if error is not None else []
-        missing = missing or missed
-    if as_json and all_lists:
-        print_json(reports)
-    if errors:
-        _raise_all(errors)
-    if missing:
+    def one(path: Path) -> RefreshReport:
+        return _refresh_one(path, idents, dry_run, offline, ttl, timeout, as_json)
+
+    reports = _each_list(ctx, all_lists, idents, as_json, one)
+    _raise_all([report.error for report in reports if report.error is not None])
+    if any(report.missing for report in reports):
         raise typer.Exit(1)
 
 
@@ -270,9 +271,7 @@ def _refresh_one(
     ttl: str | None,
     timeout: float | None,
     as_json: bool,
-    reports: list[dict[str, Any]],
-    name: str | None,
-) -> tuple[Any, bool]:
+) -> RefreshReport:
     from lcllm_cli.commands.refresh import run
     from lcllm_cli.sources.arxiv import ArxivConfig
 
@@ -287,11 +286,7 @@ def _refresh_one(
             arxiv_config=arxiv_config,
             progress=update,
         )
-    if as_json and name is not None:
-        reports.append({"list": name, **report.to_dict()})
-    elif as_json:
-        print_json(report.to_dict())
-    else:
+    if not as_json:
         if report.changes:
             _changes_table(report.changes)
         verb = "would change" if dry_run else "changed"
@@ -309,4 +304,4 @@ def _refresh_one(
             typer.echo(f"not an arXiv paper, skipped: {shown(ident)}", err=True)
         for arxiv_id in report.missing:
             typer.echo(f"not on arXiv: {arxiv_id}", err=True)
-    return report.error, bool(report.missing)
+    return report

@@ -873,38 +873,3 @@ def record_rejections(path: Path, chosen: list[Chosen], section: str | None, tod
         if new:
             write_atomic(rejections_path(path), dump_rejections([*current, *new]))
     return out
-
-
-def run(
-    path: Path,
-    *,
-    add: Iterable[str] = (),
-    reject: Iterable[str] = (),
-    since: str | None = None,
-    until: str | None = None,
-    sources: Iterable[str] = SOURCES,
-    section: str | None = None,
-    config: HttpConfig | None = None,
-    arxiv_config: ArxivConfig | None = None,
-    timeout: float | None = None,
-    today: dt.date | None = None,
-    progress: Progress | None = None,
-) -> InboxReport:
-    """``lcllm inbox``: with ``add`` or ``reject``, apply those decisions (:func:`decide`); else gather and rank
-    the candidates (:func:`gather`)."""
-    add, reject = list(add), list(reject)
-    if add or reject:
-        return decide(
-            path, add=add, reject=reject, section=section, arxiv_config=arxiv_config, timeout=timeout, today=today
-        )
-    return gather(
-        path,
-        since=since,
-        until=until,
-        sources=sources,
-        section=section,
-        config=config,
-        arxiv_config=arxiv_config,
-        today=today,
-        progress=progress,
-    )

@@ -49,26 +49,14 @@ _CONSUMED = {
 def split_names(value: str) -> list[str]:
     """Split an author field on ``and`` at brace depth 0."""
     names: list[str] = []
-    depth = 0
     start = 0
-    i = 0
     lower = value.lower()
-    while i < len(value):
-        c = value[i]
-        if c == "\\":  # an escaped brace does not open a group
-            i += 2
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        elif depth == 0 and c.isspace():
+    for i, depth in latex.brace_depths(value):  # an escaped brace does not open a group
+        if i >= start and depth == 0 and value[i].isspace():
             m = re.compile(r"\s+and\s+").match(lower, i)
             if m:
                 names.append(value[start:i])
-                start = i = m.end()
-                continue
-        i += 1
+                start = m.end()
     names.append(value[start:])
     return [n.strip() for n in names if n.strip()]
 
@@ -178,6 +166,16 @@ def is_arxiv_venue(value: str) -> bool:
     return bool(_ARXIV_IN_TEXT.search(value)) or value.strip().lower() in ("arxiv", "corr", "arxiv preprint")
 
 
+def place_project_or_link(entry: Entry, url: str | None, authors: list[str]) -> None:
+    """Put a project or link ``entry`` in its section with its ``url``; a project's owner is its one author, else
+    the owner of its GitHub repository."""
+    entry.section = PROJECTS_SECTION if entry.kind == "project" else LINKS_SECTION
+    entry.url = url
+    if entry.kind == "project":
+        repo = github_repo(url or "")
+        entry.owner = authors[0] if len(authors) == 1 else (repo[0] if repo else None)
+
+
 def convert(entry_type: str, key: str, raw_fields: dict[str, str]) -> Entry:
     """One parsed BibTeX entry (field values without their outer braces) as an lcllm entry."""
     from lcllm_cli.exporters.bibtex import KIND_NOTES, NOTE_GITHUB
@@ -237,12 +235,8 @@ def convert(entry_type: str, key: str, raw_fields: dict[str, str]) -> Entry:
         if fields.get("month") and not (year and month):
             extra["month"] = fields["month"]
     else:
-        entry.section = PROJECTS_SECTION if kind == "project" else LINKS_SECTION
-        entry.url = url
-        if kind == "project":
-            repo = github_repo(url or "")
-            entry.owner = authors[0] if len(authors) == 1 else (repo[0] if repo else None)
-        elif authors:
+        place_project_or_link(entry, url, authors)
+        if kind == "link" and authors:
             extra["author"] = fields["author"]
         entry.description = text.get("abstract") or None
         year = _year(text.get("year"))

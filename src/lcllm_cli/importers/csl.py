@@ -28,8 +28,6 @@ from lcllm_cli.keys import valid_key
 from lcllm_cli.model import Citations, Entry, Library, Link, Publication, validate_entry
 
 PAPERS_SECTION = "Papers"
-PROJECTS_SECTION = "Projects"
-LINKS_SECTION = "Links"
 CUSTOM = "lcllm"
 
 _LINK_TYPES = frozenset(["webpage", "post-weblog", "post"])
@@ -110,8 +108,8 @@ def entry_of_item(data: dict[str, Any]) -> Entry | None:
     when the item has neither a title nor a URL."""
     from lcllm_cli.exporters.bibtex import KIND_NOTES, NOTE_GITHUB, NOTE_LINK, NOTE_PROJECT
     from lcllm_cli.fieldkinds import doi_of
-    from lcllm_cli.importers.bibtex import arxiv_in_fields, is_arxiv_venue
-    from lcllm_cli.urls import github_repo, is_web_url
+    from lcllm_cli.importers.bibtex import arxiv_in_fields, is_arxiv_venue, place_project_or_link
+    from lcllm_cli.urls import is_web_url
 
     ctype = (_str(data.get("type")) or "").lower()
     title = _str(_MARKUP.sub("", t) if isinstance(t := data.get("title"), str) else t) or _str(data.get("title-short"))
@@ -178,11 +176,8 @@ def entry_of_item(data: dict[str, Any]) -> Entry | None:
         if abstract and abstract.strip():
             extra["abstract"] = abstract
     else:
-        entry.section = PROJECTS_SECTION if kind == "project" else LINKS_SECTION
-        entry.url = url
+        place_project_or_link(entry, url, authors)
         if kind == "project":
-            repo = github_repo(url or "")
-            entry.owner = authors[0] if len(authors) == 1 else (repo[0] if repo else None)
             entry.description = _str(abstract)
         elif authors:
             extra["author"] = " and ".join(authors)
