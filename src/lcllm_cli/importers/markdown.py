@@ -106,6 +106,12 @@ class _Link:
     image: bool
     start: int
     end: int
+    web: bool | None = None  # is_web_url(url), worked out once: an item's links are looked at more than once
+
+    def is_web(self) -> bool:
+        if self.web is None:
+            self.web = is_web_url(self.url)
+        return self.web
 
 
 class _LinkScanner:
@@ -127,12 +133,12 @@ class _LinkScanner:
                 if not off:  # s is the text scanned: its links as they are, from the cut on
                     return [link for link in found if link.start >= at] if at else list(found)
                 return [
-                    _Link(link.text, link.url, link.image, link.start - off, link.end - off)
+                    _Link(link.text, link.url, link.image, link.start - off, link.end - off, link.web)
                     for link in found
                     if link.start >= cut
                 ]
         if at:  # a link straddles the cut, or another text: s[at:] alone, moved to its place in s
-            return [_Link(lk.text, lk.url, lk.image, lk.start + at, lk.end + at) for lk in self(s[at:])]
+            return [_Link(lk.text, lk.url, lk.image, lk.start + at, lk.end + at, lk.web) for lk in self(s[at:])]
         if "](" not in s:  # no link can be there: most detail lines and plain items
             found = []
         else:
@@ -163,9 +169,9 @@ def _arxiv_id(text: str) -> ArxivId | None:
         if "arxiv" not in text.lower():
             return None
         m = _ARXIV_URL.fullmatch(text)
-        if m:
-            text = m.group(1)
-        elif is_mirror_url(text):
+        if m:  # the abs and the pdf link of a paper name one id: the second is answered from the cache
+            return _parse_arxiv_id(m.group(1))
+        if is_mirror_url(text):
             return None  # an alphaXiv or ar5iv page of a paper is a link of its own in the list
     if text[:1].isdigit():  # a new-style id, different in every item: the cache would only make room for it
         return try_parse_arxiv_id(text)
@@ -188,7 +194,7 @@ def _web_links(links: list[_Link]) -> list[Link]:
     is marked so, and is written back without one."""
     out = []
     for i, lk in enumerate(links):
-        if lk.image or not is_web_url(lk.url):
+        if lk.image or not lk.is_web():
             continue
         badge = i + 1 < len(links) and _is_badge(links[i + 1])
         out.append(
@@ -384,7 +390,7 @@ class _Parser:
 
     def _is_link_line(self, line: str) -> bool:
         links = self._links(line)
-        return bool(links) and links[0].start == 0 and not links[0].image and is_web_url(links[0].url)
+        return bool(links) and links[0].start == 0 and not links[0].image and links[0].is_web()
 
     def _heading(self, level: int, name: str) -> None:
         """A section heading: its key is its text, or its path when another section has that text already."""
@@ -446,7 +452,7 @@ class _Parser:
         other = [
             link.url
             for link in links
-            if not link.image and not is_web_url(link.url) and link.url[:1] != "#" and link.url not in _NO_URL
+            if not link.image and not link.is_web() and link.url[:1] != "#" and link.url not in _NO_URL
         ]
         if other:
             self.problems.append(
@@ -519,7 +525,7 @@ class _Parser:
             cited = ("c" in before or "C" in before) and _CITATION.search(before.rstrip(" ,"))
             if cited or (label.startswith("**") and _COUNT.match(label)):
                 cm = _COUNT.match(label)
-                if cm and is_web_url(url):
+                if cm and link.is_web():
                     count = int(cm.group(1).replace(",", ""))
                     if count >= 0:
                         entry.citations = Citations(count=count, source=_citation_source(url), url=url)
@@ -532,7 +538,7 @@ class _Parser:
                     entry.version = aid.version
                 if "/pdf/" in url or label.lower() in ("arxiv", "pdf", "paper", "abs"):
                     continue
-            if not is_web_url(url):
+            if not link.is_web():
                 continue
             if not entry.arxiv and entry.url is None and label.lower() in ("paper", "pdf", "link", "url"):
                 entry.url = url
@@ -583,7 +589,7 @@ class _Parser:
         first = links[0]
         name = collapse_ws(first.text).strip()
         name = _BOLD_NAME.sub(r"\2", name)
-        if not is_web_url(first.url):
+        if not first.is_web():
             return None
         after = body[first.end :]
         owner_m = _OWNER.match(after)
@@ -617,7 +623,7 @@ class _Parser:
         if not links or links[0].start != 0 or links[0].image:
             return None
         first = links[0]
-        if not is_web_url(first.url):
+        if not first.is_web():
             return None
         title = collapse_ws(first.text).strip()
         entry = Entry(kind="link", title=title or first.url, url=first.url)
@@ -635,7 +641,7 @@ class _Parser:
         return entry
 
     def _fallback(self, text: str, line: int) -> Entry | None:
-        links = [link for link in self._links(text) if not link.image and is_web_url(link.url)]
+        links = [link for link in self._links(text) if not link.image and link.is_web()]
         bare = _BARE_URL.findall(_LINK_SCAN.sub(" ", text))
         urls = [link.url for link in links] + [u for u in bare if is_web_url(u)]
         visible = collapse_ws(_unescape(_LINK_SCAN.sub(lambda m: m["text"], text))).strip()
