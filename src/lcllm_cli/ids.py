@@ -13,7 +13,7 @@ January 2015 on; a number of the wrong width is refused rather than guessed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lcllm_cli.errors import InvalidIdError
 
@@ -82,9 +82,9 @@ _DOI = re.compile(
 _PREFIX = re.compile(r"^(?a:arxiv):\s*", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class ArxivId:
-    """A canonical arXiv id (never with a version) and the version asked for, if any."""
+class ArxivId(NamedTuple):
+    """A canonical arXiv id (never with a version) and the version asked for, if any. Immutable (one answer of the
+    id cache may be handed out many times); a named tuple, built about twice as fast as a frozen dataclass."""
 
     id: str
     version: int | None = None
