@@ -113,15 +113,7 @@ def _check(value: Any, kind: str) -> bool:
     if kind == _STRLIST:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     if kind == _LINKS:
-        return isinstance(value, list) and all(
-            isinstance(v, dict)
-            and {"label", "url"} <= set(v) <= {"label", "url", "stars", "no_badge"}
-            and isinstance(v["label"], str)
-            and isinstance(v["url"], str)
-            and (not isinstance(v.get("stars"), bool) and isinstance(v.get("stars", 0), int))
-            and isinstance(v.get("no_badge", False), bool)
-            for v in value
-        )
+        return isinstance(value, list) and all(map(_link_ok, value))
     if kind == _CITATIONS:
         return (
             isinstance(value, dict)
@@ -140,6 +132,23 @@ def _check(value: Any, kind: str) -> bool:
             and all((type(v) is int) if k in _PUBLICATION_INTS else isinstance(v, str) for k, v in value.items())
         )
     raise AssertionError(kind)
+
+
+_LINK_KEYS = frozenset(["label", "url", "stars", "no_badge"])
+
+
+def _link_ok(v: Any) -> bool:
+    """One ``{label, url[, stars, no_badge]}`` table of an entry's links."""
+    if not isinstance(v, dict) or not _LINK_KEYS.issuperset(v):
+        return False
+    stars = v.get("stars", 0)
+    return (
+        isinstance(v.get("label"), str)
+        and isinstance(v.get("url"), str)
+        and isinstance(stars, int)
+        and not isinstance(stars, bool)
+        and isinstance(v.get("no_badge", False), bool)
+    )
 
 
 _SIMPLE_TYPES: dict[str, type] = {_STR: str, _INT: int, _BOOL: bool}

@@ -119,6 +119,13 @@ def test_add_entries_keeps_existing_order_and_places_new_sections() -> None:
         ('[[entry]]\nkind = "paper"\ntitle = "x"\nversion = 2\n', "version given without an arxiv id"),
         ('[[entry]]\nkind = "paper"\ntitle = "x"\ncitations = { count = "3", source = "x" }\n', "citations"),
         ('[[entry]]\nkind = "paper"\ntitle = "x"\nlinks = [{ label = "a" }]\n', "links"),
+        ('[[entry]]\nkind = "paper"\ntitle = "x"\nlinks = [{ url = "https://a.example" }]\n', "links"),
+        ('[[entry]]\nkind = "paper"\ntitle = "x"\nlinks = [{ label = 1, url = "https://a.example" }]\n', "links"),
+        ('[[entry]]\nkind = "paper"\ntitle = "x"\nlinks = [{ label = "a", url = "u", size = 1 }]\n', "links"),
+        ('[[entry]]\nkind = "paper"\ntitle = "x"\nlinks = [{ label = "a", url = "u", stars = true }]\n', "links"),
+        ('[[entry]]\nkind = "paper"\ntitle = "x"\nlinks = [{ label = "a", url = "u", stars = "9" }]\n', "links"),
+        ('[[entry]]\nkind = "paper"\ntitle = "x"\nlinks = [{ label = "a", url = "u", no_badge = 1 }]\n', "links"),
+        ('[[entry]]\nkind = "paper"\ntitle = "x"\nlinks = ["https://a.example"]\n', "links"),
         ("stuff = 1\n", "unknown top-level key"),
     ],
 )
