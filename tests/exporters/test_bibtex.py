@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from lcllm_cli import keys, latex, store
 from lcllm_cli.cli import app
-from lcllm_cli.exporters.bibtex import bib_name, entry_fields, render
+from lcllm_cli.exporters.bibtex import bib_name, entry_fields, render, venue_kind
 from lcllm_cli.importers.markdown import parse
 from lcllm_cli.model import Entry, Library, Link, Publication
 from tests.paths import FIXTURES
@@ -70,6 +70,25 @@ def test_arxiv_paper_fields() -> None:
         "  url = {https://arxiv.org/abs/2402.13753v1}\n"
         "}\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("venue", "kind"),
+    [
+        ("Transactions of the ACL", "article"),  # a journal, though "ACL" names a conference too
+        ("TACL 2024", "article"),
+        ("Journal of Machine Learning Research", "article"),
+        ("IEEE Transactions on Pattern Analysis and Machine Intelligence", "article"),
+        ("ACL 2024", "inproceedings"),
+        ("Findings of EMNLP 2023", "inproceedings"),
+        ("Proceedings of the 41st International Conference on Machine Learning", "inproceedings"),
+        ("Nature", "article"),
+        ("arXiv", None),
+        ("Some Lab Report", None),
+    ],
+)
+def test_venue_kind_of_a_published_venue(venue: str, kind: str | None) -> None:
+    assert venue_kind(venue) == kind
 
 
 def test_published_venue_types() -> None:

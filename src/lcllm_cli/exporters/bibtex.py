@@ -37,6 +37,8 @@ _JOURNAL = re.compile(
     r"Commun\.|J\.)",
     re.IGNORECASE,
 )
+# A journal named as one: an article even when its name holds a conference's acronym ("Transactions of the ACL").
+_JOURNAL_NAME = re.compile(r"\b(journal|transactions|TACL|JMLR|TMLR|TPAMI)\b", re.IGNORECASE)
 # Fields lcllm writes itself; extra fields stored on an entry never override them.
 OWN_FIELDS = frozenset(
     [
@@ -76,6 +78,8 @@ def venue_kind(venue: str | None) -> str | None:
 def _venue_kind(venue: str | None) -> str | None:
     if not venue or venue.strip().lower() in ("arxiv", "arxiv preprint", "corr"):
         return None
+    if _JOURNAL_NAME.search(venue):
+        return "article"
     if _CONFERENCE.search(venue):
         return "inproceedings"
     if _JOURNAL.search(venue):
