@@ -92,11 +92,10 @@ def prepare(n: int, *, seed: int | None = None, log: Callable[[str], None] = pri
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     log(f"making a synthetic list of {n:,} entries in {folder} (once; cached) ...")
-    from lcllm_cli import store
-
-    library, truth = _generate(n, seed)
-    store.write_atomic(lists.nokeys, store.dumps(library))
-    lists.truth.write_text(json.dumps(truth))
+    # In a child process: a benchmark's children report their peak memory from wait4, and on Linux a child's peak
+    # starts at the size of the process it was forked from, so the 100k list must never live in the benchmark's own.
+    code = f"import sys; sys.path.insert(0, {str(HERE)!r}); import _lists; _lists._write_generated(*sys.argv[1:])"
+    subprocess.run([sys.executable, "-c", code, str(n), str(seed), str(folder)], check=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("LCLLM_")}
     env["XDG_CACHE_HOME"] = str(folder / "cache")
     lists.toml.write_bytes(lists.nokeys.read_bytes())
@@ -109,6 +108,17 @@ def prepare(n: int, *, seed: int | None = None, log: Callable[[str], None] = pri
     (folder / "done").write_text("")
     log(f"  made in {time.perf_counter() - started:.1f} s ({lists.size_mb():.1f} MB of TOML)")
     return lists
+
+
+def _write_generated(n: str, seed: str, folder: str) -> None:
+    """Generate the list of size ``n`` (as given on a command line) and write its ``nokeys.toml`` and
+    ``truth.json`` into ``folder``."""
+    from lcllm_cli import store
+
+    lists = Lists(int(n), Path(folder))
+    library, truth = _generate(int(n), int(seed))
+    store.write_atomic(lists.nokeys, store.dumps(library))  # type: ignore[arg-type]
+    lists.truth.write_text(json.dumps(truth))
 
 
 def _rmtree(path: Path) -> None:
