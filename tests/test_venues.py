@@ -33,6 +33,7 @@ from lcllm_cli import venues
         ("International Joint Conference on Artificial Intelligence", "IJCAI", "conference"),
         ("Conference on Language Modeling", "COLM", "conference"),
         ("Transactions of the Association for Computational Linguistics", "TACL", "journal"),
+        ("Transactions of the ACL", "TACL", "journal"),  # not the ACL conference, though it ends in "ACL"
         ("Journal of machine learning research", "JMLR", "journal"),
         ("Trans. Mach. Learn. Res.", "Trans. Mach. Learn. Res.", None),  # not in the table: kept as given
         ("Transactions on Machine Learning Research", "TMLR", "journal"),

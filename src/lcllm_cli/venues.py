@@ -21,7 +21,7 @@ JOURNAL = "journal"
 # (canonical name, kind, pattern over the casefolded name). Order matters: the first match wins, so the more
 # specific names (TACL, Findings, the ACL chapters) come before ACL itself.
 _TABLE: tuple[tuple[str, str, str], ...] = (
-    ("TACL", JOURNAL, r"transactions of the association for computational linguistics|\btacl\b"),
+    ("TACL", JOURNAL, r"transactions of the (association for computational linguistics|acl)\b|\btacl\b"),
     ("Findings of EMNLP", CONFERENCE, r"^findings of .*(empirical methods|emnlp)"),
     ("Findings of NAACL", CONFERENCE, r"^findings of .*(north american chapter|naacl)"),
     ("Findings of ACL", CONFERENCE, r"^findings of (the )?(association for computational linguistics|acl)\b"),

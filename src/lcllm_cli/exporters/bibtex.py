@@ -32,13 +32,11 @@ _CONFERENCE = re.compile(
     r"MLSys|OSDI|SOSP|ISCA|ASPLOS|EuroSys|NSDI|PPoPP|HPCA|MICRO|DAC|ICDE|VLDB|SIGMOD|LREC|CoNLL|Findings)\b",
     re.IGNORECASE,
 )
-_JOURNAL = re.compile(
-    r"\b(journal|transactions|letters|review|magazine|TACL|JMLR|TMLR|TPAMI|Nature|Science|PNAS|Phys\.|"
-    r"Commun\.|J\.)",
-    re.IGNORECASE,
-)
 # A journal named as one: an article even when its name holds a conference's acronym ("Transactions of the ACL").
 _JOURNAL_NAME = re.compile(r"\b(journal|transactions|TACL|JMLR|TMLR|TPAMI)\b", re.IGNORECASE)
+# Words of other journals, which a conference's name outweighs ("... Letters" of a workshop is rare; "Science" in a
+# conference's name is not).
+_JOURNAL = re.compile(r"\b(letters|review|magazine|Nature|Science|PNAS|Phys\.|Commun\.|J\.)", re.IGNORECASE)
 # Fields lcllm writes itself; extra fields stored on an entry never override them.
 OWN_FIELDS = frozenset(
     [
