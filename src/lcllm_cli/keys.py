@@ -75,9 +75,9 @@ STOPWORDS = frozenset(
         "than",
     ]
 )
-_FOLD = {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "đ": "d",
-         "Đ": "D", "ð": "d", "þ": "th", "ı": "i"}  # fmt: skip
-_FOLD = str.maketrans(_FOLD)
+# Letters NFKD leaves whole, spelled out (a str.translate table)
+_FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss",
+                       "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "ı": "i"})  # fmt: skip
 _NAME_SUFFIXES = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii", "iv"])
 _MATH = re.compile(r"\$[^$]*\$")
 

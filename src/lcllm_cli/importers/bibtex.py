@@ -46,6 +46,9 @@ _CONSUMED = {
 }  # fmt: skip
 
 
+_AND = re.compile(r"\s+and\s+")
+
+
 def split_names(value: str) -> list[str]:
     """Split an author field on ``and`` at brace depth 0."""
     names: list[str] = []
@@ -53,7 +56,7 @@ def split_names(value: str) -> list[str]:
     lower = value.lower()
     for i, depth in latex.brace_depths(value):  # an escaped brace does not open a group
         if i >= start and depth == 0 and value[i].isspace():
-            m = re.compile(r"\s+and\s+").match(lower, i)
+            m = _AND.match(lower, i)
             if m:
                 names.append(value[start:i])
                 start = m.end()
