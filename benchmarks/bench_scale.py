@@ -12,12 +12,10 @@ among them):
   duplicates and link lint: what a pre-commit hook or CI job runs) read the list;
 * ``import LIST.md`` reads the Markdown export of the list into a new entries.toml (a new file every run);
 * ``export --bibtex, no keys`` runs on the list as it was before its entries had citation keys (export assigns
-  them in memory and never writes the list);
-* ``list --json, warm cache`` is the one figure with lcllm's parse cache filled (by the run before): what the cache
-  buys a second command on an unchanged list. It has no budget of its own.
+  them in memory and never writes the list).
 
-Every other figure runs with an empty cache directory every time (issue 14's budget: a CI runner or a fresh clone
-reads like this), so the TOML is parsed and validated in each.
+Every figure runs with an empty cache directory every time (issue 14's budget: a CI runner or a fresh clone reads
+like this); the TOML is parsed and validated in each.
 
 The baseline of a size is a fresh Python parsing its entries.toml as lcllm does (rtoml in pieces): the cost of reading
 the TOML at all; tomli's figure is shown beside it (benchmarks/bench_toml.py compares the parsers).
@@ -113,7 +111,6 @@ def _size_rows(lists: Lists, runs: int, previous: dict[str, Row], *, dedupe_scor
             cold_spec("dedupe --dry-run", [LCLLM, *f, "dedupe", "--dry-run"]),
             cold_spec("check", [LCLLM, *f, "check"]),
             cold_spec("export --bibtex, no keys", [LCLLM, "--file", str(unkeyed_file), "export", "--bibtex"]),
-            Spec("list --json, warm cache", [LCLLM, *f, "list", "--json"], env=warm),  # the warm-up fills the cache
         ]
         dedupe_note = _dedupe_note(lists, f, warm) if dedupe_score else ""
         figures = interleaved(specs, runs)
@@ -147,7 +144,6 @@ def _size_rows(lists: Lists, runs: int, previous: dict[str, Row], *, dedupe_scor
     row("dedupe --dry-run", note=dedupe_note)
     row("check", note="valid? duplicates? link lint? (the pre-commit/CI command; exits 1: planted duplicates)")
     row("export --bibtex, no keys", note="keys assigned in memory; the list is never written")
-    row("list --json, warm cache", targeted=False, note="the parse cache filled by the run before: its gain")
     return out
 
 

@@ -67,7 +67,7 @@ def rows(runs: int, *, log=print) -> list[Row]:  # type: ignore[no-untyped-def]
             note = "pseudo-terminal, 120 columns: the table" if kw.get("terminal") else ""
             out.append(Row(name, fig(argv, **kw), BUDGET_S, 1024, base=base, section=section, note=note))
         left = sorted(p.name for p in (Path(tmp) / "cache").rglob("*") if p.is_file())
-        if left:  # the shipped list is below the parse cache's threshold: every run starts with an empty cache
+        if left:  # a read-only command leaves nothing in the cache directory: every run starts with an empty one
             raise SystemExit(f"start-up runs left files in the cache directory: {', '.join(left)}")
     return out
 

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import operator
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +56,7 @@ _KIND_OF_TYPE = {
     "dict[str, str]": _FIELDS,
 }
 # The schema of an entry, derived from the model (its fields in order, each with how it is checked and written):
-# a field added to Entry is read, checked, written and cached with no other change.
+# a field added to Entry is read, checked and written with no other change.
 ENTRY_FIELDS: dict[str, str] = {name: _KIND_OF_TYPE[str(f.type)] for name, f in Entry.__dataclass_fields__.items()}
 _TYPE_NAMES = {
     _STR: "a string",
@@ -207,8 +205,7 @@ def _fast_loads() -> Callable[[str], dict[str, Any]] | None:
 
 
 def _toml_module() -> Any:
-    """tomli (compiled, ~3x faster than the standard library's tomllib on large lists), imported when a list is
-    parsed at all: a list read from the parse cache needs no parser."""
+    """tomli (compiled, ~3x faster than the standard library's tomllib on large lists), imported on first use."""
     try:
         import tomli
     except ImportError:  # pragma: no cover - tomli is a declared dependency
@@ -280,8 +277,8 @@ def loads(text: str, source: str = DEFAULT_FILENAME) -> Library:
     return _library_from_data(_parse_toml(text, source), source, text)
 
 
-def _library_from_data(data: dict[str, Any], source: str, text: str | None, *, trusted: bool = False) -> Library:
-    """Build the library from parsed TOML, validating every field unless ``trusted`` (parse-cache hits)."""
+def _library_from_data(data: dict[str, Any], source: str, text: str | None) -> Library:
+    """Build the library from parsed TOML, validating every field."""
     unknown = set(data) - {"list", "section", "entry"}
     if unknown:
         raise StoreError(f"{source}: unknown top-level key(s): {', '.join(sorted(unknown))}")
@@ -331,24 +328,22 @@ def _library_from_data(data: dict[str, Any], source: str, text: str | None, *, t
     raw_entries = data.get("entry", [])
     if not isinstance(raw_entries, list):
         raise StoreError(f"{source}: 'entry' must be [[entry]] tables")
-    if trusted:
-        lib.entries = [_entry_trusted(raw) for raw in raw_entries]
-    else:
-        # Where an entry is (its number, and its line when the headers can be counted) is only worked out for an
-        # entry that is wrong: finding the line of every header costs a regex pass over the whole file.
-        def where(i: int) -> str:
-            lines = _entry_lines(text) if text is not None else []
-            return f"{source}, entry #{i + 1}" + (f" (line {lines[i]})" if len(lines) == len(raw_entries) else "")
 
-        for i, raw in enumerate(raw_entries):
-            if not isinstance(raw, dict):
-                raise StoreError(f"{where(i)}: must be a table")
-            try:
-                lib.entries.append(_entry_from_dict(raw, _WHERE))
-            except StoreError as exc:
-                if not exc.message.startswith(_WHERE):
-                    raise
-                raise StoreError(where(i) + exc.message[len(_WHERE) :], hint=exc.hint) from None
+    # Where an entry is (its number, and its line when the headers can be counted) is only worked out for an entry
+    # that is wrong: finding the line of every header costs a regex pass over the whole file.
+    def where(i: int) -> str:
+        lines = _entry_lines(text) if text is not None else []
+        return f"{source}, entry #{i + 1}" + (f" (line {lines[i]})" if len(lines) == len(raw_entries) else "")
+
+    for i, raw in enumerate(raw_entries):
+        if not isinstance(raw, dict):
+            raise StoreError(f"{where(i)}: must be a table")
+        try:
+            lib.entries.append(_entry_from_dict(raw, _WHERE))
+        except StoreError as exc:
+            if not exc.message.startswith(_WHERE):
+                raise
+            raise StoreError(where(i) + exc.message[len(_WHERE) :], hint=exc.hint) from None
     for entry in lib.entries:
         if entry.section not in names:
             names.add(entry.section)
@@ -372,53 +367,8 @@ def _objects(kwargs: dict[str, Any]) -> None:
         kwargs["publication"] = Publication(**kwargs["publication"])
 
 
-def _entry_trusted(data: dict[str, Any]) -> Entry:
-    """An entry from data that passed validation before (same bytes, same lcllm version)."""
-    kwargs = dict(data)
-    _objects(kwargs)
-    return Entry(**kwargs)
-
-
 def load(path: Path) -> Library:
-    """Read ``path``. A missing, unreadable or invalid file raises :class:`StoreError` (exit code 2).
-
-    Large files (``PARSE_CACHE_MIN_BYTES`` and up) are parsed once per content: the validated parse is kept in
-    the user cache directory under a hash of the file's bytes, so the next command on the same bytes skips the
-    TOML parser and the checks. The file stays the single source of truth: any change to it is a new key.
-    """
-    return _cached(_read(path)).lib
-
-
-def read(path: Path) -> Read:
-    """:func:`load`, keeping what :func:`edit` needs to take the list over without reading it again: pass the
-    result as ``edit(path, since=...)`` (a command that reads, and only sometimes writes). It hashes the file's
-    bytes whatever their size (:func:`load` does for files big enough to cache, whose key the hash gives)."""
-    return _cached(_read(path, digest=True))
-
-
-def _cached(got: Read) -> Read:
-    """``got``, its parse now in the parse cache if it was not."""
-    if got.uncached:
-        _parse_cache_put(got.cache_key, _cache_form_of_library(got.lib))  # type: ignore[arg-type]
-        got.uncached = False
-    return got
-
-
-@dataclass(slots=True)
-class Read:
-    """A list as read from its file, with what is known of the file's bytes."""
-
-    lib: Library
-    cache_key: str | None  # the parse cache's key for the file (large files only)
-    uncached: bool  # parsed from the text: the cache has no record of it yet
-    canonical: bool  # the file's bytes are known to be exactly dumps(lib): lcllm wrote them
-    digest: bytes | None  # _digest_bytes of the file's bytes, when asked for (and for any file big enough to cache)
-    from_cache: bool = False  # the library came from a parse cache record, not from parsing the file
-
-
-def _read(path: Path, *, digest: bool = False, cache: bool = True) -> Read:
-    """Read and check ``path``; with ``cache``, a parse cache record of the same bytes may stand in for the parse
-    (read-only commands). :func:`edit` reads with ``cache=False``: what it writes back comes from the file only."""
+    """Read and check ``path``. A missing, unreadable or invalid file raises :class:`StoreError` (exit code 2)."""
     try:
         data = files.read_regular(path)
     except files.NotRegular:
@@ -432,215 +382,13 @@ def _read(path: Path, *, digest: bool = False, cache: bool = True) -> Read:
         raise StoreError(f"{path} is a directory, not an entries file") from None
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
-    with paused_gc():  # the list's objects, built in bulk
-        return _read_bytes(path, data, digest, cache)
-
-
-def _read_bytes(path: Path, data: bytes, digest: bool, cache: bool) -> Read:
-    cacheable = len(data) >= PARSE_CACHE_MIN_BYTES
-    file_digest = _digest_bytes(data) if digest or cacheable else None  # one hash of the bytes serves both
-    cache_key = _parse_cache_key(file_digest) if file_digest is not None and cacheable else None
-    if cache_key is not None and cache:
-        cached = _parse_cache_get(cache_key)
-        if cached is not None:
-            lib = _library_from_cache(cached, str(path))
-            if lib is not None:
-                return Read(lib, cache_key, False, cached.get("canonical") is True, file_digest, from_cache=True)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise StoreError(f"{path} is not UTF-8 text (byte {exc.start})") from None
     del data  # a 100,000-entry list: do not hold its bytes beside its text and its parse
-    lib = _library_from_data(_parse_toml(text, str(path)), str(path), text)
-    # Parsed from the file, the record's word that lcllm wrote these bytes may still spare edit() a render: if it
-    # were false, the worst outcome is a file rewritten in lcllm's layout, never data that is not in the file.
-    record = _parse_cache_get(cache_key) if cache_key is not None and not cache else None
-    canonical = record is not None and record.get("canonical") is True
-    return Read(lib, cache_key, cache_key is not None and record is None, canonical, file_digest)
-
-
-# The parse cache keeps each entry as a tuple of every Entry field in dataclass order (links and citations as
-# tuples too): marshal reads tuples about 3x faster than the TOML's tables, and Entry(*row) builds 4x faster than
-# Entry(**table). Only data that passed validation is cached.
-
-
-def _cache_form_of_library(lib: Library, *, canonical: bool = False) -> dict[str, Any]:
-    """The cache record of ``lib``: what :func:`_library_from_cache` turns back into an equal library.
-
-    Built from the library itself, in one pass of C-level attribute reads: after lcllm writes a list (so the next
-    command reads it from the cache), and after a list is parsed and checked. For a library lcllm writes, it equals
-    the record of the written text parsed back (tests/store/test_store.py checks this on arbitrary libraries).
-    """
-
-    with paused_gc():  # a tuple or two per entry, built in bulk
-        return _cache_record(lib, canonical)
-
-
-def _cache_record(lib: Library, canonical: bool) -> dict[str, Any]:
-    names = tuple(Entry.__dataclass_fields__)
-    links_at, citations_at = names.index("links"), names.index("citations")
-    publication_at = names.index("publication")
-    publication_of = operator.attrgetter(*_PUBLICATION_KEYS)
-    fields_of = operator.attrgetter(*names)  # every field of an entry in one C call
-    rows = []
-    for entry in lib.entries:
-        row = list(fields_of(entry))
-        if row[links_at]:
-            row[links_at] = [(v.label, v.url, v.stars, v.no_badge) for v in row[links_at]]
-        if row[citations_at] is not None:
-            c = row[citations_at]
-            row[citations_at] = (c.count, c.source, c.url, c.date)
-        if row[publication_at] is not None:
-            row[publication_at] = publication_of(row[publication_at])
-        rows.append(tuple(row))
-    declared = lib.section_names()
-    used = {e.section for e in lib.entries}
-    sections: list[dict[str, Any]] = [
-        {
-            "name": sec.name,
-            "level": sec.level,
-            **({"heading": sec.heading} if sec.heading else {}),
-            **({"query": sec.query} if sec.query else {}),
-            **({"categories": list(sec.categories)} if sec.categories else {}),
-        }
-        for sec in lib.sections
-    ]
-    sections.extend({"name": name, "level": 2} for name in sorted(used - set(declared)))
-    meta: dict[str, Any] = {"title": lib.title}
-    if lib.intro:
-        meta["intro"] = lib.intro
-    if lib.star_counts:
-        meta["star_counts"] = True
-    if lib.newest_first:
-        meta["newest_first"] = True
-    record: dict[str, Any] = {"list": meta, "section": sections, "rows": rows}
-    if canonical:  # the file's bytes are exactly dumps(lib): edit() need not render the list to know it
-        record["canonical"] = True
-    return record
-
-
-def _library_from_cache(cached: dict[str, Any], source: str) -> Library | None:
-    """The library from a cache record of :func:`_cache_form_of_library`; None if the record is not usable."""
-    try:
-        lib = _library_from_data({"list": cached["list"], "section": cached["section"]}, source, None, trusted=True)
-        entries = []
-        rows = cached["rows"]
-        if not _rows_ok(rows):
-            return None  # not a record lcllm wrote: parse the file
-        for row in rows:
-            entry = Entry(*row)
-            if entry.links:
-                entry.links = [Link(*v) for v in entry.links]
-            if entry.citations is not None:
-                entry.citations = Citations(*entry.citations)  # type: ignore[misc]
-            if entry.publication is not None:
-                entry.publication = Publication(*entry.publication)  # type: ignore[misc]
-            entries.append(entry)
-    except (KeyError, TypeError, ValueError, StoreError):
-        return None
-    lib.entries = entries
-    names = set(lib.section_names())
-    for entry in entries:
-        if entry.section not in names:
-            names.add(entry.section)
-            lib.sections.append(Section(entry.section))
-    return lib
-
-
-_OPT = (type(None),)
-_ROW_TYPES: tuple[tuple[type, ...], ...] = tuple(
-    {_STR: (str,) if name in ("kind", "title", "section") else (str, *_OPT), _INT: (int, *_OPT), _BOOL: (bool,)}.get(
-        kind, (list,) if kind in (_STRLIST, _LINKS) else (dict,) if kind == _FIELDS else (tuple, *_OPT)
-    )
-    for name, kind in ENTRY_FIELDS.items()
-)
-_STRLISTS_AT = [i for i, kind in enumerate(ENTRY_FIELDS.values()) if kind == _STRLIST]
-_LINKS_AT = list(ENTRY_FIELDS).index("links")
-_CITATIONS_AT = list(ENTRY_FIELDS).index("citations")
-_FIELDS_AT = list(ENTRY_FIELDS).index("fields")
-_LINK_TYPES = ((str,), (str,), (int, *_OPT), (bool,))
-_CITATION_TYPES = ((int,), (str,), (str, *_OPT), (str, *_OPT))
-_PUBLICATION_AT = list(ENTRY_FIELDS).index("publication")
-_PUBLICATION_TYPES = tuple(
-    (str,) if k in ("venue", "source") else (int, *_OPT) if k in _PUBLICATION_INTS else (str, *_OPT)
-    for k in _PUBLICATION_KEYS
-)
-
-
-def _rows_ok(rows: object) -> bool:
-    """``rows`` are cache rows of the right shape: a value of its field's type in every place, down to the
-    strings of lists, links and citations. A record edited in the cache directory must not put a number where a
-    title goes; checked with C-level loops (a 10,000-entry record in about 30 ms)."""
-    if type(rows) is not list:
-        return False
-    n = len(_ROW_TYPES)
-    if not all(type(r) is tuple and len(r) == n and all(map(isinstance, r, _ROW_TYPES)) for r in rows):  # type: ignore[arg-type]
-        return False
-    items = [v for r in rows for i in _STRLISTS_AT for v in r[i]]  # type: ignore[index]
-    items += [k for r in rows for k in r[_FIELDS_AT]]  # type: ignore[index]
-    items += [v for r in rows for v in r[_FIELDS_AT].values()]  # type: ignore[index]
-    if not all(map(str.__instancecheck__, items)):
-        return False
-    links = [v for r in rows for v in r[_LINKS_AT]]  # type: ignore[index]
-    citations = [r[_CITATIONS_AT] for r in rows if r[_CITATIONS_AT] is not None]  # type: ignore[index]
-    publications = [r[_PUBLICATION_AT] for r in rows if r[_PUBLICATION_AT] is not None]  # type: ignore[index]
-    return all(
-        type(v) is tuple and len(v) == len(types) and all(map(isinstance, v, types))
-        for group, types in (
-            (links, _LINK_TYPES),
-            (citations, _CITATION_TYPES),
-            (publications, _PUBLICATION_TYPES),
-        )
-        for v in group
-    )
-
-
-# --------------------------------------------------------------------------------------------- parse cache
-
-PARSE_CACHE_MIN_BYTES = 256 * 1024
-PARSE_CACHE_KEEP = 4  # parsed files kept; older ones are removed
-
-
-def _parse_cache_dir() -> Path:
-    return files.cache_dir() / "parsed"
-
-
-def _parse_cache_key(file_digest: bytes) -> str:
-    """The parse cache's key for a file whose bytes have the :func:`_digest_bytes` ``file_digest``, read by this
-    version of lcllm."""
-    import hashlib
-
-    from lcllm_cli import __version__
-
-    return hashlib.blake2b(file_digest + f"\0lcllm {__version__} schema 4".encode(), digest_size=20).hexdigest()
-
-
-def _parse_cache_get(key: str) -> dict[str, Any] | None:
-    import marshal
-
-    try:
-        blob = files.read_regular(_parse_cache_dir() / f"{key}.marshal")
-        value = marshal.loads(blob)
-    except (OSError, ValueError, EOFError, TypeError):
-        return None  # no cache, or a damaged one: parse the file
-    return value if isinstance(value, dict) else None
-
-
-def _parse_cache_put(key: str, raw: dict[str, Any]) -> None:
-    """Best effort: a cache that cannot be written only costs speed."""
-    import marshal
-
-    directory = _parse_cache_dir()
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        # Format version 2: without the shared-reference table of versions 3 and 4, a 100,000-entry record is
-        # written 2.3x faster (0.19 s against 0.45 s) and read a little faster, for 15% more bytes.
-        files.write_atomic(directory / f"{key}.marshal", marshal.dumps(raw, 2))
-        olds = sorted(directory.glob("*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in olds[PARSE_CACHE_KEEP:]:
-            old.unlink(missing_ok=True)
-    except (OSError, ValueError, StoreError):
-        pass
+    with paused_gc():  # the list's objects, built in bulk
+        return _library_from_data(_parse_toml(text, str(path)), str(path), text)
 
 
 # --------------------------------------------------------------------------------------------- writing
@@ -854,56 +602,30 @@ locked = files.locked
 
 
 @contextlib.contextmanager
-def edit(path: Path, *, create: bool = False, title: str | None = None, since: Read | None = None) -> Iterator[Library]:
+def edit(path: Path, *, create: bool = False, title: str | None = None) -> Iterator[Library]:
     """Lock, read, hand the library to the caller, and write it back atomically if it changed.
 
-    If the block raises, nothing is written. With ``create``, a missing file starts as an empty list. ``since``: the
-    list as :func:`read` gave it before the lock was taken; if the file's bytes are still the same, that library is
-    the one handed over (no second parse, no second copy), else the file is read again.
+    If the block raises, nothing is written. With ``create``, a missing file starts as an empty list.
     """
     with locked(path):
         if create and not path.exists():
             lib = Library(title=title or "Awesome list")
             before = None
         else:
-            # A parse cache record is never the source of a write: it lives outside the repository, where anything
-            # may have changed it, so the list is parsed from the file itself unless the caller already did so.
-            fresh = since is not None and not since.from_cache and _unchanged_since(path, since)
-            got = since if fresh and since is not None else _read(path, digest=True, cache=False)
-            since = None  # if the file was read again, the caller's copy can go
-            lib = got.lib
+            lib = load(path)
             # A list from before keys were stored gets them in memory (as export does): stored with the next change
             # the caller makes, and counted as no change when it makes none.
             assign_keys(lib)
-            # What the list was, to tell whether the caller changed it: a digest of the text, not the text (a
-            # 100,000-entry list need not be held twice while the caller works). The file's own bytes are that
-            # text when lcllm wrote them (the parse cache says so), which spares rendering the list twice.
-            if got.canonical:
-                before = got.digest
-            else:
-                before = _digest(dumps(lib))
-                if got.cache_key is not None and (got.uncached or before == got.digest):
-                    _parse_cache_put(got.cache_key, _cache_form_of_library(lib, canonical=before == got.digest))
+            # What the list was, to tell whether the caller changed it: a digest of its text, not the text (a
+            # 100,000-entry list need not be held twice while the caller works). The text, not the file's bytes:
+            # a file laid out by hand is rewritten only when its data changes.
+            before = _digest(dumps(lib))
         yield lib
         assign_keys(lib)  # every entry has its citation key from the moment it enters the list
         after = dumps(lib)
-        try:  # encoded once, for the comparison, the file and the cache key (100k entries: 60 MB a time)
-            data: bytes | None = after.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate: compared as text; writing it fails, as it always did
-            data = None
-        written = _digest_bytes(data) if data is not None else _digest(after)
-        if before is None or written != before:
+        if before is None or _digest(after) != before:
             _refuse_invalid(lib, path)
-            write_atomic(path, data if data is not None else after)
-            if data is not None and len(data) >= PARSE_CACHE_MIN_BYTES:  # the next command reads it from the cache
-                _parse_cache_put(_parse_cache_key(written), _cache_form_of_library(lib, canonical=True))
-
-
-def _unchanged_since(path: Path, since: Read) -> bool:
-    try:
-        return since.digest is not None and _digest_bytes(path.read_bytes()) == since.digest
-    except OSError:
-        return False  # read again, and say what is wrong
+            write_atomic(path, after)
 
 
 def _digest(text: str) -> bytes:

@@ -221,36 +221,3 @@ def test_list_on_a_terminal_is_still_the_table(listfile: Path) -> None:
     assert "first author" in out and "2402.13753" in out and "Yiran Ding" in out
     assert "\t" not in out
     assert f"1 of {len(store.load(listfile).entries)} entries" in out
-
-
-def test_a_list_read_from_the_parse_cache_equals_the_parsed_one(
-    tmp_path: Path, seed_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(store, "PARSE_CACHE_MIN_BYTES", 0)
-    lib = parse(seed_path.read_text(encoding="utf-8")).library
-    lib.entries.extend(odd_entries()[:2])
-    lib.entries[-1].section = "A section declared by no heading"
-    path = tmp_path / "entries.toml"
-    store.save(lib, path)
-    parsed = store.load(path)  # parses, validates and fills the cache
-    cached = store.load(path)  # from the cache
-    assert list((Path(os.environ["XDG_CACHE_HOME"]) / "lcllm" / "parsed").glob("*.marshal"))
-    assert cached == parsed == store.loads(path.read_text(encoding="utf-8"))
-    assert [s.name for s in cached.sections] == [s.name for s in parsed.sections]
-    assert store.dumps(cached) == path.read_text(encoding="utf-8")
-    # every entry has its own lists and dicts: changing one entry changes no other
-    cached.entries[0].categories.append("zz.ZZ")
-    cached.entries[0].fields["zz"] = "1"
-    cached.entries[0].authors.append("Zed")
-    for other in cached.entries[1:]:
-        assert "zz.ZZ" not in other.categories and "zz" not in other.fields and "Zed" not in other.authors
-
-
-def test_a_damaged_parse_cache_is_ignored(tmp_path: Path, seed_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store, "PARSE_CACHE_MIN_BYTES", 0)
-    path = tmp_path / "entries.toml"
-    store.save(parse(seed_path.read_text(encoding="utf-8")).library, path)
-    first = store.load(path)
-    for blob in (Path(os.environ["XDG_CACHE_HOME"]) / "lcllm" / "parsed").glob("*.marshal"):
-        blob.write_bytes(b"\x00garbage")
-    assert store.load(path) == first

@@ -9,7 +9,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -19,7 +18,6 @@ from typer.testing import CliRunner
 from lcllm_cli import store
 from lcllm_cli.cli import app
 from lcllm_cli.errors import LockTimeout, StoreError
-from lcllm_cli.keys import assign_keys
 from lcllm_cli.model import Citations, Entry, Library, Link, Publication, Section
 
 
@@ -291,68 +289,6 @@ def _big_library(n: int) -> Library:
     return lib
 
 
-def test_parse_cache_serves_the_same_bytes_without_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "entries.toml"
-    store.save(_big_library(3000), path)
-    assert path.stat().st_size >= store.PARSE_CACHE_MIN_BYTES
-    first = store.load(path)
-
-    def no_parse(text: str) -> None:
-        raise AssertionError("parsed again")
-
-    _forbid_parsing(monkeypatch, no_parse)
-    assert store.load(path) == first  # served from the cache
-    # any change to the file is a new key: parsed again (and here the parser refuses to)
-    path.write_text(path.read_text().replace("Paper 7", "Paper seven"))
-    with pytest.raises(AssertionError, match="parsed again"):
-        store.load(path)
-
-
-def test_parse_cache_damage_and_invalid_files(tmp_path: Path) -> None:
-    path = tmp_path / "entries.toml"
-    store.save(_big_library(3000), path)
-    expected = store.load(path)
-    for cached in store._parse_cache_dir().glob("*.marshal"):
-        cached.write_bytes(b"\x00garbage")
-    assert store.load(path) == expected  # a damaged cache is ignored
-    path.write_text(path.read_text() + "\n[[entry]]\nkind = 'paper'\ntitle = 3\n")
-    with pytest.raises(StoreError, match="must be a string"):
-        store.load(path)
-    with pytest.raises(StoreError, match="must be a string"):
-        store.load(path)  # an invalid file is never cached as valid
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.lists(entry_st, max_size=6), st.sampled_from(["T", "Title"]), st.none() | text_st)
-def test_property_the_cache_record_of_a_library_equals_its_parse(
-    entries: list[Entry], title: str, intro: str | None
-) -> None:
-    lib = Library(title=title, intro=intro, sections=[Section("Papers"), Section("Sub", 3)], entries=entries)
-    parsed = store.loads(store.dumps(lib))
-    cached = store._library_from_cache(store._cache_form_of_library(lib), "x")
-    assert cached == parsed
-
-
-def test_a_list_lcllm_wrote_is_read_back_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "entries.toml"
-    store.save(_big_library(3000), path)
-    with store.edit(path) as lib:
-        lib.entries[5].title = "Changed"
-    expected = store.loads(path.read_text())
-
-    def no_parse(text: str) -> None:
-        raise AssertionError("parsed again")
-
-    _forbid_parsing(monkeypatch, no_parse)
-    assert store.load(path) == expected
-
-
-def _forbid_parsing(monkeypatch: pytest.MonkeyPatch, no_parse: object) -> None:
-    """Make both TOML parsers (tomli, and rtoml for big texts) fail the test if called."""
-    monkeypatch.setattr(store, "_toml_module", lambda: SimpleNamespace(loads=no_parse, TOMLDecodeError=ValueError))
-    monkeypatch.setattr(store, "_fast_loads", lambda: no_parse)
-
-
 def _quirky_big_text(n: int = 800) -> str:
     """A hand-written-looking list: empty intro, an undeclared section, extra fields, comments, literal strings."""
     parts = ['[list]\ntitle = "Quirky"\nintro = ""\n\n[[section]]\nname = "Papers"\nlevel = 3\n']
@@ -410,22 +346,6 @@ def test_a_text_rtoml_refuses_but_tomli_accepts_still_loads(monkeypatch: pytest.
     assert len(lib.entries) == 800
 
 
-def test_a_hand_written_list_read_cold_is_cached_as_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "entries.toml"
-    path.write_text(_quirky_big_text(2500), encoding="utf-8")
-    assert path.stat().st_size >= store.PARSE_CACHE_MIN_BYTES
-    cold = store.load(path)
-    assert list(store._parse_cache_dir().glob("*.marshal"))
-
-    def no_parse(text: str) -> None:
-        raise AssertionError("parsed again")
-
-    _forbid_parsing(monkeypatch, no_parse)
-    warm = store.load(path)
-    assert warm == cold
-    assert warm.entries[3].section == "Elsewhere" and warm.entries[3].citations == Citations(3, "Semantic Scholar")
-
-
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40) | st.text('\x00\x1f\x7f\t\n"\\ab'))
 def test_property_toml_str_is_the_escape_every_parser_reads_back(value: str) -> None:
@@ -449,17 +369,17 @@ def _count_dumps(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
-def test_editing_a_list_lcllm_wrote_renders_it_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_edit_that_changes_nothing_leaves_the_file_alone(tmp_path: Path) -> None:
     path = tmp_path / "entries.toml"
     with store.edit(path, create=True) as lib:
-        lib.entries.extend(_big_library(3000).entries)
-    calls = _count_dumps(monkeypatch)
+        lib.entries.extend(_big_library(300).entries)
+    written = path.stat()
+    with store.edit(path):
+        pass
+    assert path.stat().st_ino == written.st_ino and path.stat().st_mtime_ns == written.st_mtime_ns  # not replaced
     with store.edit(path) as lib:
         lib.entries[0].title = "Changed once"
-    assert calls == [1]  # the file's bytes stood for the list as it was: only the new text was rendered
-    with store.edit(path) as lib:
-        pass
-    assert calls == [1, 1]
+    assert path.stat().st_ino != written.st_ino
     assert store.loads(path.read_text()).entries[0].title == "Changed once"
 
 
@@ -470,7 +390,7 @@ def test_a_hand_written_big_list_is_rendered_to_compare_and_never_reformatted(
     path.write_text(_quirky_big_text(2500), encoding="utf-8")
     before = path.read_bytes()
     calls = _count_dumps(monkeypatch)
-    for _ in range(2):  # a cold read, then a cached one: the file is not lcllm's layout, so "before" is rendered
+    for _ in range(2):  # the file is not lcllm's layout: "before" is rendered to compare with "after"
         with store.edit(path):
             pass
     assert calls == [1, 1, 1, 1]
@@ -478,23 +398,6 @@ def test_a_hand_written_big_list_is_rendered_to_compare_and_never_reformatted(
     with store.edit(path) as lib:
         lib.entries[1].title = "Changed"
     assert path.read_bytes() != before and store.load(path).entries[1].title == "Changed"
-
-
-def test_a_canonical_list_read_cold_is_known_canonical_from_then_on(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "entries.toml"
-    lib = _big_library(3000)
-    assign_keys(lib)  # as every list lcllm writes has them
-    path.write_text(store.dumps(lib), encoding="utf-8")  # lcllm's layout, but no cache record yet
-    calls = _count_dumps(monkeypatch)
-    with store.edit(path):
-        pass
-    assert calls == [1, 1]  # first edit: rendered to compare (and found equal to the file)
-    with store.edit(path) as lib:
-        lib.entries[2].title = "Now changed"
-    assert calls == [1, 1, 1]
-    assert store.load(path).entries[2].title == "Now changed"
 
 
 @pytest.mark.parametrize("piece", [1, 7, 2000])
@@ -533,29 +436,6 @@ def test_a_list_invalid_across_pieces_is_refused_with_tomlis_message(
     monkeypatch.setattr(store, "FAST_PARSE_PIECE_ENTRIES", 5)
     with pytest.raises(StoreError, match=needle):
         store.loads(_quirky_big_text() + tail)
-
-
-def test_edit_takes_over_what_read_gave_when_the_file_is_unchanged(tmp_path: Path) -> None:
-    path = tmp_path / "entries.toml"
-    store.save(_big_library(300), path)
-    got = store.read(path)
-    with store.edit(path, since=got) as lib:
-        assert lib is got.lib  # no second read
-        lib.entries[0].title = "Changed under the lock"
-    assert store.load(path).entries[0].title == "Changed under the lock"
-
-
-def test_edit_reads_again_when_the_file_changed_since_read(tmp_path: Path) -> None:
-    path = tmp_path / "entries.toml"
-    store.save(_big_library(300), path)
-    got = store.read(path)
-    path.write_text(path.read_text().replace('title = "Paper 1"', 'title = "Edited meanwhile"'))
-    with store.edit(path, since=got) as lib:
-        assert lib is not got.lib
-        assert lib.entries[1].title == "Edited meanwhile"  # another process's change is not lost
-        lib.entries[2].title = "Mine"
-    after = store.load(path)
-    assert after.entries[1].title == "Edited meanwhile" and after.entries[2].title == "Mine"
 
 
 # dumps before its entry writer was generated from ENTRY_FIELDS (a loop over the fields): the reference layout.
@@ -704,27 +584,6 @@ def test_a_malformed_publication_is_refused(bad: str) -> None:
         store.loads(f'[[entry]]\nkind = "paper"\ntitle = "x"\n{bad}\n')
 
 
-def test_a_publication_survives_the_parse_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    lib = Library(title="Big")
-    lib.add_entries(
-        [
-            Entry(kind="paper", title=f"Paper {i} " + "x" * 100, arxiv=f"2402.{i:05d}", publication=_published(i))
-            for i in range(1, 2001)
-        ]
-    )
-    path = tmp_path / "entries.toml"
-    store.save(lib, path)
-    assert path.stat().st_size >= store.PARSE_CACHE_MIN_BYTES
-    cold = store.load(path)
-
-    def no_parse(text: str) -> None:
-        raise AssertionError("parsed again")
-
-    _forbid_parsing(monkeypatch, no_parse)
-    warm = store.load(path)
-    assert warm == cold and warm.entries[6].publication == _published(7)
-
-
 def test_a_sections_inbox_query_and_categories_round_trip_in_two_lines(tmp_path: Path) -> None:
     lib = sample_library()
     before = store.dumps(lib)
@@ -741,8 +600,7 @@ def test_a_sections_inbox_query_and_categories_round_trip_in_two_lines(tmp_path:
     assert back.sections[1].query is None and back.sections[1].categories == []
     path = tmp_path / "entries.toml"
     path.write_text(text, "utf-8")
-    for _ in range(2):  # the second read comes from the parse cache
-        assert store.load(path).sections[0].categories == ["cs.CL", "cs.LG"]
+    assert store.load(path).sections[0].categories == ["cs.CL", "cs.LG"]
     assert store.dumps(store.load(path)) == text
 
 
