@@ -68,7 +68,7 @@ COMMANDS: list[tuple[list[str], set[str]]] = [
     (["show", "2402.13753", "--json"], set()),
     (["remove", "not-in-the-list"], set()),
     (["export", "--markdown"], set()),
-    (["export", "--bibtex"], {"bibtexparser"}),  # the BibTeX writer may use it; nothing else heavy
+    (["export", "--bibtex"], set()),
     (["export", "--csl-json"], set()),
     (["export", "--html"], set()),
     (["stats"], set()),  # matplotlib only for --svg

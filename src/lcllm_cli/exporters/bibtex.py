@@ -6,7 +6,6 @@ known: the entry's ``publication`` (``lcllm enrich --venues``), else a ``venue``
 conference or a journal. The ``eprint``/``archivePrefix`` stay beside it, so the preprint can be found too.
 Projects and links are ``@misc`` with ``howpublished = {\\url{...}}`` and a ``note`` saying what they are.
 Text fields are escaped (see :mod:`lcllm_cli.latex`); ``url``, ``doi`` and ``eprint`` are written as they are.
-Written with bibtexparser 2.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from lcllm_cli import fieldkinds, latex
-from lcllm_cli.gcpause import paused_gc
 from lcllm_cli.model import Entry
 from lcllm_cli.urls import github_repo, is_web_url
 
@@ -285,23 +283,21 @@ def _raw_field_ok(value: str) -> bool:
 
 
 def render(entries: list[Entry], *, ascii: bool = False) -> BibResult:
-    """The entries (each must already have its key) as one .bib text, in list order, written by bibtexparser 2."""
-    import bibtexparser
-    from bibtexparser.model import Entry as BibEntry
-    from bibtexparser.model import Field
-
-    with paused_gc():  # bibtexparser's model of every entry, built in bulk
-        lib = bibtexparser.Library()
-        lost_all: list[tuple[str, str]] = []
-        for entry in entries:
-            assert entry.key, "assign keys before rendering"
-            lost: list[str] = []
-            btype, fields = entry_fields(entry, ascii=ascii, lost=lost)
-            lib.add(BibEntry(btype, entry.key, [Field(k, v) for k, v in fields]))
-            if lost:
-                lost_all.append((entry.key, "".join(dict.fromkeys(lost))))
-        fmt = bibtexparser.BibtexFormat()
-        fmt.indent = "  "
-        fmt.block_separator = "\n"
-        text = bibtexparser.write_string(lib, unparse_stack=[], bibtex_format=fmt)
-        return BibResult(text=text, count=len(entries), lost=lost_all)
+    """The entries (each must already have its key) as one .bib text, in list order: one block per entry, a field
+    a line (``  name = {value}``), blocks one blank line apart. Written here rather than through bibtexparser's
+    writer, which built a model of every entry only to print this layout (12% of a 10,000-entry export)."""
+    blocks: list[str] = []
+    lost_all: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for entry in entries:
+        assert entry.key, "assign keys before rendering"
+        if entry.key in seen:  # a reader would take one entry for the other (keys.assign_keys never does this)
+            raise ValueError(f"the citation key {entry.key!r} is given to two entries")
+        seen.add(entry.key)
+        lost: list[str] = []
+        btype, fields = entry_fields(entry, ascii=ascii, lost=lost)
+        body = ",\n".join([f"  {name} = {value}" for name, value in fields])
+        blocks.append(f"@{btype}{{{entry.key},\n{body}\n}}\n" if fields else f"@{btype}{{{entry.key},\n}}\n")
+        if lost:
+            lost_all.append((entry.key, "".join(dict.fromkeys(lost))))
+    return BibResult(text="\n".join(blocks), count=len(entries), lost=lost_all)
