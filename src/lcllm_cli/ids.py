@@ -145,6 +145,9 @@ def try_parse_arxiv_id(text: str) -> ArxivId | None:
     s = text.strip()
     if not s or len(s) > 300:
         return None
+    m = _NEW.fullmatch(s)  # a bare new-style id, the most common text: none of the forms below can be one
+    if m:
+        return _new_style(*m.groups())
     m = _URL.match(s) or _MIRROR.match(s)
     if m:
         s = m["rest"].split("?", 1)[0].split("#", 1)[0].rstrip("/")
