@@ -147,15 +147,21 @@ def _surname(author: str) -> str:
     return _NOT_WORD_CHAR.sub("", fold(family_name(author)))  # the one reading of a name, as citation keys
 
 
-_ROUGH_URL = re.compile(r"\s*(?:[hH][tT][tT][pP][sS]?://)?(?:[wW]{3}\.)?([^/?#:]*)(?::(?:80|443))?([^?#]*)")
+_ROUGH_URL = re.compile(r"\s*(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[wW]{3}\.)?([^/?#:]*)(?::(?:80|443))?([^?#]*)")
 
 
 def _rough_url(url: str) -> str:
-    """A coarser key than :func:`url_key` (equal url_keys give equal rough keys), cheap enough for every link."""
+    """A coarser key than :func:`url_key` (equal url_keys give equal rough keys), cheap enough for every link: the
+    URL without scheme, ``www.``, default port, query, fragment, final slash or ``.git``, in one letter case. A
+    GitHub URL deeper than owner/name (``/tree/BRANCH``) or ending in a dot is a repository's page that url_key reads
+    in its own way, so it is keyed by url_key itself."""
     m = _ROUGH_URL.match(url)
     if m is None:  # pragma: no cover - the pattern matches any string
         return url.casefold()
-    return (m[1] + m[2].rstrip().rstrip("/").removesuffix(".git").rstrip("/")).casefold()
+    rough = (m[1] + m[2].rstrip().rstrip("/").removesuffix(".git").rstrip("/")).casefold()
+    if rough.startswith("github.com/") and (rough.count("/") > 2 or rough.endswith(".")):
+        return url_key(url)
+    return rough
 
 
 def doi_key(doi: str) -> str:

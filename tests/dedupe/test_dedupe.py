@@ -136,6 +136,27 @@ def test_project_repeating_a_papers_code_link_is_folded_into_the_paper() -> None
 
 
 @pytest.mark.parametrize(
+    "code_link",
+    [
+        "https://github.com/FranxYao/Long-Context-Data-Engineering/tree/main",
+        "https://github.com/FranxYao/Long-Context-Data-Engineering/blob/main/README.md",
+        "https://github.com/FranxYao/Long-Context-Data-Engineering.",
+        "HTTP://WWW.GitHub.com:443/franxyao/long-context-data-engineering/",
+    ],
+)
+def test_a_project_is_folded_into_the_paper_whose_code_link_is_another_form_of_its_page(code_link: str) -> None:
+    """Each form has the project's url_key; the rough key that narrows the search must not tell them apart."""
+    assert url_key(code_link) == url_key("https://github.com/FranxYao/Long-Context-Data-Engineering")
+    data_eng = paper("Data Engineering for Scaling Language Models to 128K Context", ["Yao Fu"], arxiv="2402.10171")
+    data_eng.links = [Link("code", code_link)]
+    proj = project("https://github.com/FranxYao/Long-Context-Data-Engineering", "Long-Context-Data-Engineering")
+    for entries in ((data_eng, proj), (proj, data_eng)):
+        groups = find_groups(lib_of(*entries))
+        assert [g.indexes for g in groups] == [[0, 1]]
+        assert "only repeats the link" in groups[0].reasons[0]
+
+
+@pytest.mark.parametrize(
     "variant",
     [
         "RING ATTENTION WITH BLOCKWISE TRANSFORMERS FOR NEAR-INFINITE CONTEXT",
