@@ -85,6 +85,14 @@ def test_arxiv_paper_fields() -> None:
         ("Nature", "article"),
         ("arXiv", None),
         ("Some Lab Report", None),
+        # the venue table (lcllm_cli.venues) first: long names it knows, preprint servers, submissions not accepted
+        ("Computer Vision and Pattern Recognition", "inproceedings"),
+        ("Uncertainty in Artificial Intelligence", "inproceedings"),
+        ("Empirical Methods in Natural Language Processing", "inproceedings"),
+        ("Submitted to ICLR 2025", None),
+        ("ICLR 2025 Conference Withdrawn Submission", None),
+        ("bioRxiv", None),
+        ("ICLR 2024 Workshop ME-FoMo", "inproceedings"),
     ],
 )
 def test_venue_kind_of_a_published_venue(venue: str, kind: str | None) -> None:

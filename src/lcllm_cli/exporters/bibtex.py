@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from lcllm_cli import fieldkinds, latex
+from lcllm_cli import fieldkinds, latex, venues
 from lcllm_cli.model import Entry
 from lcllm_cli.urls import github_repo, is_web_url
 
@@ -70,10 +70,16 @@ def venue_kind(venue: str | None) -> str | None:
     return _venue_kind(venue) if venue else None
 
 
-@lru_cache(maxsize=4096)  # venues repeat from entry to entry; two regex searches each time added up
-def _venue_kind(venue: str | None) -> str | None:
-    if not venue or venue.strip().lower() in ("arxiv", "arxiv preprint", "corr"):
+@lru_cache(maxsize=4096)  # venues repeat from entry to entry; the table and two regex searches each time added up
+def _venue_kind(venue: str) -> str | None:
+    # The venue table first (lcllm_cli.venues, which enrich names venues by): it knows preprint servers, submissions
+    # that were not accepted ("Submitted to ICLR 2025") and the long names of conferences ("Computer Vision and
+    # Pattern Recognition"); the words below judge a name it does not know.
+    found = venues.canonical(venue)
+    if found is None:
         return None
+    if found.kind is not None:
+        return _PUBLICATION_TYPES[found.kind]
     if _JOURNAL_NAME.search(venue):
         return "article"
     if _CONFERENCE.search(venue):
