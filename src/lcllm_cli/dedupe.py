@@ -158,7 +158,7 @@ def _rough_url(url: str) -> str:
     m = _ROUGH_URL.match(url)
     if m is None:  # pragma: no cover - the pattern matches any string
         return url.casefold()
-    rough = (m[1] + m[2].rstrip().rstrip("/").removesuffix(".git").rstrip("/")).casefold()
+    rough = (m[1] + m[2]).casefold().rstrip().rstrip("/").removesuffix(".git").rstrip("/")  # ".GIT" too
     if rough.startswith("github.com/") and (rough.count("/") > 2 or rough.endswith(".")):
         return url_key(url)
     return rough

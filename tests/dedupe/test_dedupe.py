@@ -6,10 +6,13 @@ import sys
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lcllm_cli import store
 from lcllm_cli.dedupe import (
     DuplicateIndex,
+    _rough_url,
     explain_existing,
     find_groups,
     match_existing,
@@ -142,6 +145,8 @@ def test_project_repeating_a_papers_code_link_is_folded_into_the_paper() -> None
         "https://github.com/FranxYao/Long-Context-Data-Engineering/blob/main/README.md",
         "https://github.com/FranxYao/Long-Context-Data-Engineering.",
         "HTTP://WWW.GitHub.com:443/franxyao/long-context-data-engineering/",
+        "https://github.com/FranxYao/Long-Context-Data-Engineering.GIT",
+        "git://github.com/FranxYao/Long-Context-Data-Engineering.git",
     ],
 )
 def test_a_project_is_folded_into_the_paper_whose_code_link_is_another_form_of_its_page(code_link: str) -> None:
@@ -154,6 +159,29 @@ def test_a_project_is_folded_into_the_paper_whose_code_link_is_another_form_of_i
         groups = find_groups(lib_of(*entries))
         assert [g.indexes for g in groups] == [[0, 1]]
         assert "only repeats the link" in groups[0].reasons[0]
+
+
+_URL_FORMS = st.builds(
+    lambda scheme, www, host, port, owner, name, tail, query: f"{scheme}{www}{host}{port}/{owner}/{name}{tail}{query}",
+    st.sampled_from(["https://", "http://", "HTTPS://", "git://", ""]),
+    st.sampled_from(["", "www.", "WWW."]),
+    st.sampled_from(["github.com", "GitHub.com", "example.org", "Example.ORG"]),
+    st.sampled_from(["", ":443", ":80"]),
+    st.sampled_from(["o", "O", "owner"]),
+    st.sampled_from(["n", "N", "n-2"]),
+    st.sampled_from(["", "/", ".git", ".GIT", ".Git/", ".", "/tree/main", "/blob/main/README.md", "/tree/main/sub"]),
+    st.sampled_from(["", "?tab=readme-ov-file", "#readme", "?utm_source=x"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_URL_FORMS, min_size=2, max_size=10))
+def test_property_urls_with_one_url_key_have_one_rough_key(urls: list[str]) -> None:
+    """The rough key only narrows which links are compared by url_key: it must never tell one page's forms apart."""
+    by_key: dict[str, set[str]] = {}
+    for url in urls:
+        by_key.setdefault(url_key(url), set()).add(_rough_url(url))
+    assert all(len(roughs) == 1 for roughs in by_key.values()), by_key
 
 
 @pytest.mark.parametrize(
