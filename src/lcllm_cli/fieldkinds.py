@@ -10,6 +10,7 @@ rely on them.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lcllm_cli.ids import try_parse_arxiv_id
 from lcllm_cli.mdsyntax import is_label
@@ -22,6 +23,7 @@ _DOI = re.compile(r"10\.\d{1,9}(?:\.\d+)*/[^\s\"{}\\<>\x00-\x1f\x7f]+\Z")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+@lru_cache(maxsize=1024)  # a list names a few dozen categories, each on many entries
 def is_category(value: str) -> bool:
     return len(value) <= 40 and _CATEGORY.match(value) is not None
 

@@ -617,3 +617,24 @@ def test_a_sections_inbox_query_and_categories_round_trip_in_two_lines(tmp_path:
 def test_a_bad_section_query_or_category_is_refused_with_its_section(line: str, words: str) -> None:
     with pytest.raises(StoreError, match=words):
         store.loads(f'[list]\ntitle = "T"\n\n[[section]]\nname = "Papers"\n{line}\n')
+
+
+def test_entry_lines_are_the_lines_whose_first_thing_is_an_entry_header() -> None:
+    text = (
+        '[list]\ntitle = "T"\n'  # lines 1-2
+        "[[entry]]\n"  # 3
+        'title = "a [[entry]] in a string"\n'  # 4: not a header
+        "  [[ entry ]]  # indented, spaced\n"  # 5
+        "\t[[entry]]\r\n"  # 6: a tab before it, CRLF after it
+        "x = 1 [[entry]]\n"  # 7: not the first thing on its line
+        "[[entry]]"  # 8: the last line, no newline
+    )
+    assert store.entry_lines(text) == [3, 5, 6, 8]
+    assert store.entry_lines("[[entry]]\n") == [1]
+
+
+def test_an_invalid_entry_is_named_by_its_line_in_a_big_hand_written_list(tmp_path: Path) -> None:
+    text = _quirky_big_text(800).replace('title = "Paper 700 ', "title = 3 #", 1)
+    bad_line = text.split("\n").index('title = 3 #\\u00e9t\\u00e9 \\"quoted\\""') + 1
+    with pytest.raises(StoreError, match=rf"entry #701 \(line {bad_line - 2}\): field 'title' must be a string"):
+        store.loads(text)
