@@ -151,8 +151,9 @@ _ROUGH_URL = re.compile(r"\s*(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[wW]{3}\.)?([^/?#
 
 
 def _rough_url(url: str) -> str:
-    """A coarser key than :func:`url_key` (equal url_keys give equal rough keys), cheap enough for every link: the
-    URL without scheme, ``www.``, default port, query, fragment, final slash or ``.git``, in one letter case. A
+    """A coarser key than :func:`url_key` (for web URLs, equal url_keys give equal rough keys: the property test in
+    tests/dedupe holds it; white space inside a URL or a ``/.git`` segment can break it), cheap enough for every link:
+    the URL without scheme, ``www.``, default port, query, fragment, final slash or ``.git``, in one letter case. A
     GitHub URL deeper than owner/name (``/tree/BRANCH``) or ending in a dot is a repository's page that url_key reads
     in its own way, so it is keyed by url_key itself."""
     m = _ROUGH_URL.match(url)
