@@ -88,8 +88,9 @@ def find_file(explicit: str | os.PathLike[str] | None = None) -> Path:
 _ENTRY_HEADER_ANYWHERE = re.compile(r"\[\[[ \t]*entry[ \t]*\]\]")
 
 
-def _entry_lines(text: str) -> list[int]:
-    """Line numbers (1-based) of the ``[[entry]]`` headers, in order."""
+def entry_lines(text: str) -> list[int]:
+    """Line numbers (1-based) of the ``[[entry]]`` headers of an entries file's text, in order (for messages that
+    name an entry's place, like ``lcllm check``'s link findings)."""
     lines: list[int] = []
     line, pos = 1, 0
     for m in _ENTRY_HEADER_ANYWHERE.finditer(text):
@@ -100,12 +101,6 @@ def _entry_lines(text: str) -> list[int]:
         pos = start
         lines.append(line)
     return lines
-
-
-def entry_lines(text: str) -> list[int]:
-    """Line numbers (1-based) of the ``[[entry]]`` headers of an entries file's text, in order (for messages that
-    name an entry's place, like ``lcllm check``'s link findings)."""
-    return _entry_lines(text)
 
 
 def _check(value: Any, kind: str) -> bool:
@@ -342,7 +337,7 @@ def _library_from_data(data: dict[str, Any], source: str, text: str | None) -> L
     # Where an entry is (its number, and its line when the headers can be counted) is only worked out for an entry
     # that is wrong: finding the line of every header costs a regex pass over the whole file.
     def where(i: int) -> str:
-        lines = _entry_lines(text) if text is not None else []
+        lines = entry_lines(text) if text is not None else []
         return f"{source}, entry #{i + 1}" + (f" (line {lines[i]})" if len(lines) == len(raw_entries) else "")
 
     for i, raw in enumerate(raw_entries):
