@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from lcllm_cli import fieldkinds, latex, venues
-from lcllm_cli.model import Entry
+from lcllm_cli.model import Entry, Publication
 from lcllm_cli.urls import github_repo, is_web_url
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -30,8 +30,9 @@ _CONFERENCE = re.compile(
     r"MLSys|OSDI|SOSP|ISCA|ASPLOS|EuroSys|NSDI|PPoPP|HPCA|MICRO|DAC|ICDE|VLDB|SIGMOD|LREC|CoNLL|Findings)\b",
     re.IGNORECASE,
 )
-# A journal named as one: an article even when its name holds a conference's acronym ("Transactions of the ACL").
-_JOURNAL_NAME = re.compile(r"\b(journal|transactions|TACL|JMLR|TMLR|TPAMI)\b", re.IGNORECASE)
+# A journal the venue table does not know, named as one: an article even when its name also holds a conference's
+# acronym (the table answers first for TACL, JMLR, TMLR and TPAMI).
+_JOURNAL_NAME = re.compile(r"\b(journal|transactions)\b", re.IGNORECASE)
 # Words of other journals, which a conference's name outweighs ("... Letters" of a workshop is rare; "Science" in a
 # conference's name is not).
 _JOURNAL = re.compile(r"\b(letters|review|magazine|Nature|Science|PNAS|Phys\.|Commun\.|J\.)", re.IGNORECASE)
@@ -87,6 +88,21 @@ def _venue_kind(venue: str) -> str | None:
     if _JOURNAL.search(venue):
         return "article"
     return None
+
+
+def known_venue(entry: Entry) -> tuple[str | None, str | None]:
+    """The entry's venue, else its journal reference, that names a conference or a journal, with its kind
+    (``inproceedings`` / ``article``); (None, None) when neither does."""
+    for venue in (entry.venue, entry.journal_ref):
+        kind = venue_kind(venue)
+        if kind:
+            return venue, kind
+    return None, None
+
+
+def publication_kind(pub: Publication) -> str | None:
+    """``inproceedings`` / ``article`` for the published version enrich found: its type, else its venue's name."""
+    return _PUBLICATION_TYPES.get(pub.type or "") or venue_kind(pub.venue)
 
 
 def bib_name(name: str) -> str:
@@ -193,13 +209,10 @@ def entry_fields(
         add("author", _braced(" and ".join(names)) if names else None)
         add("title", _braced(latex.protect_title(title, ascii=ascii, lost=lost)))
         pub = entry.publication
-        venue = entry.venue if venue_kind(entry.venue) else None
-        if venue is None and venue_kind(entry.journal_ref):
-            venue = entry.journal_ref
-        kind = venue_kind(venue) if venue else None
+        venue, kind = known_venue(entry)
         if pub is not None:  # the published version found by enrich: its own name, kind, year, volume and pages
             venue = pub.venue
-            kind = _PUBLICATION_TYPES.get(pub.type or "") or venue_kind(pub.venue)
+            kind = publication_kind(pub)
             year = pub.year or year
         btype = kind or "misc"
         if kind == "inproceedings":
@@ -262,7 +275,7 @@ def entry_fields(
 
 
 _FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
-_PUBLICATION_TYPES = {"conference": "inproceedings", "journal": "article"}
+_PUBLICATION_TYPES = {venues.CONFERENCE: "inproceedings", venues.JOURNAL: "article"}
 _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-\u2010-\u2015]+\s*(\w+)\s*$")
 
 

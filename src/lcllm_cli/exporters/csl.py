@@ -107,15 +107,12 @@ def _issued(entry: Entry) -> dict[str, Any] | None:
 
 def item(entry: Entry, key: str) -> dict[str, Any]:
     """The standard CSL variables of ``entry`` (without ``custom``)."""
-    from lcllm_cli.exporters.bibtex import venue_kind
+    from lcllm_cli.exporters.bibtex import known_venue, publication_kind
 
     out: dict[str, Any] = {"id": key}
     url = entry.url if entry.url and is_web_url(entry.url) else None
     if entry.kind == "paper":
-        venue = entry.venue if venue_kind(entry.venue) else None
-        if venue is None and venue_kind(entry.journal_ref):
-            venue = entry.journal_ref
-        kind = venue_kind(venue)
+        venue, kind = known_venue(entry)
         out["type"] = {"inproceedings": "paper-conference", "article": "article-journal"}.get(kind or "", "article")
         out["title"] = rich_title(entry.title)
         parts = entry.author_parts()  # elided: the head only (custom holds the known tail)
@@ -128,7 +125,7 @@ def item(entry: Entry, key: str) -> dict[str, Any]:
         pub = entry.publication
         if pub is not None:  # the published version found by enrich: its own name, kind, year, volume and pages
             venue = pub.venue
-            kind = {"conference": "inproceedings", "journal": "article"}.get(pub.type or "") or venue_kind(pub.venue)
+            kind = publication_kind(pub)
             out["type"] = {"inproceedings": "paper-conference", "article": "article-journal"}.get(kind or "", "article")
         if venue and _clean(venue).strip():
             out["container-title"] = _clean(venue)
