@@ -17,7 +17,7 @@ among them):
 Every figure runs with an empty cache directory every time (issue 14's budget: a CI runner or a fresh clone reads
 like this); the TOML is parsed and validated in each.
 
-The baseline of a size is a fresh Python parsing its entries.toml as lcllm does (rtoml in pieces): the cost of reading
+The baseline of a size is a fresh Python parsing its entries.toml as lcllm does (toml-rs in pieces): the cost of reading
 the TOML at all; tomli's figure is shown beside it (benchmarks/bench_toml.py compares the parsers).
 Budget (issue 14): under 1 s at 10k; 100k within 10x of the 10k figure and under 1 GB.
 """
@@ -117,7 +117,7 @@ def _size_rows(lists: Lists, runs: int, previous: dict[str, Row], *, dedupe_scor
     base = figures["baseline: TOML parse"]
     note = f"`python -c '{PROBE}'`: the machine's speed meanwhile"
     out.append(Row(f"{_label(n)}, speed probe", figures["speed probe"], section=section, note=note))
-    note = "a fresh Python parsing the file as lcllm does (rtoml, in pieces of 2,000 entries)"
+    note = "a fresh Python parsing the file as lcllm does (toml-rs, in pieces of 16 entries)"
     out.append(Row(f"{_label(n)}, baseline: TOML parse", base, section=section, note=note))
     tomli = figures["tomli.loads"]
     out.append(Row(f"{_label(n)}, tomli.loads", tomli, base=base, section=section, note="the other parser"))

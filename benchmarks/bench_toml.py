@@ -4,9 +4,10 @@
 
 For each list size, each parser parses the same text in a fresh process (so nothing is warm but the OS page cache);
 the figure is the median wall time of the parse call alone, and the peak memory of the process. Also checks that every
-parser gives the same data. tomllib is the standard library's, tomli the compiled wheel lcllm depends on, rtoml the
-Rust parser, and "lcllm" what lcllm_cli.store does from ``store.FAST_PARSE_MIN_CHARS`` up: rtoml on pieces of the
-text (rtoml in one go holds its own tree beside Python's: 1.4 GB at 100k).
+parser gives the same data. tomllib is the standard library's, tomli the compiled wheel lcllm depends on, rtoml and
+toml_rs two Rust parsers (rtoml is not a dependency: "n/a" unless installed by hand), and "lcllm" what lcllm_cli.store
+does from ``store.FAST_PARSE_MIN_CHARS`` up: toml_rs on pieces of the text (in one go it holds its own tree beside
+Python's, 0.9 GB at 100k, and is slower).
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _lists import prepare
 
-PARSERS = ("tomllib", "tomli", "rtoml", "lcllm")
+PARSERS = ("tomllib", "tomli", "rtoml", "toml_rs", "lcllm")
 _CHILD = """
 import hashlib, json, resource, sys, time
 t0 = time.perf_counter()
-if sys.argv[1] == "lcllm":  # what lcllm_cli.store does: rtoml, in pieces
+if sys.argv[1] == "lcllm":  # what lcllm_cli.store does: toml_rs, in pieces
     from lcllm_cli.store import _parse_toml
     loads = lambda text: _parse_toml(text, sys.argv[2])
 else:
@@ -70,7 +71,7 @@ def main() -> int:
                 cells.append(f"{statistics.median(parses):7.3f} s {max(rss):5.0f} MB")
         print(f"{n:>8,}  {lists.size_mb():5.1f}  " + "  ".join(cells) + f"  {'yes' if len(digests) == 1 else 'NO'}")
     print("median parse time and peak RSS per parser, each run a fresh process; lcllm_cli.store reads big lists")
-    print("with rtoml in pieces of store.FAST_PARSE_PIECE_ENTRIES entries, which keeps its peak near tomli's")
+    print("with toml_rs in pieces of store.FAST_PARSE_PIECE_ENTRIES entries, which keeps its peak near tomli's")
     return 0
 
 

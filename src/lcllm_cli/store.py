@@ -192,19 +192,19 @@ def _entry_from_dict(data: dict[str, Any], where: str) -> Entry:
     return entry
 
 
-# From this size up, the text is parsed by rtoml (compiled Rust, about 2x faster than tomli here: 0.23 s instead of
-# 0.45-0.65 s on a 6 MB list of 10,000 entries; see benchmarks/bench_toml.py). Small files stay with tomli, which
-# imports faster. Any text rtoml refuses is parsed again by tomli, whose message names the line and column, so both
-# parsers must accept a text for it to load; both follow TOML 1.0 (and the TOML 1.1 additions) alike.
+# From this size up, the text is parsed by toml-rs (compiled Rust: 75 ms instead of tomli's 0.28 s and rtoml's
+# 0.14 s on a 6 MB list of 10,000 entries, each in a fresh process; benchmarks/bench_toml.py). Small files stay with
+# tomli, which imports faster. Any text toml-rs refuses is parsed again by tomli, whose message names the line and
+# column, so both parsers must accept a text for it to load; both follow TOML 1.1 alike.
 FAST_PARSE_MIN_CHARS = 64 * 1024
 
 
 def _fast_loads() -> Callable[[str], dict[str, Any]] | None:
     try:
-        import rtoml
-    except ImportError:  # a platform without an rtoml wheel: tomli does the work
+        import toml_rs
+    except ImportError:  # a platform without a toml-rs wheel: tomli does the work
         return None
-    return rtoml.loads
+    return toml_rs.loads
 
 
 def _toml_module() -> Any:
@@ -216,16 +216,22 @@ def _toml_module() -> Any:
     return tomli
 
 
-# rtoml holds its whole document tree beside the Python objects it builds: 1.4 GB for a 63 MB list of 100,000
-# entries (tomli: 0.5 GB). Fed pieces of this many entries, it peaks at what tomli does, as fast as in one go.
-FAST_PARSE_PIECE_ENTRIES = 2000
+# In one go, toml-rs holds its own document beside the Python objects it builds (0.9 GB for a 60 MB list of 100,000
+# entries; tomli: 0.5 GB) and is slower. Fed small pieces, it peaks at what tomli does and is as fast.
+FAST_PARSE_PIECE_ENTRIES = 16
+# toml-rs recurses on the machine stack, about 1.3 KB a level of nesting, and a text nested deep enough overflows it:
+# the process dies (SIGSEGV, no exception) at 6,000 levels on an 8 MB stack, 250 on 512 KB. A piece holding at most
+# this many '[' and '{' cannot nest deeper than that; a piece with more (or a whole text, when it is parsed whole)
+# goes to tomli, whose recursion Python bounds. A piece of 16 entries as lcllm writes them has about 110.
+FAST_PARSE_MAX_OPENERS = 256
 # A header line as lcllm writes it, found from the newline before it (see _ENTRY_HEADER_ANYWHERE).
 _ENTRY_HEADER = re.compile(r"\n\[\[entry\]\][ \t]*(?:#[^\n]*)?\r?$", re.MULTILINE)
 
 
-def _parse_in_pieces(text: str, loads: Callable[[str], dict[str, Any]]) -> dict[str, Any] | None:
-    """``loads(text)``, done on pieces of the text cut before ``[[entry]]`` header lines; None when a piece adds a
-    top-level key another piece has (tomli then parses the whole, with TOML's own rules).
+def _parse_in_pieces(text: str, fast: Callable[[str], dict[str, Any]]) -> dict[str, Any] | None:
+    """The parse of ``text``, done on pieces of it cut before ``[[entry]]`` header lines, each by ``fast`` or, when
+    it holds more than FAST_PARSE_MAX_OPENERS brackets and braces, by tomli; None when a piece adds a top-level key
+    another piece has (tomli then parses the whole, with TOML's own rules).
 
     Cutting is sound because every piece after the first starts at a ``[[entry]]`` header: what follows a header
     until the next one belongs to that entry, or to another top-level table the header names, which the merge
@@ -233,6 +239,12 @@ def _parse_in_pieces(text: str, loads: Callable[[str], dict[str, Any]]) -> dict[
     is parsed whole. A construct left open at a cut (an array, an inline table) makes its piece invalid, as it makes
     the whole: any error means tomli reparses the whole text for its message.
     """
+    tomli_loads = _toml_module().loads
+
+    def loads(piece: str) -> dict[str, Any]:
+        shallow = piece.count("[") + piece.count("{") <= FAST_PARSE_MAX_OPENERS
+        return fast(piece) if shallow else tomli_loads(piece)
+
     if '"""' in text or "'''" in text:
         return loads(text)
     step = FAST_PARSE_PIECE_ENTRIES

@@ -156,6 +156,22 @@ def test_toml_nested_hundreds_deep_is_one_clear_line(tmp_path: Path) -> None:
     assert "nested hundreds of levels deep" in one_error(result)
 
 
+@pytest.mark.parametrize("nest", ["[" * 20_000 + "]" * 20_000, "{a = " * 20_000 + "1" + "}" * 20_000])
+def test_a_big_list_nested_thousands_deep_is_one_clear_line_not_a_crash(tmp_path: Path, nest: str) -> None:
+    """A list big enough for the compiled parser, whose recursion on the machine stack would overflow (SIGSEGV)."""
+    path = tmp_path / "entries.toml"
+    page = '[[entry]]\nkind = "link"\ntitle = "Page {0}"\nurl = "https://e.org/{0}"\n\n'
+    entries = "".join(page.format(i) for i in range(2000))
+    path.write_text(entries + f'[[entry]]\nkind = "link"\ntitle = "t"\nnotes = {nest}\n', encoding="utf-8")
+    assert path.stat().st_size > store.FAST_PARSE_MIN_CHARS
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "lcllm_cli", "--file", str(path), "list"], capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 2, (proc.returncode, proc.stderr[-300:])
+    assert "nested hundreds of levels deep" in proc.stderr
+
+
 def test_a_stray_temporary_of_a_killed_write_is_removed_by_the_next_write(tmp_path: Path) -> None:
     path = tmp_path / "entries.toml"
     listed(path)

@@ -312,8 +312,8 @@ citations = {{ count = {i}, source = "Semantic Scholar" }}
     return "".join(parts)
 
 
-def test_big_texts_are_parsed_by_rtoml_with_the_same_result_as_tomli(monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("rtoml")
+def test_big_texts_are_parsed_by_toml_rs_with_the_same_result_as_tomli(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("toml_rs")
     text = _quirky_big_text()
     assert len(text) >= store.FAST_PARSE_MIN_CHARS
     fast = store.loads(text)
@@ -321,8 +321,8 @@ def test_big_texts_are_parsed_by_rtoml_with_the_same_result_as_tomli(monkeypatch
     real = store._fast_loads()
     assert real is not None
     monkeypatch.setattr(store, "_fast_loads", lambda: lambda t: calls.append(1) or real(t))
-    assert store.loads(text) == fast and calls == [1]  # rtoml did the parse
-    monkeypatch.setattr(store, "_fast_loads", lambda: None)  # no rtoml on this platform: tomli does it
+    assert store.loads(text) == fast and len(calls) == 800 // store.FAST_PARSE_PIECE_ENTRIES  # toml-rs, piece by piece
+    monkeypatch.setattr(store, "_fast_loads", lambda: None)  # no toml-rs on this platform: tomli does it
     slow = store.loads(text)
     assert slow == fast
     assert slow.intro is None and [(s.name, s.level) for s in slow.sections] == [("Papers", 3), ("Elsewhere", 2)]
@@ -337,13 +337,28 @@ def test_big_invalid_texts_get_tomlis_message_with_the_line(monkeypatch: pytest.
         store.loads("\n".join(lines))
 
 
-def test_a_text_rtoml_refuses_but_tomli_accepts_still_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_text_toml_rs_refuses_but_tomli_accepts_still_loads(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuses(text: str) -> None:
-        raise ValueError("rtoml says no")
+        raise ValueError("toml-rs says no")
 
     monkeypatch.setattr(store, "_fast_loads", lambda: refuses)
     lib = store.loads(_quirky_big_text())
     assert len(lib.entries) == 800
+
+
+def test_a_piece_with_more_brackets_than_toml_rs_may_see_is_parsed_by_tomli(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("toml_rs")
+    text = _quirky_big_text()
+    expected = store.loads(text)
+    real = store._fast_loads()
+    assert real is not None
+    seen: list[str] = []
+    monkeypatch.setattr(store, "_fast_loads", lambda: lambda t: seen.append(t) or real(t))
+    monkeypatch.setattr(store, "FAST_PARSE_MAX_OPENERS", 0)  # every piece has a bracket: none goes to toml-rs
+    assert store.loads(text) == expected and seen == []
+    monkeypatch.setattr(store, "FAST_PARSE_MAX_OPENERS", 120)
+    assert store.loads(text) == expected
+    assert seen and all(t.count("[") + t.count("{") <= 120 for t in seen)
 
 
 @settings(max_examples=300, deadline=None)
@@ -401,10 +416,10 @@ def test_a_hand_written_big_list_is_rendered_to_compare_and_never_reformatted(
 
 
 @pytest.mark.parametrize("piece", [1, 7, 2000])
-def test_rtoml_in_pieces_gives_what_tomli_gives_for_the_whole(monkeypatch: pytest.MonkeyPatch, piece: int) -> None:
+def test_toml_rs_in_pieces_gives_what_tomli_gives_for_the_whole(monkeypatch: pytest.MonkeyPatch, piece: int) -> None:
     import tomli
 
-    pytest.importorskip("rtoml")
+    pytest.importorskip("toml_rs")
     monkeypatch.setattr(store, "FAST_PARSE_PIECE_ENTRIES", piece)
     texts = [
         _quirky_big_text(),
