@@ -113,7 +113,7 @@ def _check(value: Any, kind: str) -> bool:
     if kind == _STRLIST:
         return isinstance(value, list) and all(map(_is_str, value))
     if kind == _LINKS:
-        return isinstance(value, list) and all(map(_link_ok, value))
+        return _links(value) is not None
     if kind == _CITATIONS:
         return (
             isinstance(value, dict)
@@ -138,18 +138,24 @@ _LINK_KEYS = frozenset(["label", "url", "stars", "no_badge"])
 _is_str = str.__instancecheck__  # isinstance(v, str), called from C by map(): no Python frame per list item
 
 
-def _link_ok(v: Any) -> bool:
-    """One ``{label, url[, stars, no_badge]}`` table of an entry's links."""
-    if not isinstance(v, dict) or not _LINK_KEYS.issuperset(v):
-        return False
-    stars = v.get("stars", 0)
-    return (
-        isinstance(v.get("label"), str)
-        and isinstance(v.get("url"), str)
-        and isinstance(stars, int)
-        and not isinstance(stars, bool)
-        and isinstance(v.get("no_badge", False), bool)
-    )
+def _link(v: Any) -> Link | None:
+    """One ``{label, url[, stars, no_badge]}`` table of an entry's links as a Link; None when it is not one."""
+    if type(v) is not dict or not _LINK_KEYS.issuperset(v):
+        return None
+    label, url, stars, no_badge = v.get("label"), v.get("url"), v.get("stars"), v.get("no_badge", False)
+    if type(label) is not str or type(url) is not str or type(no_badge) is not bool:
+        return None
+    if stars is not None and type(stars) is not int:  # (a parser's integers are int, its booleans bool)
+        return None
+    return Link(label, url, stars, no_badge)
+
+
+def _links(value: Any) -> list[Link] | None:
+    """An entry's ``links`` array as Link objects; None when it is not an array of such tables."""
+    if type(value) is not list:
+        return None
+    links = list(map(_link, value))
+    return None if None in links else links
 
 
 _SIMPLE_TYPES: dict[str, type] = {_STR: str, _INT: int, _BOOL: bool}
@@ -159,6 +165,7 @@ _SIMPLE_FIELD_TYPES: dict[str, type] = {n: _SIMPLE_TYPES[k] for n, k in ENTRY_FI
 
 
 def _entry_from_dict(data: dict[str, Any], where: str) -> Entry:
+    links: list[Link] | None = None  # the links, checked and built in one pass
     for name, value in data.items():
         # The common cases inline (this loop runs for every field of every entry), the rest in _check.
         simple = _SIMPLE_FIELD_TYPES.get(name)
@@ -173,6 +180,9 @@ def _entry_from_dict(data: dict[str, Any], where: str) -> Entry:
             ok = False
         elif kind == _STRLIST:
             ok = type(value) is list and all(map(_is_str, value))
+        elif kind == _LINKS:
+            links = _links(value)
+            ok = links is not None
         else:
             ok = _check(value, kind)
         if not ok:
@@ -182,6 +192,8 @@ def _entry_from_dict(data: dict[str, Any], where: str) -> Entry:
     if "title" not in data:
         raise StoreError(f"{where}: no title")
     kwargs = dict(data)
+    if links is not None:
+        kwargs["links"] = links
     _objects(kwargs)
     if "fields" in kwargs:
         kwargs["fields"] = dict(kwargs["fields"])
@@ -239,11 +251,10 @@ def _parse_in_pieces(text: str, fast: Callable[[str], dict[str, Any]]) -> dict[s
     is parsed whole. A construct left open at a cut (an array, an inline table) makes its piece invalid, as it makes
     the whole: any error means tomli reparses the whole text for its message.
     """
-    tomli_loads = _toml_module().loads
 
     def loads(piece: str) -> dict[str, Any]:
         shallow = piece.count("[") + piece.count("{") <= FAST_PARSE_MAX_OPENERS
-        return fast(piece) if shallow else tomli_loads(piece)
+        return fast(piece) if shallow else _toml_module().loads(piece)
 
     if '"""' in text or "'''" in text:
         return loads(text)
@@ -373,11 +384,7 @@ _WHERE = "\x00where\x00"  # stands for the entry's place in messages until an er
 
 
 def _objects(kwargs: dict[str, Any]) -> None:
-    """The links and citations tables of an entry's data as the model's objects, in place."""
-    if "links" in kwargs:
-        kwargs["links"] = [
-            Link(v["label"], v["url"], v.get("stars"), v.get("no_badge", False)) for v in kwargs["links"]
-        ]
+    """The citations and publication tables of an entry's data as the model's objects, in place."""
     if "citations" in kwargs:
         kwargs["citations"] = Citations(**kwargs["citations"])
     if "publication" in kwargs:
