@@ -76,3 +76,26 @@ def test_the_command_line_freezes_a_list_it_reads(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     frozen = int(proc.stderr.rsplit("frozen ", 1)[1])
     assert frozen >= 2000 * 2  # each entry and its author list at least
+
+
+class _Held:
+    """An object a weak reference can follow."""
+
+
+def test_keep_holds_what_it_is_given_to_the_end_only_in_a_one_command_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import weakref
+
+    monkeypatch.setattr(gcpause, "_KEPT", [])
+    held = _Held()
+    ref = weakref.ref(held)
+    gcpause.keep(held)
+    del held
+    assert ref() is None  # library use: keep() holds nothing
+    monkeypatch.setattr(gcpause, "FREEZE_AFTER", True)
+    held = _Held()
+    ref = weakref.ref(held)
+    gcpause.keep(held)
+    del held
+    assert ref() is not None  # the command line's process: held until it exits

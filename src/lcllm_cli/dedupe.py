@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from lcllm_cli.gcpause import keep
 from lcllm_cli.gcpause import paused_gc as _no_gc
 from lcllm_cli.ids import may_name_arxiv, try_parse_arxiv_id
 from lcllm_cli.keys import fold
@@ -108,9 +109,15 @@ def canonical_token(token: str) -> str:
     return known
 
 
+# What a word must end with for one of _BRITISH to change it (a word ending in none of these is left as it is).
+_BRITISH_ENDINGS = ("ise", "ised", "ises", "ising", "iser", "isers", "isation", "isations", "elling", "elled",
+                    "eller", "ellers", "our", "yse", "yses", "ysed")  # fmt: skip
+
+
 def _canonical_token(token: str) -> str:
-    for pattern, repl in _BRITISH:
-        token = pattern.sub(repl, token)
+    if token.endswith(_BRITISH_ENDINGS):
+        for pattern, repl in _BRITISH:
+            token = pattern.sub(repl, token)
     if token.endswith("ies") and len(token) > 4:
         return token[:-3] + "y"
     if token.endswith("s") and not token.endswith(("ss", "us", "is")):
@@ -204,17 +211,23 @@ class _Keys:
     title: str = ""  # title_key (papers only)
     canon: str = ""  # spelling-tolerant title key (papers only)
     canon_tokens: tuple[str, ...] = ()
-    title_text: str = ""
-    authors: Sequence[str] = ()
     first: str = ""  # first author's surname
     surnames_: tuple[str, ...] | None = None
     blocks: tuple[tuple[str, int, str], tuple[str, int, str]] | None = None
     year: int | None = None
-    label: str = ""
+    entry: Entry | None = None  # the entry itself: its title as written, its authors, its label (read only when needed)
+
+    @property
+    def title_text(self) -> str:
+        return self.entry.title if self.entry is not None else ""
+
+    @property
+    def label(self) -> str:
+        return _label(self.entry) if self.entry is not None else ""
 
 
 def _keys(entry: Entry) -> _Keys:
-    k = _Keys(kind=entry.kind)
+    k = _Keys(entry.kind, entry=entry)
     arx = _arxiv_of(entry)
     if arx is not None:
         k.arxiv, k.arxiv_form = arx
@@ -231,20 +244,17 @@ def _keys(entry: Entry) -> _Keys:
         tokens = _canonical(words)
         k.title = "".join(words)
         k.canon_tokens = tuple(tokens)
-        k.title_text = entry.title
         k.canon = "".join(tokens)
         if entry.authors:
-            k.authors = entry.authors
             k.first = _SURNAMES.get(entry.authors[0]) or surname(entry.authors[0])
         k.year = entry.year_value
-    k.label = _label(entry)
     return k
 
 
 def _surnames(k: _Keys) -> tuple[str, ...]:
     """All authors' surnames, worked out only when two entries are compared."""
     if k.surnames_ is None:
-        k.surnames_ = tuple([s for s in map(surname, k.authors) if s])
+        k.surnames_ = tuple([s for s in map(surname, k.entry.authors) if s]) if k.entry is not None else ()
     return k.surnames_
 
 
@@ -674,6 +684,7 @@ def _find_groups_in(entries: Sequence[Entry], known: Sequence[_Keys] | None = No
         group = groups[comps.find(i)]
         if reason not in group.reasons:
             group.reasons.append(reason)
+    keep(keys, index)  # (a command's detection keys: freeing them one by one would only cost time)
     return [groups[root] for root in sorted(groups)]
 
 

@@ -13,6 +13,7 @@ from lcllm_cli import store
 from lcllm_cli.dedupe import (
     DuplicateIndex,
     _rough_url,
+    canonical_token,
     explain_existing,
     find_groups,
     match_existing,
@@ -230,6 +231,33 @@ def test_titles_differing_only_in_spelling_plural_or_article(a: str, b: str) -> 
     groups = find_groups(lib_of(paper(a, year=2023), paper(b, year=2023)))
     assert [g.indexes for g in groups] == [[0, 1]]
     assert "spelling, plurals, articles" in groups[0].reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("word", "canonical"),
+    [
+        ("optimisation", "optimization"),
+        ("optimisations", "optimization"),
+        ("organised", "organized"),
+        ("summarising", "summarizing"),
+        ("tokenisers", "tokenizer"),
+        ("modelling", "modeling"),
+        ("labelled", "labeled"),
+        ("travellers", "traveler"),
+        ("colour", "color"),
+        ("behaviours", "behaviour"),  # "our" only at the very end
+        ("four", "four"),  # too short before "our"
+        ("analyse", "analyze"),
+        ("analyses", "analyze"),
+        ("wise", "wise"),  # "wise" is no British "-ise"
+        ("queries", "query"),
+        ("models", "model"),
+        ("class", "class"),
+        ("attention", "attention"),
+    ],
+)
+def test_canonical_token_spells_a_word_the_us_way_without_its_plural(word: str, canonical: str) -> None:
+    assert canonical_token(word) == canonical
 
 
 def test_one_letter_typo_with_the_same_authors_and_year() -> None:

@@ -133,6 +133,7 @@ def run(entries_path: Path, files: list[Path] | None = None) -> CheckReport:
     from lcllm_cli import store
     from lcllm_cli.commands.links import lint
     from lcllm_cli.exporters.markdown import render
+    from lcllm_cli.gcpause import keep
 
     report = CheckReport(str(entries_path))
     try:
@@ -142,6 +143,7 @@ def run(entries_path: Path, files: list[Path] | None = None) -> CheckReport:
         report.error = exc.message
         report.hint = exc.hint or "fix entries.toml (git diff shows what changed), then run `lcllm check` again"
         return report
+    keep(lib)  # (read to the end of the command: freeing it would only cost time)
     report.entries = len(lib.entries)
     report.duplicates, report.duplicates_checked = _duplicates(lib)
     report.links = lint(lib, lambda: _text(entries_path))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from lcllm_cli.dedupe import DuplicateGroup, find_groups, merge_groups
 from lcllm_cli.errors import LcllmError
+from lcllm_cli.gcpause import keep
 from lcllm_cli.gcpause import paused_gc as _no_gc
 from lcllm_cli.model import Entry, Library
 
@@ -76,6 +77,7 @@ def run(
     if not merge:
         with _no_gc():
             lib = store.load(path)
+        keep(lib)
         return report_for(lib)
     seen: DedupeReport | None = None
     if confirm is not None:
