@@ -20,6 +20,7 @@ def run(
     """Read ``source`` and add its items to the list at ``path`` (created when missing). Starting a list from a file
     with no item in it would only create an empty list, so that is refused; ``dry_run`` writes nothing."""
     from lcllm_cli import importers, store
+    from lcllm_cli.gcpause import keep
     from lcllm_cli.importers.apply import import_into
 
     result = importers.read(source, fmt, require_items=not path.exists())
@@ -27,6 +28,7 @@ def run(
         target = store.load(path) if path.exists() else Library()
         return import_into(target, result, section=_section(target, section), dedupe=dedupe)
     with store.edit(path, create=True, title=result.library.title) as target:
+        keep(target, result)  # (freeing them object by object when the command returns would only cost time)
         return import_into(target, result, section=_section(target, section), dedupe=dedupe)
 
 
