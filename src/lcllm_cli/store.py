@@ -88,10 +88,10 @@ def find_file(explicit: str | os.PathLike[str] | None = None) -> Path:
 _ENTRY_HEADER_ANYWHERE = re.compile(r"\[\[[ \t]*entry[ \t]*\]\]")
 
 
-def entry_lines(text: str) -> list[int]:
-    """Line numbers (1-based) of the ``[[entry]]`` headers of an entries file's text, in order (for messages that
-    name an entry's place, like ``lcllm check``'s link findings)."""
-    lines: list[int] = []
+def entry_heads(text: str) -> list[tuple[int, int]]:
+    """(line number, 1-based; offset in ``text``) of each ``[[entry]]`` header of an entries file's text, in order
+    (for messages that name an entry's place, like ``lcllm check``'s link findings)."""
+    heads: list[tuple[int, int]] = []
     line, pos = 1, 0
     for m in _ENTRY_HEADER_ANYWHERE.finditer(text):
         start = m.start()
@@ -99,8 +99,8 @@ def entry_lines(text: str) -> list[int]:
             continue  # not the first thing on its line
         line += text.count("\n", pos, start)
         pos = start
-        lines.append(line)
-    return lines
+        heads.append((line, start))
+    return heads
 
 
 def _check(value: Any, kind: str) -> bool:
@@ -354,8 +354,8 @@ def _library_from_data(data: dict[str, Any], source: str, text: str | None) -> L
     # Where an entry is (its number, and its line when the headers can be counted) is only worked out for an entry
     # that is wrong: finding the line of every header costs a regex pass over the whole file.
     def where(i: int) -> str:
-        lines = entry_lines(text) if text is not None else []
-        return f"{source}, entry #{i + 1}" + (f" (line {lines[i]})" if len(lines) == len(raw_entries) else "")
+        heads = entry_heads(text) if text is not None else []
+        return f"{source}, entry #{i + 1}" + (f" (line {heads[i][0]})" if len(heads) == len(raw_entries) else "")
 
     for i, raw in enumerate(raw_entries):
         if not isinstance(raw, dict):

@@ -661,7 +661,7 @@ def test_a_bad_section_query_or_category_is_refused_with_its_section(line: str, 
         store.loads(f'[list]\ntitle = "T"\n\n[[section]]\nname = "Papers"\n{line}\n')
 
 
-def test_entry_lines_are_the_lines_whose_first_thing_is_an_entry_header() -> None:
+def test_entry_heads_are_the_lines_whose_first_thing_is_an_entry_header() -> None:
     text = (
         '[list]\ntitle = "T"\n'  # lines 1-2
         "[[entry]]\n"  # 3
@@ -671,8 +671,9 @@ def test_entry_lines_are_the_lines_whose_first_thing_is_an_entry_header() -> Non
         "x = 1 [[entry]]\n"  # 7: not the first thing on its line
         "[[entry]]"  # 8: the last line, no newline
     )
-    assert store.entry_lines(text) == [3, 5, 6, 8]
-    assert store.entry_lines("[[entry]]\n") == [1]
+    offsets = [text.index("[[entry]]"), text.index("[[ entry ]]"), text.index("\t[[entry]]") + 1, text.rindex("[[")]
+    assert store.entry_heads(text) == list(zip([3, 5, 6, 8], offsets, strict=True))
+    assert store.entry_heads("[[entry]]\n") == [(1, 0)]
 
 
 def test_an_invalid_entry_is_named_by_its_line_in_a_big_hand_written_list(tmp_path: Path) -> None:

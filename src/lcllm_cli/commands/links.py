@@ -198,36 +198,36 @@ class _Places:
     def __init__(self, text: str | Callable[[], str | None] | None, count: int) -> None:
         self._text = text
         self._count = count
-        self._heads: list[int] | None = None  # worked out on the first question: most lists have no finding
-        self.lines: list[str] = []
+        self._heads: list[tuple[int, int]] | None = None  # worked out on the first question: most lists have none
+        self.text = ""
 
     @property
-    def heads(self) -> list[int]:
+    def heads(self) -> list[tuple[int, int]]:
+        """(line, offset) of each entry's header; empty when the text cannot tell them."""
         if self._heads is None:
-            from lcllm_cli.store import entry_lines
+            from lcllm_cli.store import entry_heads
 
             text = self._text() if callable(self._text) else self._text
-            heads = entry_lines(text) if text is not None else []
+            heads = entry_heads(text) if text is not None else []
             self._heads = heads if len(heads) == self._count else []
-            self.lines = text.split("\n") if text is not None else []
+            self.text = text or ""
         return self._heads
 
     def head(self, i: int) -> int | None:
-        return self.heads[i] if self.heads else None
+        return self.heads[i][0] if self.heads else None
 
     def line(self, i: int, url: str, *, last: bool = False) -> int | None:
         """The line of ``url`` inside entry ``i`` (its last mention with ``last``), else the entry's header."""
         from lcllm_cli.store import toml_str
 
-        head = self.head(i)
-        if head is None:
+        heads = self.heads
+        if not heads:
             return None
-        end = self.heads[i + 1] - 1 if i + 1 < len(self.heads) else len(self.lines)
-        quoted = toml_str(url)
-        hits = [n for n in range(head, end + 1) if quoted in self.lines[n - 1]]
-        if not hits:
-            return head
-        return hits[-1] if last else hits[0]
+        head, start = heads[i]
+        end = heads[i + 1][1] if i + 1 < len(heads) else len(self.text)
+        quoted = toml_str(url)  # (no line break in it: written on one line)
+        at = self.text.rfind(quoted, start, end) if last else self.text.find(quoted, start, end)
+        return head if at < 0 else head + self.text.count("\n", start, at)
 
 
 # ============================================================================================ settings
