@@ -27,7 +27,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from lcllm_cli.gcpause import keep
 from lcllm_cli.gcpause import paused_gc as _no_gc
 from lcllm_cli.ids import may_name_arxiv, try_parse_arxiv_id
 from lcllm_cli.keys import fold
@@ -684,7 +683,6 @@ def _find_groups_in(entries: Sequence[Entry], known: Sequence[_Keys] | None = No
         group = groups[comps.find(i)]
         if reason not in group.reasons:
             group.reasons.append(reason)
-    keep(keys, index)  # (a command's detection keys: freeing them one by one would only cost time)
     return [groups[root] for root in sorted(groups)]
 
 

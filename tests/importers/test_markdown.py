@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from lcllm_cli import store
 from lcllm_cli.cli import app
 from lcllm_cli.ids import try_parse_arxiv_id
+from lcllm_cli.importers import markdown
 from lcllm_cli.importers.markdown import parse
 from tests.paths import FIXTURES
 
@@ -264,3 +265,9 @@ def test_dry_run_json_reports_what_was_read_per_line(tmp_path: Path) -> None:
     ]
     assert [p["line"] for p in data["problem_items"]] == [11]
     assert not path.exists()
+
+
+@pytest.mark.parametrize("text", ["", "\n", "a", "a\nb", "abc\ndef\n", "abcdefgh\n\n\nx", "\n\n\n", "abcdefghijkl"])
+def test_the_lines_of_a_text_split_a_chunk_at_a_time_are_its_lines(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    monkeypatch.setattr(markdown, "_LINES_CHUNK", 3)  # chunks shorter than the lines, cut at every other newline
+    assert list(markdown._lines(text)) == text.split("\n")

@@ -75,12 +75,16 @@ class CheckReport:
 
 def _duplicates(lib: object) -> tuple[list[str], bool]:
     try:
-        from lcllm_cli.dedupe import find_groups
+        from lcllm_cli.dedupe import entry_keys, find_groups_keyed
     except ImportError:  # the dedupe area is not installed: say so rather than pass silently
         return [], False
+    from lcllm_cli.gcpause import keep
+
+    entries = lib.entries  # type: ignore[attr-defined]
+    keys = entry_keys(entries)
+    keep(keys)  # (read to the end of the command: freeing them would only cost time)
     out: list[str] = []
-    for group in find_groups(lib):  # type: ignore[arg-type]
-        entries = lib.entries  # type: ignore[attr-defined]
+    for group in find_groups_keyed(entries, keys):
         names = ", ".join(f"#{i + 1} {entries[i].ident}" for i in group.indexes)
         why = "; ".join(group.reasons)
         out.append(f"{names}: {why}" if why else names)
