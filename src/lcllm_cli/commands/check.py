@@ -107,17 +107,7 @@ def file_status(path: Path, expected_body: str) -> FileStatus:
             f"{path} has no {MARKER_START} ... <!-- lcllm:end --> markers, so there is nothing to check",
             hint="add the markers and run `lcllm export --markdown --in-place FILE`, or leave FILE out",
         )
-    want = block_for_markers(expected_body).split("\n")
-    have = current.split("\n")
-    if have == want:
-        return FileStatus(str(path), True)
-    diff = list(difflib.unified_diff(have, want, f"{path} (now)", f"{path} (from entries.toml)", lineterm="", n=1))
-    added = sum(1 for d in diff if d.startswith("+") and not d.startswith("+++"))
-    removed = sum(1 for d in diff if d.startswith("-") and not d.startswith("---"))
-    shown = diff[:MAX_DIFF_LINES] + (
-        [f"... ({len(diff) - MAX_DIFF_LINES} more diff lines)"] if len(diff) > MAX_DIFF_LINES else []
-    )
-    return FileStatus(str(path), False, added, removed, shown)
+    return _status(path, current.split("\n"), block_for_markers(expected_body).split("\n"), "from entries.toml")
 
 
 def _text(path: Path) -> str | None:
@@ -168,11 +158,14 @@ def run(entries_path: Path, files: list[Path] | None = None) -> CheckReport:
 def text_status(path: Path, have: str, want: str) -> FileStatus:
     """Compare a whole file's text ``have`` with ``want`` (what the export would write), as :func:`file_status`
     compares a marked part (used for the pages and the index of a workspace)."""
-    have_lines = have.replace("\r\n", "\n").split("\n")
-    want_lines = want.replace("\r\n", "\n").split("\n")
-    if have_lines == want_lines:
+    return _status(path, have.replace("\r\n", "\n").split("\n"), want.replace("\r\n", "\n").split("\n"), "export")
+
+
+def _status(path: Path, have: list[str], want: list[str], source: str) -> FileStatus:
+    """Up to date when the lines are equal; else the counts and the first lines of their diff."""
+    if have == want:
         return FileStatus(str(path), True)
-    diff = list(difflib.unified_diff(have_lines, want_lines, f"{path} (now)", f"{path} (export)", lineterm="", n=1))
+    diff = list(difflib.unified_diff(have, want, f"{path} (now)", f"{path} ({source})", lineterm="", n=1))
     added = sum(1 for d in diff if d.startswith("+") and not d.startswith("+++"))
     removed = sum(1 for d in diff if d.startswith("-") and not d.startswith("---"))
     shown = diff[:MAX_DIFF_LINES] + (
