@@ -210,23 +210,18 @@ class _Keys:
     title: str = ""  # title_key (papers only)
     canon: str = ""  # spelling-tolerant title key (papers only)
     canon_tokens: tuple[str, ...] = ()
+    # (what the entry was when its keys were worked out: add updates entries in place while an index holds them)
+    title_text: str = ""
+    authors: Sequence[str] = ()
     first: str = ""  # first author's surname
     surnames_: tuple[str, ...] | None = None
     blocks: tuple[tuple[str, int, str], tuple[str, int, str]] | None = None
     year: int | None = None
-    entry: Entry | None = None  # the entry itself: its title as written, its authors, its label (read only when needed)
-
-    @property
-    def title_text(self) -> str:
-        return self.entry.title if self.entry is not None else ""
-
-    @property
-    def label(self) -> str:
-        return _label(self.entry) if self.entry is not None else ""
+    label: str = ""
 
 
 def _keys(entry: Entry) -> _Keys:
-    k = _Keys(entry.kind, entry=entry)
+    k = _Keys(kind=entry.kind)
     arx = _arxiv_of(entry)
     if arx is not None:
         k.arxiv, k.arxiv_form = arx
@@ -243,17 +238,20 @@ def _keys(entry: Entry) -> _Keys:
         tokens = _canonical(words)
         k.title = "".join(words)
         k.canon_tokens = tuple(tokens)
+        k.title_text = entry.title
         k.canon = "".join(tokens)
         if entry.authors:
+            k.authors = entry.authors
             k.first = _SURNAMES.get(entry.authors[0]) or surname(entry.authors[0])
         k.year = entry.year_value
+    k.label = _label(entry)
     return k
 
 
 def _surnames(k: _Keys) -> tuple[str, ...]:
     """All authors' surnames, worked out only when two entries are compared."""
     if k.surnames_ is None:
-        k.surnames_ = tuple([s for s in map(surname, k.entry.authors) if s]) if k.entry is not None else ()
+        k.surnames_ = tuple([s for s in map(surname, k.authors) if s])
     return k.surnames_
 
 

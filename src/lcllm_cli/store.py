@@ -145,7 +145,7 @@ def _link(v: Any) -> Link | None:
     label, url, stars, no_badge = v.get("label"), v.get("url"), v.get("stars"), v.get("no_badge", False)
     if type(label) is not str or type(url) is not str or type(no_badge) is not bool:
         return None
-    if stars is not None and type(stars) is not int:  # (a parser's integers are int, its booleans bool)
+    if "stars" in v and type(stars) is not int:  # (a parser's integers are int, its booleans bool; JSON has null)
         return None
     return Link(label, url, stars, no_badge)
 
@@ -311,7 +311,7 @@ def _library_in_pieces(text: str, source: str) -> Library | None:
 
 
 def _parse_toml(text: str, source: str) -> dict[str, Any]:
-    if len(text) >= FAST_PARSE_MIN_CHARS:
+    if _fast_parse_for(text):
         fast = _fast_loads()
         if fast is not None:
             try:
@@ -334,9 +334,14 @@ def _parse_toml(text: str, source: str) -> dict[str, Any]:
         ) from None
 
 
+def _fast_parse_for(text: str) -> bool:
+    """Whether toml-rs reads ``text``: a big one, without the byte order mark toml-rs skips and TOML refuses."""
+    return len(text) >= FAST_PARSE_MIN_CHARS and not text.startswith("\ufeff")
+
+
 def loads(text: str, source: str = DEFAULT_FILENAME) -> Library:
     """Parse and validate the text of an entries file. Raises :class:`StoreError` naming what is wrong."""
-    if len(text) >= FAST_PARSE_MIN_CHARS:
+    if _fast_parse_for(text):
         lib = _library_in_pieces(text, source)
         if lib is not None:
             return lib

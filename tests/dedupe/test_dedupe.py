@@ -233,6 +233,16 @@ def test_titles_differing_only_in_spelling_plural_or_article(a: str, b: str) -> 
     assert "spelling, plurals, articles" in groups[0].reasons[0]
 
 
+def test_an_index_answers_from_the_entries_as_they_were_when_they_went_in() -> None:
+    """``add`` updates a matched entry in place while its index of the list is still asking about other papers."""
+    first = paper("Attention Is All You Need Today", ["Ada Lovelace", "Alan Turing"], year=2017)
+    index = DuplicateIndex([first])
+    first.authors = ["Grace Hopper", "John Backus"]
+    first.title = "Something Else Entirely"
+    again = paper("Attention Is All You Need Today", ["Ada Lovelace", "Alan Turing"], year=2017)
+    assert index.explain(again) == (0, "same title after normalisation, same first author (Lovelace), year 2017")
+
+
 @pytest.mark.parametrize(
     ("word", "canonical"),
     [

@@ -211,6 +211,16 @@ def test_wrong_custom_fields_are_reported_and_left_out() -> None:
     assert entry.section == "Survey" and entry.stars is None and entry.links == []
 
 
+def test_a_custom_link_with_null_stars_is_left_out_like_any_link_of_the_wrong_shape() -> None:
+    links = [{"label": "code", "url": "https://github.com/a/b", "stars": None}]
+    item = {"id": "k", "type": "article", "title": "T", "custom": {"lcllm": {"links": links}}}
+    result = parse(json.dumps([item]))
+    (problem,) = result.problems
+    assert problem.message.startswith("custom.lcllm.links is not list[Link]: [{'label': 'code'")
+    assert problem.message.endswith("; left out")
+    assert result.library.entries[0].links == []
+
+
 def test_an_item_that_would_be_invalid_is_reported_and_the_rest_imported() -> None:
     items = [
         {"id": "bad", "type": "article", "title": "T", "custom": {"lcllm": {"kind": "book"}}},

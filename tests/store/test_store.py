@@ -341,6 +341,12 @@ def test_a_big_list_is_built_piece_by_piece_never_parsed_whole(monkeypatch: pyte
     assert store.loads(text) == expected
 
 
+def test_a_byte_order_mark_is_refused_in_a_big_list_as_in_a_small_one() -> None:
+    for text in ('[list]\ntitle = "Small"\n', _quirky_big_text()):
+        with pytest.raises(StoreError, match="not valid TOML"):
+            store.loads("\ufeff" + text)
+
+
 def test_a_big_list_with_a_bad_entry_names_it_and_its_line() -> None:
     lines = _quirky_big_text().split("\n")
     at = next(i for i, line in enumerate(lines) if line == 'arxiv = "2401.00500"')

@@ -17,6 +17,7 @@ from lcllm_cli.mdsyntax import MARKER_START
 
 if TYPE_CHECKING:
     from lcllm_cli.commands.links import Finding
+    from lcllm_cli.model import Library
 
 MAX_DIFF_LINES = 40
 DEFAULT_README = "README.md"
@@ -50,6 +51,7 @@ class CheckReport:
     duplicates_checked: bool = True
     files: list[FileStatus] = field(default_factory=list)
     links: list[Finding] = field(default_factory=list)  # malformed links, found without the network
+    library: Library | None = field(default=None, repr=False, compare=False)  # the list as read (not in to_dict)
 
     @property
     def ok(self) -> bool:
@@ -138,6 +140,7 @@ def run(entries_path: Path, files: list[Path] | None = None) -> CheckReport:
         report.hint = exc.hint or "fix entries.toml (git diff shows what changed), then run `lcllm check` again"
         return report
     keep(lib)  # (read to the end of the command: freeing it would only cost time)
+    report.library = lib
     report.entries = len(lib.entries)
     report.duplicates, report.duplicates_checked = _duplicates(lib)
     report.links = lint(lib, lambda: _text(entries_path))

@@ -316,9 +316,7 @@ def _page_status(path: Path, current: str | None, want: str) -> FileStatus:
 def check_all(ws: Workspace, *, only: str | None = None) -> WorkspaceCheckReport:
     """Check every list (valid, no duplicates), its Markdown page and the index; write nothing. ``only``: that list
     and its page alone (the index and cross-listing need every list)."""
-    from lcllm_cli import store
     from lcllm_cli.commands import check
-    from lcllm_cli.errors import StoreError
 
     report = WorkspaceCheckReport(str(ws.path), cross_forbidden=ws.cross_listing == "forbid")
     libs: list[Library | None] = []
@@ -328,12 +326,7 @@ def check_all(ws: Workspace, *, only: str | None = None) -> WorkspaceCheckReport
             continue
         result = check.run(spec.entries, [])
         report.lists.append((spec.name, result))
-        lib = None
-        if result.valid:
-            try:
-                lib = store.load(spec.entries)
-            except StoreError:
-                lib = None
+        lib = result.library  # (None when the list is not valid)
         libs.append(lib)
         if lib is None or spec.markdown is None:
             pages.append(None)
