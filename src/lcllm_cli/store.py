@@ -265,18 +265,32 @@ def _pieces(text: str, fast: Callable[[str], dict[str, Any]]) -> Iterator[dict[s
         yield loads(text[start:end])
 
 
-def _parse_in_pieces(text: str, fast: Callable[[str], dict[str, Any]]) -> dict[str, Any] | None:
-    """The parse of ``text`` from its :func:`_pieces`, merged; None when a piece adds a top-level key another piece
-    has (tomli then parses the whole, with TOML's own rules)."""
-    data: dict[str, Any] = {}
+def _merged_pieces(
+    text: str, fast: Callable[[str], dict[str, Any]], take_entries: Callable[[list[Any]], object]
+) -> dict[str, Any] | None:
+    """The top-level tables of the :func:`_pieces` of ``text`` but the entries, merged, each piece's ``entry``
+    array handed to ``take_entries`` as it comes; None when a piece adds a top-level key another piece has, or an
+    ``entry`` that is not an array (tomli then parses the whole, with TOML's own rules)."""
+    top: dict[str, Any] = {}
     for piece in _pieces(text, fast):
         for key, value in piece.items():
-            if key == "entry" and type(data.get(key)) is list and type(value) is list:
-                data[key].extend(value)
-            elif key in data:
+            if key == "entry":
+                if type(value) is not list:
+                    return None
+                take_entries(value)
+            elif key in top:
                 return None
             else:
-                data[key] = value
+                top[key] = value
+    return top
+
+
+def _parse_in_pieces(text: str, fast: Callable[[str], dict[str, Any]]) -> dict[str, Any] | None:
+    """The parse of ``text`` from its :func:`_pieces`, merged (None as :func:`_merged_pieces` says)."""
+    arrays: list[list[Any]] = []
+    data = _merged_pieces(text, fast, arrays.append)
+    if data is not None and arrays:
+        data["entry"] = [raw for array in arrays for raw in array]
     return data
 
 
@@ -289,20 +303,18 @@ def _library_in_pieces(text: str, source: str) -> Library | None:
     fast = _fast_loads()
     if fast is None:
         return None
-    top: dict[str, Any] = {}
     entries: list[Entry] = []
+
+    def build(array: list[Any]) -> None:
+        if not all(type(raw) is dict for raw in array):
+            raise ValueError("an entry that is not a table")
+        entries.extend([_entry_from_dict(raw, _WHERE) for raw in array])
+
     try:
-        for piece in _pieces(text, fast):
-            for key, value in piece.items():
-                if key == "entry":
-                    if type(value) is not list or not all(type(raw) is dict for raw in value):
-                        return None
-                    entries.extend([_entry_from_dict(raw, _WHERE) for raw in value])
-                elif key in top:
-                    return None
-                else:
-                    top[key] = value
+        top = _merged_pieces(text, fast, build)
     except Exception:  # (StoreError from an entry included: the whole-text path names its line)
+        return None
+    if top is None:
         return None
     lib, names = _library_shell(top, source)
     lib.entries = entries
