@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from lcllm_cli.dedupe import DuplicateGroup, _Keys, entry_keys, find_groups, find_groups_keyed, merge_groups
+from lcllm_cli.dedupe import DuplicateGroup, entry_keys, find_groups_keyed, merge_groups
 from lcllm_cli.errors import LcllmError
 from lcllm_cli.gcpause import keep
 from lcllm_cli.gcpause import paused_gc as _no_gc
@@ -69,17 +69,18 @@ def run(
     """
     from lcllm_cli import store
 
-    def report_for(lib: Library, keys: list[_Keys] | None = None) -> DedupeReport:
-        groups = find_groups(lib) if keys is None else find_groups_keyed(lib.entries, keys)
+    def report_for(lib: Library, *, to_the_end: bool = False) -> DedupeReport:
+        keys = entry_keys(lib.entries)
+        if to_the_end:  # the list and its detection keys live to the end: freeing them would only cost time
+            keep(lib, keys)
+        groups = find_groups_keyed(lib.entries, keys)
         members = [[lib.entries[i] for i in g.indexes] for g in groups]
         return DedupeReport(str(path), len(lib.entries), groups, members)
 
     if not merge:
         with _no_gc():
             lib = store.load(path)
-        keys = entry_keys(lib.entries)
-        keep(lib, keys)  # (the list and its detection keys live to the end: freeing them would only cost time)
-        return report_for(lib, keys)
+        return report_for(lib, to_the_end=True)
     seen: DedupeReport | None = None
     if confirm is not None:
         with _no_gc():
